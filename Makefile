@@ -1,0 +1,33 @@
+# The README's two commands: `make run` and `make test`. Everything else is a helper.
+VENV   := .venv
+BIN    := $(VENV)/bin
+PYTHON ?= $(shell command -v python3.12 || command -v python3)
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test lint messages clean-venv
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+run: $(BIN)/.installed
+	$(BIN)/dianjiao migrate --noinput
+	$(BIN)/dianjiao demo --if-empty
+	$(BIN)/dianjiao serve --host $(HOST) --port $(PORT)
+
+test: $(BIN)/.installed
+	$(BIN)/dianjiao makemigrations --check --dry-run
+	$(BIN)/ruff check dianjiao tests
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check dianjiao tests
+	$(BIN)/ruff format --check dianjiao tests
+
+# Chinese is the source language; English is the translation. Needs gettext's msgfmt.
+messages: $(BIN)/.installed
+	cd dianjiao && ../$(BIN)/dianjiao makemessages -l en -i '.venv' --no-obsolete
+	cd dianjiao && ../$(BIN)/dianjiao compilemessages -l en -i '.venv'

@@ -1,0 +1,74 @@
+"""The one way data is scoped to a user: `Model.objects.visible_to(user)` and `get_for_user`.
+
+Each scoped model names the lookup from itself to its Township (`scope_township_path`) and to its
+Village (`scope_village_path`); "" means the model is that node itself, None that it has no such
+link (a township-wide record, such as a film, which every village of the township may read).
+Every page, export and API call goes through these two functions, and a test walks every URL.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+
+def _eq(path: str, pk) -> Q:
+    return Q(**{path or "pk": pk})
+
+
+def scope_q(model, user) -> Q | None:
+    """The filter for what `user` may see of `model`; None means nothing."""
+    from .models import Role
+
+    if not (user and user.is_authenticated and user.is_active):
+        return None
+    if user.is_superuser:
+        return Q()
+    tp = getattr(model, "scope_township_path", None)
+    vp = getattr(model, "scope_village_path", None)
+    if model._meta.label_lower == "orgs.county":
+        return _eq("", user.county_id) if user.county_id else None
+    if user.role == Role.COUNTY_VIEWER:
+        return Q(**{f"{tp}__county" if tp else "county": user.county_id}) if user.county_id else None
+    if user.role == Role.VILLAGE_OPERATOR:
+        if not user.village_id:
+            return None
+        if vp is not None:
+            return _eq(vp, user.village_id)
+        return _eq(tp, user.township_id)
+    # station administrator, party-committee leader, inspector: the whole township
+    return _eq(tp, user.township_id) if user.township_id else None
+
+
+class ScopedQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        q = scope_q(self.model, user)
+        return self.none() if q is None else self.filter(q)
+
+    def writable_by(self, user):
+        """What `user` may change: their scope, if their role writes at all."""
+        return self.visible_to(user) if can_write(user) else self.none()
+
+
+def can_write(user) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.role_can_write))
+
+
+def require_write(user) -> None:
+    """403 for a read-only role (county viewer, leader, inspector) asking to change anything."""
+    if not can_write(user):
+        raise PermissionDenied("只读角色不能修改数据")
+
+
+def get_for_user(request, queryset, pk, *, write: bool = False):
+    """The object `pk` if the user may see it (404 otherwise, so outsiders learn nothing), and
+    403 when a read-only role asks to change it."""
+    if isinstance(queryset, type):
+        queryset = queryset.objects.all()
+    try:
+        obj = queryset.visible_to(request.user).get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError):
+        raise Http404 from None
+    if write:
+        require_write(request.user)
+    return obj

@@ -1,0 +1,72 @@
+"""Records every write to the project's own models as an AuditEvent.
+
+Signals rather than calls in each service, so that admin edits, services, imports and commands
+are all covered by one mechanism. The acting user comes from a context variable that the
+middleware (web requests) or `acting_as` (commands, background work) sets.
+"""
+
+import contextlib
+import contextvars
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models.signals import post_delete, post_save
+
+_actor: contextvars.ContextVar[tuple] = contextvars.ContextVar("audit_actor", default=(None, "", None))
+_SKIP_FIELDS = {"password"}
+
+
+@contextlib.contextmanager
+def acting_as(user=None, label: str = "", ip: str | None = None):
+    token = _actor.set((user, label or (user.get_username() if user else ""), ip))
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def _audited(sender) -> bool:
+    return sender.__module__.startswith("dianjiao.") and sender._meta.app_label != "audit"
+
+
+def snapshot(instance) -> dict:
+    data = {
+        f.attname: getattr(instance, f.attname)
+        for f in instance._meta.concrete_fields
+        if f.attname not in _SKIP_FIELDS
+    }
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def _record(instance, action: str) -> None:
+    from .models import AuditEvent
+
+    user, label, ip = _actor.get()
+    AuditEvent.objects.create(
+        actor=user if user is not None and user.pk else None,
+        actor_label=label[:150] or "system",
+        ip=ip,
+        action=action,
+        model=instance._meta.label_lower,
+        object_pk=str(instance.pk),
+        object_repr=str(instance)[:200],
+        data=snapshot(instance),
+    )
+
+
+def _on_save(sender, instance, created, raw=False, update_fields=None, **kwargs):
+    if raw or not _audited(sender):
+        return
+    if update_fields and set(update_fields) <= {"last_login"}:
+        return  # a login is not an edit of the account
+    _record(instance, "create" if created else "update")
+
+
+def _on_delete(sender, instance, **kwargs):
+    if _audited(sender):
+        _record(instance, "delete")
+
+
+def connect() -> None:
+    post_save.connect(_on_save, dispatch_uid="dianjiao-audit-save")
+    post_delete.connect(_on_delete, dispatch_uid="dianjiao-audit-delete")

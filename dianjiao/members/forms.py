@@ -1,0 +1,72 @@
+from django import forms
+
+from dianjiao.orgs.models import Village, ViewingPoint
+
+from .models import Member
+
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = [
+            "name", "gender", "ethnicity", "birth_date", "id_number", "phone", "village", "category",
+            "joined_on", "mobility", "point",
+        ]
+        widgets = {"birth_date": _DATE, "joined_on": _DATE}
+        error_messages = {"id_number": {"unique": "该身份证号已登记在花名册中，不能重复登记"}}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = Village.objects.writable_by(user)
+        self.fields["point"].queryset = ViewingPoint.objects.writable_by(user).filter(active=True).select_related("village")
+
+
+class LeaveForm(forms.ModelForm):
+    """A member who leaves the roster stays on record, marked with date and reason."""
+
+    class Meta:
+        model = Member
+        fields = ["left_on", "left_reason"]
+        widgets = {"left_on": _DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["left_on"].required = True
+        self.fields["left_reason"].required = True
+
+    def clean(self):
+        data = super().clean()
+        self.instance.active = False
+        return data
+
+
+class MemberFilterForm(forms.Form):
+    q = forms.CharField(label="搜索", required=False, widget=forms.TextInput(attrs={
+        "placeholder": "姓名、拼音或首字母（如 zs）、身份证号", "type": "search", "autocomplete": "off",
+    }))
+    village = forms.ModelChoiceField(label="党支部", queryset=Village.objects.none(), required=False, empty_label="全部")
+    mobility = forms.ChoiceField(label="流动情况", choices=[("", "全部"), *Member.Mobility.choices], required=False)
+    status = forms.ChoiceField(label="状态", required=False, choices=[("active", "在册"), ("left", "已离册"), ("all", "全部")])
+    unassigned = forms.BooleanField(label="仅看未落实播放点", required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = Village.objects.visible_to(user)
+
+    def filter(self, queryset):
+        if not self.is_valid():
+            return queryset.filter(active=True)
+        d = self.cleaned_data
+        queryset = queryset.search(d["q"])
+        if d["village"]:
+            queryset = queryset.filter(village=d["village"])
+        if d["mobility"]:
+            queryset = queryset.filter(mobility=d["mobility"])
+        status = d["status"] or "active"
+        if status != "all":
+            queryset = queryset.filter(active=(status == "active"))
+        if d["unassigned"]:
+            queryset = queryset.filter(point__isnull=True)
+        return queryset

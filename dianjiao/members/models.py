@@ -1,0 +1,122 @@
+"""The party-member roster (R2, R6): every member must be reached by a viewing point."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from dianjiao.accounts.scope import ScopedQuerySet
+from dianjiao.lib import idcard, pinyin
+from dianjiao.lib.dates import today
+
+
+class MemberQuerySet(ScopedQuerySet):
+    def search(self, text: str):
+        """Name, full pinyin or initials: `zs`, `zhangsan` and `张` all find 张三; also ID and phone."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        key = text.lower().replace(" ", "")
+        return self.filter(
+            Q(name__contains=text)
+            | Q(name_pinyin__startswith=key)
+            | Q(name_initials__startswith=key)
+            | Q(id_number__startswith=text.upper())
+            | Q(phone__startswith=text)
+        )
+
+    def active(self):
+        return self.filter(active=True)
+
+
+class Member(models.Model):
+    class Gender(models.TextChoices):
+        MALE = "M", _("男")
+        FEMALE = "F", _("女")
+
+    class Category(models.TextChoices):
+        FULL = "full", _("正式党员")
+        PROBATIONARY = "probationary", _("预备党员")
+
+    class Mobility(models.TextChoices):
+        RESIDENT = "resident", _("常住")
+        PASTORAL = "pastoral", _("牧业转场")
+        MIGRANT = "migrant", _("流动党员")
+
+    township = models.ForeignKey("orgs.Township", verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+", editable=False)
+    village = models.ForeignKey("orgs.Village", verbose_name=_("所在党支部"), on_delete=models.PROTECT, related_name="members")
+    point = models.ForeignKey(
+        "orgs.ViewingPoint", verbose_name=_("收看播放点"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="members",
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    name_pinyin = models.CharField(max_length=200, editable=False, db_index=True)
+    name_initials = models.CharField(max_length=50, editable=False, db_index=True)
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
+    ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")
+    birth_date = models.DateField(_("出生日期"))
+    id_number = models.CharField(_("身份证号"), max_length=18, unique=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    category = models.CharField(_("党员类别"), max_length=20, choices=Category.choices, default=Category.FULL)
+    joined_on = models.DateField(_("入党时间"))
+    mobility = models.CharField(_("流动情况"), max_length=20, choices=Mobility.choices, default=Mobility.RESIDENT)
+    active = models.BooleanField(_("在册"), default=True)
+    left_on = models.DateField(_("离册日期"), null=True, blank=True)
+    left_reason = models.CharField(_("离册原因"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+    scope_township_path = "township"
+    scope_village_path = "village"
+
+    class Meta:
+        verbose_name = _("党员")
+        verbose_name_plural = _("党员")
+        ordering = ["village__sort_order", "village__name", "name_pinyin", "pk"]
+        indexes = [models.Index(fields=["village", "active"])]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        errors: dict[str, str] = {}
+        self.id_number = idcard.normalise(self.id_number)
+        try:
+            birth, gender = idcard.parse(self.id_number)
+        except idcard.IdNumberError as exc:
+            errors["id_number"] = str(exc)
+        else:
+            if self.birth_date and self.birth_date != birth:
+                errors["birth_date"] = _("出生日期与身份证号不一致（身份证号为%(date)s）") % {"date": f"{birth:%Y年%m月%d日}"}
+            if self.gender and self.gender != gender:
+                errors["gender"] = _("性别与身份证号不一致")
+        now = today()
+        for field in ("birth_date", "joined_on", "left_on"):
+            value = getattr(self, field)
+            if value and value > now:
+                errors[field] = _("日期不能晚于今天")
+        if self.birth_date and self.joined_on and "joined_on" not in errors:
+            if (self.joined_on - self.birth_date).days < 18 * 365:
+                errors["joined_on"] = _("入党时应年满18周岁")
+        if self.point_id and self.village_id and self.point.village_id != self.village_id:
+            errors["point"] = _("播放点“%(point)s”不属于%(village)s，只能选择本村的播放点") % {
+                "point": self.point.name, "village": self.village.name,
+            }
+        if not self.active and not self.left_on:
+            errors["left_on"] = _("离册的党员须填写离册日期")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self.id_number = idcard.normalise(self.id_number)
+        self.name = self.name.strip()
+        self.name_pinyin, self.name_initials = pinyin.keys(self.name)
+        self.township_id = self.village.township_id
+        super().save(*args, **kwargs)
+
+    @property
+    def age(self) -> int:
+        now = today()
+        b = self.birth_date
+        return now.year - b.year - ((now.month, now.day) < (b.month, b.day))

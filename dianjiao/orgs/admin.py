@@ -1,0 +1,45 @@
+from django.contrib import admin
+
+from .models import County, Equipment, Township, Village, ViewingPoint
+
+
+class NoDeleteAdmin(admin.ModelAdmin):
+    def has_delete_permission(self, request, obj=None):
+        return False  # records are retired (active / condition), never deleted
+
+
+@admin.register(County)
+class CountyAdmin(NoDeleteAdmin):
+    list_display = ["name", "area_code"]
+
+
+@admin.register(Township)
+class TownshipAdmin(NoDeleteAdmin):
+    list_display = ["name", "county", "station_name"]
+
+
+@admin.register(Village)
+class VillageAdmin(NoDeleteAdmin):
+    list_display = ["name", "branch_name", "township", "is_pastoral", "sort_order"]
+    list_filter = ["township", "is_pastoral"]
+    search_fields = ["name", "branch_name"]
+
+
+class EquipmentInline(admin.TabularInline):
+    model = Equipment
+    extra = 0
+    can_delete = False
+
+
+@admin.register(ViewingPoint)
+class ViewingPointAdmin(NoDeleteAdmin):
+    list_display = ["name", "village", "kind", "seasonal_place", "active"]
+    list_filter = ["kind", "active", "township"]
+    search_fields = ["name", "village__name", "address"]
+    inlines = [EquipmentInline]
+
+
+@admin.register(Equipment)
+class EquipmentAdmin(NoDeleteAdmin):
+    list_display = ["__str__", "point", "condition", "last_checked_on"]
+    list_filter = ["condition", "kind", "township"]

@@ -1,0 +1,90 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from dianjiao.accounts.scope import get_for_user, require_write
+
+from . import selectors
+from .forms import EquipmentForm, PointForm
+from .models import Equipment, Village, ViewingPoint
+
+
+def village_list(request):
+    villages = list(selectors.villages_with_coverage(request.user))
+    return render(request, "orgs/village_list.html", {
+        "villages": villages, "totals": selectors.coverage_totals(villages),
+    })
+
+
+def village_detail(request, pk):
+    village = get_for_user(request, Village.objects.select_related("township"), pk)
+    points = list(selectors.points_of(village, request.user).prefetch_related("equipment"))
+    return render(request, "orgs/village_detail.html", {"village": village, "points": points})
+
+
+def point_detail(request, pk):
+    point = get_for_user(request, ViewingPoint.objects.select_related("village"), pk)
+    return render(request, "orgs/point_detail.html", {
+        "point": point,
+        "equipment": point.equipment.all(),
+        "members": point.members.filter(active=True).order_by("name_pinyin"),
+    })
+
+
+def point_create(request):
+    require_write(request.user)
+    initial = {"village": request.GET.get("village")}
+    form = PointForm(request.POST or None, user=request.user, initial=initial)
+    if form.is_valid():
+        point = form.save()
+        messages.success(request, f"已新建播放点“{point.name}”")
+        return redirect("orgs:point_detail", point.pk)
+    return render(request, "web/form.html", {"form": form, "title": "新建播放点", "cancel_url": reverse("orgs:village_list")})
+
+
+def point_edit(request, pk):
+    point = get_for_user(request, ViewingPoint, pk, write=True)
+    form = PointForm(request.POST or None, instance=point, user=request.user)
+    if form.is_valid():
+        form.save()
+        messages.success(request, "播放点已保存")
+        return redirect("orgs:point_detail", point.pk)
+    return render(request, "web/form.html", {
+        "form": form, "title": f"修改播放点：{point}", "cancel_url": reverse("orgs:point_detail", args=[pk]),
+    })
+
+
+def equipment_create(request, point_pk):
+    point = get_for_user(request, ViewingPoint, point_pk, write=True)
+    form = EquipmentForm(request.POST or None, instance=Equipment(point=point))
+    if form.is_valid():
+        form.save()
+        messages.success(request, "设备已登记")
+        return redirect("orgs:point_detail", point.pk)
+    return render(request, "web/form.html", {
+        "form": form, "title": f"登记设备：{point}", "cancel_url": reverse("orgs:point_detail", args=[point.pk]),
+    })
+
+
+def equipment_edit(request, pk):
+    item = get_for_user(request, Equipment.objects.select_related("point"), pk, write=True)
+    form = EquipmentForm(request.POST or None, instance=item)
+    if form.is_valid():
+        form.save()
+        messages.success(request, "设备信息已保存，原记录保留在操作记录中")
+        return redirect("orgs:point_detail", item.point_id)
+    return render(request, "web/form.html", {
+        "form": form, "title": f"修改设备：{item}", "cancel_url": reverse("orgs:point_detail", args=[item.point_id]),
+    })
+
+
+def coverage(request):
+    villages = list(selectors.villages_with_coverage(request.user))
+    unassigned = Paginator(selectors.unassigned_members(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "orgs/coverage.html", {
+        "villages": villages,
+        "totals": selectors.coverage_totals(villages),
+        "faulty": selectors.faulty_equipment(request.user),
+        "page_obj": unassigned,
+    })

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+admin.site.site_header = "电教 · 党员电化教育管理"
+admin.site.site_title = "电教后台"
+
+urlpatterns = [
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("members/", include("dianjiao.members.urls")),
+    path("", include("dianjiao.orgs.urls")),
+    path("", include("dianjiao.web.urls")),
+]

@@ -1,0 +1,24 @@
+"""`dianjiao serve`: the production WSGI server (waitress) for a station's own PC."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "用 waitress 提供服务（生产模式）"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--threads", type=int, default=8)
+
+    def handle(self, *args, host, port, threads, **options):
+        from waitress import serve
+
+        from dianjiao.wsgi import application
+
+        self.stdout.write(f"电教系统已启动：http://{host}:{port}/  （按 Ctrl+C 停止）")
+        demo_logins = settings.VAR_DIR / "demo-logins.txt"
+        if demo_logins.exists():
+            self.stdout.write(demo_logins.read_text())
+        serve(application, host=host, port=port, threads=threads, ident="dianjiao")
