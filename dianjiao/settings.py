@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "dianjiao.accounts",
     "dianjiao.orgs",
     "dianjiao.members",
+    "dianjiao.logbook",
+    "dianjiao.teaching",
     "dianjiao.web",
 ]
 

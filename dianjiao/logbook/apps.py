@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LogbookConfig(AppConfig):
+    name = "dianjiao.logbook"
+    verbose_name = "电教手册"
