@@ -1,0 +1,80 @@
+"""Role × URL: every named URL of the project, requested by every persona.
+
+A new URL that is not listed here fails `test_it_covers_every_url`: whoever adds a page decides
+who may see it. Expectations: 200 allowed, 403 read-only role asking to write, 404 outside scope,
+302 to the login page for anonymous users.
+"""
+
+import pytest
+from django.urls import reverse
+
+from tests.urlwalk import all_url_names
+
+PERSONAS = ["station", "leader", "inspector", "county", "operator", "other_op", "outsider"]
+ALL = dict.fromkeys(PERSONAS, 200)
+# Pages that change something: only writers, read-only roles 403.
+WRITERS = {**ALL, "leader": 403, "inspector": 403, "county": 403}
+
+
+def own(*, other_op=404, outsider=404, read_only=200):
+    """An object of 红星村: its township sees it, the county sees it, other villages and
+    townships get 404. `read_only` is what leader/inspector/county get (403 on write pages)."""
+    return {
+        "station": 200, "leader": read_only, "inspector": read_only, "county": read_only,
+        "operator": 200, "other_op": other_op, "outsider": outsider,
+    }
+
+
+# name -> (kwargs builder, expected status per persona)
+MATRIX = {
+    "login": (None, None),  # public; checked below
+    "logout": (None, None),  # POST only; checked below
+    "set_language": (None, None),  # POST; checked below
+    "web:home": (None, ALL),
+    "orgs:village_list": (None, ALL),
+    "orgs:coverage": (None, ALL),
+    "orgs:village_detail": (lambda w: {"pk": w.village.pk}, own()),
+    "orgs:point_detail": (lambda w: {"pk": w.point.pk}, own()),
+    "orgs:point_create": (None, WRITERS),
+    "orgs:point_edit": (lambda w: {"pk": w.point.pk}, own(read_only=403)),
+    "orgs:equipment_create": (lambda w: {"point_pk": w.point.pk}, own(read_only=403)),
+    "orgs:equipment_edit": (lambda w: {"pk": w.tv.pk}, own(read_only=403)),
+    "members:list": (None, ALL),
+    "members:create": (None, WRITERS),
+    "members:detail": (lambda w: {"pk": w.member.pk}, own()),
+    "members:edit": (lambda w: {"pk": w.member.pk}, own(read_only=403)),
+    "members:leave": (lambda w: {"pk": w.member.pk}, own(read_only=403)),
+}
+
+
+def test_it_covers_every_url():
+    missing = all_url_names() - MATRIX.keys()
+    assert not missing, f"add these URLs to the access matrix: {sorted(missing)}"
+    stale = MATRIX.keys() - all_url_names()
+    assert not stale, f"these URLs no longer exist: {sorted(stale)}"
+
+
+CASES = [(name, persona) for name, (_, expected) in MATRIX.items() if expected for persona in PERSONAS]
+
+
+@pytest.mark.parametrize(("name", "persona"), CASES)
+def test_it_answers_each_persona_as_the_matrix_says(world, login, name, persona):
+    build, expected = MATRIX[name]
+    url = reverse(name, kwargs=build(world) if build else None)
+    response = login(world.personas[persona]).get(url)
+    assert response.status_code == expected[persona], f"{persona} GET {url}"
+
+
+@pytest.mark.parametrize("name", [n for n, (_, e) in MATRIX.items() if e])
+def test_it_sends_anonymous_users_to_the_login_page(world, client, name):
+    build, _ = MATRIX[name]
+    url = reverse(name, kwargs=build(world) if build else None)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_it_serves_the_public_pages(client, db):
+    assert client.get(reverse("login")).status_code == 200
+    assert client.post(reverse("logout")).status_code == 302
+    assert client.post(reverse("set_language"), {"language": "en", "next": "/"}).status_code == 302
