@@ -1,0 +1,1 @@
+"""`dianjiao demo`: a deterministic demo township (福海县乌伦古乡) for trying the system out."""

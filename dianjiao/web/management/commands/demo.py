@@ -1,0 +1,47 @@
+"""`dianjiao demo`: fill an empty database with the demo township and print its logins."""
+
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from dianjiao.demo import builder
+from dianjiao.orgs.models import Township
+
+
+class Command(BaseCommand):
+    help = "生成演示数据：福海县乌伦古乡（12个村、约600名党员）及各角色的演示账号"
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty", action="store_true",
+            help="数据库已有乡镇时什么也不做（`make run` 每次启动时调用）",
+        )
+        parser.add_argument("--seed", type=int, default=builder.DEFAULT_SEED, help="随机种子")
+
+    def handle(self, *args, if_empty, seed, **options):
+        logins_file = settings.VAR_DIR / "demo-logins.txt"
+        if Township.objects.exists():
+            if not if_empty:
+                raise CommandError(
+                    "数据库中已有乡镇数据，不再生成演示数据（以免重复）。"
+                    "如需重新生成，请先换一个空数据库。"
+                )
+            self.stdout.write("数据库中已有数据，跳过生成演示数据。")
+            if logins_file.exists():
+                self.stdout.write(logins_file.read_text())
+            return
+
+        started = time.monotonic()
+        plan = builder.plan(seed)
+        builder.build(plan)
+        text = builder.logins_text(plan)
+        logins_file.parent.mkdir(parents=True, exist_ok=True)
+        logins_file.write_text(text)
+        self.stdout.write(self.style.SUCCESS(
+            f"已生成演示数据：{plan.org.township}，{len(plan.org.villages)}个村，"
+            f"{len(plan.org.points)}个播放点，{len(plan.equipment)}台设备，"
+            f"{len(plan.members)}名党员（用时{time.monotonic() - started:.1f}秒）"
+        ))
+        self.stdout.write(text)
+        self.stdout.write(f"账号表已保存到 {logins_file}")
