@@ -21,9 +21,10 @@ def test_it_counts_coverage_from_the_records(world, login):
 
 
 def test_it_draws_the_coverage_page_in_a_fixed_number_of_queries(world, login, django_assert_num_queries):
+    member(world.village, "王五", None, birth=dt.date(1968, 2, 2))  # so the unassigned list is drawn
     client = login(world.station)
     client.get("/coverage/")
-    with django_assert_num_queries(7) as before:
+    with django_assert_num_queries(8) as before:
         client.get("/coverage/")
     for i in range(10):
         v = village(f"新村{i}", sort_order=10 + i)
@@ -34,6 +35,7 @@ def test_it_draws_the_coverage_page_in_a_fixed_number_of_queries(world, login, d
     with django_assert_num_queries(len(before.captured_queries)):
         response = client.get("/coverage/")
     assert response.context["totals"]["n_faulty"] == 10
+    assert response.context["totals"]["n_unassigned"] == 11
 
 
 def test_it_draws_a_village_in_a_fixed_number_of_queries(world, login, django_assert_num_queries):
