@@ -14,7 +14,7 @@ import itertools
 from dianjiao.accounts.models import Role, User
 from dianjiao.lib import idcard
 from dianjiao.members.models import Member
-from dianjiao.orgs.models import County, Equipment, Township, Village, ViewingPoint
+from dianjiao.orgs.models import County, Equipment, Township, ViewingPoint, Village
 
 PASSWORD = "Dianjiao-test-2026"
 _seq = itertools.count(1)

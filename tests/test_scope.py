@@ -7,7 +7,7 @@ from django.test import RequestFactory
 
 from dianjiao.accounts.scope import get_for_user
 from dianjiao.members.models import Member
-from dianjiao.orgs.models import County, Equipment, Township, Village, ViewingPoint
+from dianjiao.orgs.models import County, Equipment, Township, ViewingPoint, Village
 
 
 def names(qs):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import County, Equipment, Township, Village, ViewingPoint
+from .models import County, Equipment, Township, ViewingPoint, Village
 
 
 class NoDeleteAdmin(admin.ModelAdmin):

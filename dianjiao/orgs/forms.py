@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import Equipment, Village, ViewingPoint
+from .models import Equipment, ViewingPoint, Village
 
 
 class PointForm(forms.ModelForm):

@@ -144,6 +144,11 @@ class Equipment(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {self.model_name}".strip()
 
+    def save(self, *args, **kwargs):
+        self.village_id = self.point.village_id
+        self.township_id = self.point.township_id
+        super().save(*args, **kwargs)
+
     @property
     def out_of_order(self) -> bool:
         return self.condition in self.OUT_OF_ORDER
@@ -160,8 +165,3 @@ class Equipment(models.Model):
                 errors[field] = _("日期不能晚于今天")
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        self.village_id = self.point.village_id
-        self.township_id = self.point.township_id
-        super().save(*args, **kwargs)

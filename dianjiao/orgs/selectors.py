@@ -5,7 +5,7 @@ from django.db.models.functions import Coalesce
 
 from dianjiao.members.models import Member
 
-from .models import Equipment, Village, ViewingPoint
+from .models import Equipment, ViewingPoint, Village
 
 
 def _count(queryset):

@@ -7,7 +7,7 @@ from dianjiao.accounts.scope import get_for_user, require_write
 
 from . import selectors
 from .forms import EquipmentForm, PointForm
-from .models import Equipment, Village, ViewingPoint
+from .models import Equipment, ViewingPoint, Village
 
 
 def village_list(request):
