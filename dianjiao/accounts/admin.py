@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from .models import User
 
@@ -10,7 +11,7 @@ class DianjiaoUserAdmin(UserAdmin):
     list_filter = ["role", "is_active", "township"]
     search_fields = ["username", "full_name", "phone"]
     fieldsets = UserAdmin.fieldsets + (
-        ("电教角色与范围", {"fields": ["full_name", "phone", "role", "county", "township", "village"]}),
+        (_("电教角色与范围"), {"fields": ["full_name", "phone", "role", "county", "township", "village"]}),
     )
 
     def has_delete_permission(self, request, obj=None):

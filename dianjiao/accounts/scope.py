@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 
 def _eq(path: str, pk) -> Q:
@@ -57,7 +58,7 @@ def can_write(user) -> bool:
 def require_write(user) -> None:
     """403 for a read-only role (county viewer, leader, inspector) asking to change anything."""
     if not can_write(user):
-        raise PermissionDenied("只读角色不能修改数据")
+        raise PermissionDenied(_("只读角色不能修改数据"))
 
 
 def get_for_user(request, queryset, pk, *, write: bool = False):

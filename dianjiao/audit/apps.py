@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditConfig(AppConfig):
     name = "dianjiao.audit"
-    verbose_name = "操作记录"
+    verbose_name = _("操作记录")
 
     def ready(self):
         from . import recorder

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext as _
 
 from .models import Equipment, ViewingPoint, Village
 
@@ -16,7 +17,7 @@ class PointForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("kind") == ViewingPoint.Kind.PASTORAL and not data.get("seasonal_place"):
-            self.add_error("seasonal_place", "牧业播放点须填写季节性驻地（如乌伦古河夏牧场）")
+            self.add_error("seasonal_place", _("牧业播放点须填写季节性驻地（如乌伦古河夏牧场）"))
         return data
 
 
@@ -32,5 +33,5 @@ class EquipmentForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("condition") in Equipment.OUT_OF_ORDER and not data.get("repair_notes"):
-            self.add_error("repair_notes", "设备故障或维修中时，请写明故障情况或维修记录")
+            self.add_error("repair_notes", _("设备故障或维修中时，请写明故障情况或维修记录"))
         return data

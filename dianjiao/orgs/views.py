@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from dianjiao.accounts.scope import get_for_user, require_write
 
@@ -38,9 +39,9 @@ def point_create(request):
     form = PointForm(request.POST or None, user=request.user, initial=initial)
     if form.is_valid():
         point = form.save()
-        messages.success(request, f"已新建播放点“{point.name}”")
+        messages.success(request, _("已新建播放点“%(name)s”") % {"name": point.name})
         return redirect("orgs:point_detail", point.pk)
-    return render(request, "web/form.html", {"form": form, "title": "新建播放点", "cancel_url": reverse("orgs:village_list")})
+    return render(request, "web/form.html", {"form": form, "title": _("新建播放点"), "cancel_url": reverse("orgs:village_list")})
 
 
 def point_edit(request, pk):
@@ -48,10 +49,10 @@ def point_edit(request, pk):
     form = PointForm(request.POST or None, instance=point, user=request.user)
     if form.is_valid():
         form.save()
-        messages.success(request, "播放点已保存")
+        messages.success(request, _("播放点已保存"))
         return redirect("orgs:point_detail", point.pk)
     return render(request, "web/form.html", {
-        "form": form, "title": f"修改播放点：{point}", "cancel_url": reverse("orgs:point_detail", args=[pk]),
+        "form": form, "title": _("修改播放点：%(point)s") % {"point": point}, "cancel_url": reverse("orgs:point_detail", args=[pk]),
     })
 
 
@@ -60,10 +61,10 @@ def equipment_create(request, point_pk):
     form = EquipmentForm(request.POST or None, instance=Equipment(point=point))
     if form.is_valid():
         form.save()
-        messages.success(request, "设备已登记")
+        messages.success(request, _("设备已登记"))
         return redirect("orgs:point_detail", point.pk)
     return render(request, "web/form.html", {
-        "form": form, "title": f"登记设备：{point}", "cancel_url": reverse("orgs:point_detail", args=[point.pk]),
+        "form": form, "title": _("登记设备：%(point)s") % {"point": point}, "cancel_url": reverse("orgs:point_detail", args=[point.pk]),
     })
 
 
@@ -72,10 +73,10 @@ def equipment_edit(request, pk):
     form = EquipmentForm(request.POST or None, instance=item)
     if form.is_valid():
         form.save()
-        messages.success(request, "设备信息已保存，原记录保留在操作记录中")
+        messages.success(request, _("设备信息已保存，原记录保留在操作记录中"))
         return redirect("orgs:point_detail", item.point_id)
     return render(request, "web/form.html", {
-        "form": form, "title": f"修改设备：{item}", "cancel_url": reverse("orgs:point_detail", args=[item.point_id]),
+        "form": form, "title": _("修改设备：%(item)s") % {"item": item}, "cancel_url": reverse("orgs:point_detail", args=[item.point_id]),
     })
 
 
