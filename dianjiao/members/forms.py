@@ -70,3 +70,13 @@ class MemberFilterForm(forms.Form):
         if d["unassigned"]:
             queryset = queryset.filter(point__isnull=True)
         return queryset
+
+
+class RosterUploadForm(forms.Form):
+    file = forms.FileField(
+        label="党员花名册文件（.xlsx）",
+        widget=forms.ClearableFileInput(attrs={
+            "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }),
+        error_messages={"required": "请选择要上传的花名册文件", "empty": "上传的文件是空的"},
+    )

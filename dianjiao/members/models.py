@@ -120,3 +120,44 @@ class Member(models.Model):
         now = today()
         b = self.birth_date
         return now.year - b.year - ((now.month, now.day) < (b.month, b.day))
+
+
+class RosterImportQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        """An upload is its uploader's draft until confirmed: nobody else may see or confirm it,
+        not even an administrator of the same township (they upload their own)."""
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        return self.filter(uploaded_by=user)
+
+
+class RosterImport(models.Model):
+    """An uploaded 花名册 kept between preview and confirmation (see services.roster_import_*).
+
+    `content` is written with a queryset update, never through save(): the audit trail records
+    every save of the instance as JSON, and the file's bytes neither belong there nor serialise.
+    It is cleared once the batch is applied or discarded, so ID numbers do not linger in uploads.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待确认")
+        APPLIED = "applied", _("已导入")
+        REJECTED = "rejected", _("已放弃")
+
+    uploaded_by = models.ForeignKey("accounts.User", verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    filename = models.CharField(_("文件名"), max_length=255)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    content = models.BinaryField(null=True, editable=False)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    result = models.JSONField(_("导入结果"), default=dict, blank=True)
+
+    objects = RosterImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("花名册导入")
+        verbose_name_plural = _("花名册导入")
+        ordering = ("-created_at", "-pk")
+
+    def __str__(self):
+        return self.filename

@@ -9,4 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.member_detail, name="detail"),
     path("<int:pk>/edit/", views.member_edit, name="edit"),
     path("<int:pk>/leave/", views.member_leave, name="leave"),
+    path("import/", views.member_import, name="import"),
+    path("import/<int:pk>/", views.member_import_preview, name="import_preview"),
+    path("export.xlsx", views.member_export, name="export"),
 ]

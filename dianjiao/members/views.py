@@ -1,13 +1,20 @@
+from urllib.parse import quote
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_GET
 
 from dianjiao.accounts.scope import get_for_user, require_write
 from dianjiao.audit.models import AuditEvent
+from dianjiao.lib.dates import today
 
-from .forms import LeaveForm, MemberFilterForm, MemberForm
-from .models import Member
+from . import roster_xlsx, services
+from .forms import LeaveForm, MemberFilterForm, MemberForm, RosterUploadForm
+from .models import Member, RosterImport
 
 
 def member_queryset(request):
@@ -62,3 +69,69 @@ def member_leave(request, pk):
     return render(request, "web/form.html", {
         "form": form, "title": f"离册：{member.name}", "cancel_url": reverse("members:detail", args=[pk]),
     })
+
+
+def member_import(request):
+    require_write(request.user)
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    if form.is_valid():
+        try:
+            batch = services.roster_import_upload(user=request.user, file=form.cleaned_data["file"])
+        except services.RosterImportError as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect("members:import_preview", batch.pk)
+    return render(request, "members/import.html", {
+        "form": form, "max_size": services.size_label(settings.DIANJIAO_MAX_UPLOAD_BYTES),
+    })
+
+
+def member_import_preview(request, pk):
+    batch = get_for_user(request, RosterImport.objects.defer("content"), pk, write=True)
+    preview = None
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "discard":
+                services.roster_import_discard(user=request.user, batch=batch)
+                messages.success(request, "已放弃本次导入，未保存任何数据")
+                return redirect("members:import")
+            counts = services.roster_import_apply(user=request.user, batch=batch)
+        except services.RosterImportInvalid as exc:
+            messages.error(request, str(exc))
+            preview = exc.preview
+        except services.RosterImportError as exc:
+            messages.error(request, str(exc))
+            return redirect("members:import_preview", batch.pk)
+        else:
+            messages.success(request, "导入完成：新增 {created} 人，更新 {updated} 人，{unchanged} 人无变化".format(**counts))
+            return redirect("members:import_preview", batch.pk)
+    if batch.status == RosterImport.Status.PENDING and preview is None:
+        content = RosterImport.objects.filter(pk=batch.pk).values_list("content", flat=True).get()
+        preview = services.roster_import_preview(user=request.user, file=bytes(content or b""))
+    earlier = (
+        RosterImport.objects.visible_to(request.user)
+        .filter(sha256=batch.sha256, status=RosterImport.Status.APPLIED).exclude(pk=batch.pk).first()
+    )
+    return render(request, "members/import_preview.html", {
+        "batch": batch, "preview": preview, "earlier": earlier,
+    })
+
+
+@require_GET
+def member_export(request):
+    """The rows the list shows for the same query string, every page of them; ?template=1 gives
+    the headers alone, as a blank roster to fill in."""
+    if request.GET.get("template"):
+        members, filename = Member.objects.none(), "党员花名册模板.xlsx"
+    else:
+        _, members = member_queryset(request)
+        filename = f"党员花名册-{today():%Y-%m-%d}.xlsx"
+    response = HttpResponse(
+        roster_xlsx.write(members),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    # An ASCII name for old browsers, the Chinese one (RFC 5987) for the rest.
+    response["Content-Disposition"] = "attachment; filename=\"roster-{}.xlsx\"; filename*=UTF-8''{}".format(
+        "template" if request.GET.get("template") else f"{today():%Y-%m-%d}", quote(filename),
+    )
+    return response

@@ -1,0 +1,309 @@
+"""The 党员花名册 spreadsheet: one column layout that both the export writes and the import reads,
+so a file exported from here re-imports unchanged.
+
+This module only turns cells into Python values and back; who may import what, and whether a
+row is a valid member, is decided in services.py against the database.
+"""
+
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel
+from openpyxl.worksheet.datavalidation import DataValidation
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    field: str
+    aliases: tuple[str, ...] = ()
+    width: int = 12
+    choices: tuple[str, ...] = ()  # offered as a drop-down in the sheet
+
+
+# The file's own words, not the UI's translations: a roster is the same file whatever the UI language.
+GENDERS = {"M": "男", "F": "女"}
+CATEGORIES = {"full": "正式党员", "probationary": "预备党员"}
+MOBILITIES = {"resident": "常住", "pastoral": "牧业转场", "migrant": "流动党员"}
+STATUSES = {True: "在册", False: "已离册"}
+
+COLUMNS: list[Column] = [
+    Column("序号", "seq", ("编号",), width=6),
+    Column("姓名", "name", ("党员姓名",), width=14),
+    Column("性别", "gender", width=6, choices=tuple(GENDERS.values())),
+    Column("民族", "ethnicity", width=10),
+    Column("出生日期", "birth_date", ("出生年月日", "出生年月"), width=12),
+    Column("身份证号", "id_number", ("公民身份号码", "身份证号码", "身份证", "公民身份证号"), width=21),
+    Column("联系电话", "phone", ("电话", "手机", "手机号", "手机号码", "电话号码", "联系方式"), width=14),
+    Column("所在党支部", "village", ("党支部", "所在支部", "支部", "所属党支部", "党支部名称", "所在村"), width=14),
+    Column("党员类别", "category", ("人员类别", "类别", "党员身份"), width=10, choices=tuple(CATEGORIES.values())),
+    Column("入党时间", "joined_on", ("入党日期", "入党年月日"), width=12),
+    Column("流动情况", "mobility", ("是否流动", "流动类型"), width=10, choices=tuple(MOBILITIES.values())),
+    Column("收看播放点", "point", ("播放点", "收看点", "收看地点", "所在播放点"), width=16),
+    Column("状态", "status", ("在册状态",), width=8, choices=tuple(STATUSES.values())),
+]
+DATE_FIELDS = {"birth_date", "joined_on"}
+TEXT_FIELDS = {"id_number", "phone"}  # digits that must stay text: 18 digits do not fit a float
+REQUIRED = ("name", "id_number", "village", "joined_on")
+BY_FIELD = {c.field: c for c in COLUMNS}
+HEADER_OF = {c.field: c.header for c in COLUMNS}
+
+MAX_ROWS = 5000
+_HEADER_SEARCH_ROWS = 10  # rosters often carry a title row or two above the header
+_MAX_COLUMNS = 60
+_BLANKS = {"", "无", "-", "—", "——", "/", "／", "空"}
+
+
+def _normalise_header(value) -> str:
+    text = re.sub(r"\s+", "", str(value or "")).replace("\u3000", "")
+    text = re.sub(r"[（(].*?[)）]", "", text)  # 出生日期（年月日）
+    return text.strip("*＊:：")
+
+
+_ALIASES = {_normalise_header(name): c.field for c in COLUMNS for name in (c.header, *c.aliases)}
+
+
+# --- writing -------------------------------------------------------------------------------
+
+_HEAD_FONT = Font(bold=True, color="FFFFFF")
+_HEAD_FILL = PatternFill("solid", fgColor="B71C1C")
+_THIN = Side(style="thin", color="BBBBBB")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+
+def member_values(seq: int, member) -> dict[str, Any]:
+    """One member as the sheet shows it, by field."""
+    return {
+        "seq": seq,
+        "name": member.name,
+        "gender": GENDERS.get(member.gender, member.gender),
+        "ethnicity": member.ethnicity,
+        "birth_date": member.birth_date,
+        "id_number": member.id_number,
+        "phone": member.phone,
+        "village": member.village.name,
+        "category": CATEGORIES.get(member.category, member.category),
+        "joined_on": member.joined_on,
+        "mobility": MOBILITIES.get(member.mobility, member.mobility),
+        "point": member.point.name if member.point_id else "",
+        "status": STATUSES[member.active],
+    }
+
+
+def write(members, *, sheet_title: str = "党员花名册") -> bytes:
+    """The roster as .xlsx bytes; `members` must come with village and point selected."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet_title
+    ws.append([c.header for c in COLUMNS])
+    for cell in ws[1]:
+        cell.font = _HEAD_FONT
+        cell.fill = _HEAD_FILL
+        cell.border = _BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[1].height = 24
+    for i, c in enumerate(COLUMNS, start=1):
+        letter = get_column_letter(i)
+        ws.column_dimensions[letter].width = c.width
+        if c.field in TEXT_FIELDS:
+            # Rows typed later into the template stay text too, instead of 6.54323E+17.
+            ws.column_dimensions[letter].number_format = "@"
+    count = 0
+    for count, member in enumerate(members, start=1):
+        values = member_values(count, member)
+        ws.append([values[c.field] for c in COLUMNS])
+        for i, c in enumerate(COLUMNS):
+            cell = ws.cell(row=count + 1, column=i + 1)
+            cell.border = _BORDER
+            if c.field in DATE_FIELDS:
+                cell.number_format = "yyyy-mm-dd"
+            elif c.field in TEXT_FIELDS:
+                cell.number_format = "@"
+    last = max(count + 1, 200)  # drop-downs reach beyond the data, for rows added by hand
+    for i, c in enumerate(COLUMNS, start=1):
+        if c.choices:
+            dv = DataValidation(type="list", formula1='"{}"'.format(",".join(c.choices)), allow_blank=True)
+            dv.error = "请从下拉列表中选择"
+            dv.add(f"{get_column_letter(i)}2:{get_column_letter(i)}{last}")
+            ws.add_data_validation(dv)
+    ws.freeze_panes = "C2"  # header row and 序号/姓名 stay in view
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{count + 1}"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+class RosterFileError(ValueError):
+    """The file as a whole cannot be read as a roster; the message is for the user."""
+
+
+@dataclass
+class SheetRow:
+    number: int  # the row number Excel shows
+    cells: dict[str, Any]  # field -> raw cell value
+
+
+@dataclass
+class Sheet:
+    title: str
+    headers: dict[str, str]  # field -> the header as written in the file
+    ignored: list[str]  # headers that are not roster columns
+    rows: list[SheetRow] = field(default_factory=list)
+
+
+NOT_XLSX = "无法读取该文件，请上传 Excel（.xlsx）格式的党员花名册"
+
+
+def read(content: bytes) -> Sheet:
+    """Find the header row, map its columns, and return the non-empty rows under it."""
+    if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise RosterFileError("这是旧版 Excel（.xls）文件，请在 Excel 或 WPS 中“另存为”.xlsx 格式后再上传")
+    if not zipfile.is_zipfile(io.BytesIO(content)):
+        raise RosterFileError(NOT_XLSX)
+    try:
+        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 -- a damaged or foreign zip fails in many ways inside openpyxl
+        raise RosterFileError(NOT_XLSX) from None
+    try:
+        return _read_workbook(wb)
+    except RosterFileError:
+        raise
+    except Exception:  # noqa: BLE001 -- same: broken sheet XML surfaces as any exception
+        raise RosterFileError(NOT_XLSX) from None
+    finally:
+        wb.close()
+
+
+def _read_workbook(wb) -> Sheet:
+    best: tuple[int, Any, int, dict[str, int], dict[str, str], list[str]] | None = None
+    for ws in wb.worksheets:
+        if not hasattr(ws, "iter_rows"):
+            continue  # a chart sheet
+        for number, row in enumerate(ws.iter_rows(max_row=_HEADER_SEARCH_ROWS, max_col=_MAX_COLUMNS, values_only=True), start=1):
+            positions, headers, ignored = _map_header(row)
+            score = len(positions)
+            if score >= 2 and (best is None or score > best[0]):
+                best = (score, ws, number, positions, headers, ignored)
+        if best and all(f in best[3] for f in REQUIRED):
+            break
+    if best is None:
+        raise RosterFileError("找不到花名册表头：第一行应为“姓名”“身份证号”“所在党支部”“入党时间”等列名，可下载空白模板对照")
+    _, ws, header_row, positions, headers, ignored = best
+    missing = [HEADER_OF[f] for f in REQUIRED if f not in positions]
+    if missing:
+        raise RosterFileError("缺少必需的列：{}（表头在第{}行）".format("、".join(missing), header_row))
+    sheet = Sheet(title=ws.title, headers=headers, ignored=ignored)
+    for number, row in enumerate(ws.iter_rows(min_row=header_row + 1, max_col=_MAX_COLUMNS, values_only=True), start=header_row + 1):
+        cells = {f: (row[i] if i < len(row) else None) for f, i in positions.items()}
+        if all(is_blank(v) for f, v in cells.items() if f != "seq"):
+            continue  # blank lines, and numbered rows of a template not yet filled in
+        if len(sheet.rows) >= MAX_ROWS:
+            raise RosterFileError(f"一次最多导入{MAX_ROWS}行，请分成几个文件上传")
+        sheet.rows.append(SheetRow(number=number, cells=cells))
+    if not sheet.rows:
+        raise RosterFileError("花名册中没有党员数据：表头下面是空的")
+    return sheet
+
+
+def _map_header(row) -> tuple[dict[str, int], dict[str, str], list[str]]:
+    positions: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    ignored: list[str] = []
+    for i, value in enumerate(row or ()):
+        text = _normalise_header(value)
+        if not text:
+            continue
+        f = _ALIASES.get(text)
+        if f is None or f in positions:  # a second 身份证号 column is ignored, not merged
+            ignored.append(str(value).strip())
+            continue
+        positions[f] = i
+        headers[f] = str(value).strip()
+    return positions, headers, ignored
+
+
+# --- cells to values -----------------------------------------------------------------------
+
+
+class CellError(ValueError):
+    """One cell cannot be understood; the message is for the user."""
+
+
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and value.strip().replace("\u3000", "") in _BLANKS)
+
+
+def text(value) -> str:
+    """A cell as text: numbers typed into text columns come back without a trailing .0."""
+    if is_blank(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, (dt.datetime, dt.date)):
+        return f"{value:%Y-%m-%d}"
+    return str(value).replace("\u3000", " ").strip()
+
+
+_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+_DATE_DIGITS = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+
+
+def date(value) -> dt.date | None:
+    """Real Excel dates, and text like 1975-03-08, 1975/3/8, 1975.03.08, 1975年3月8日, 19750308."""
+    if is_blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if float(value).is_integer() and 10000101 <= value <= 99991231:
+            value = str(int(value))  # 19750308 typed as a number
+        elif 1 <= value < 2958466:
+            return from_excel(value).date()  # a date serial in a cell not formatted as a date
+        else:
+            raise CellError(f"无法识别的日期：{value}")
+    raw = str(value).strip()
+    match = _DATE_TEXT.match(raw) or _DATE_DIGITS.match(raw)
+    if not match:
+        raise CellError(f"无法识别的日期“{raw}”，请写成 1975-03-08 这样的年月日")
+    try:
+        return dt.date(*(int(g) for g in match.groups()))
+    except ValueError:
+        raise CellError(f"日期“{raw}”不存在") from None
+
+
+def id_number(value) -> str:
+    """ID numbers must be text; one typed as a number has lost its last digits to Excel."""
+    if is_blank(value):
+        return ""
+    if isinstance(value, float):
+        raise CellError("身份证号被 Excel 存成了数字，后几位可能已丢失：请把该列设为“文本”后重新填写")
+    return text(value).replace(" ", "").upper()
+
+
+def choice(value, labels: dict, aliases: dict | None = None, *, what: str):
+    """A label from the sheet (正式党员) to the stored value (full)."""
+    if is_blank(value):
+        return None
+    raw = text(value)
+    reverse = {label: key for key, label in labels.items()} | (aliases or {})
+    if raw in reverse:
+        return reverse[raw]
+    raise CellError("{}应为{}之一，而不是“{}”".format(what, "、".join(f"“{v}”" for v in labels.values()), raw))

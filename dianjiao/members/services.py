@@ -1,0 +1,397 @@
+"""Writes to the roster that span many members: importing a 党员花名册 from .xlsx.
+
+The import is two steps. `roster_import_upload` keeps the file server-side as a RosterImport;
+`roster_import_preview` says, row by row, what would happen and what is wrong; and
+`roster_import_apply` re-validates against the database as it is *now* and saves every row in one
+transaction, or nothing. Members are matched by ID number, so importing the same file twice
+creates no duplicates.
+
+Rules an importer should know (also shown on the upload page):
+- a blank cell keeps what the roster already has (the import never erases data); for a new
+  member it means the default (汉族, 正式党员, 常住, no viewing point), and 性别/出生日期 are
+  read from the ID number;
+- the import registers and updates members on the roster (在册). A row marked 已离册 is accepted
+  only when it is a member who already left and nothing in the row changed (so an exported
+  file, left members included, re-imports unchanged); leaving the roster is done on the member's
+  page, with its date and reason, never by import.
+"""
+
+import copy
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from dianjiao.accounts.scope import require_write
+from dianjiao.lib import idcard
+from dianjiao.orgs.models import ViewingPoint, Village
+
+from . import roster_xlsx as rx
+from .models import Member, RosterImport
+
+CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
+ACTION_LABELS = {CREATE: "新增", UPDATE: "更新", UNCHANGED: "无变化"}
+# What "unchanged" compares: exactly the member fields the sheet carries.
+_COMPARED = [
+    ("name", "name"), ("gender", "gender"), ("ethnicity", "ethnicity"), ("birth_date", "birth_date"),
+    ("phone", "phone"), ("village", "village_id"), ("category", "category"),
+    ("joined_on", "joined_on"), ("mobility", "mobility"), ("point", "point_id"),
+]
+_COLUMN_ORDER = {c.field: i for i, c in enumerate(rx.COLUMNS)}
+_PHONE = re.compile(r"^[\d\s+\-()（）/]+$")
+
+
+class RosterImportError(Exception):
+    """The import cannot go on; the message is for the user."""
+
+
+class RosterImportInvalid(RosterImportError):
+    def __init__(self, preview: "ImportPreview"):
+        super().__init__("花名册中还有错误，未保存任何数据，请改正后重新上传")
+        self.preview = preview
+
+
+@dataclass
+class RowPreview:
+    number: int  # the row number Excel shows
+    name: str = ""
+    id_number: str = ""
+    village: str = ""
+    point: str = ""
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (column header, message)
+    action: str = ""
+    changes: list[str] = field(default_factory=list)  # headers of the columns an update changes
+    member: Member | None = None  # ready to save when the row is good
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def action_label(self) -> str:
+        return ACTION_LABELS.get(self.action, "")
+
+
+@dataclass
+class ImportPreview:
+    file_errors: list[str] = field(default_factory=list)
+    rows: list[RowPreview] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def bad_rows(self) -> list[RowPreview]:
+        return [r for r in self.rows if r.errors]
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_errors and bool(self.rows) and not self.bad_rows
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {CREATE: 0, UPDATE: 0, UNCHANGED: 0}
+        for row in self.rows:
+            if row.action:
+                counts[row.action] += 1
+        return {"created": counts[CREATE], "updated": counts[UPDATE], "unchanged": counts[UNCHANGED]}
+
+
+# --- the services --------------------------------------------------------------------------
+
+
+def roster_import_upload(*, user, file, filename: str = "") -> RosterImport:
+    """Keep an uploaded roster for preview; refuse at once a file that is not a readable roster."""
+    require_write(user)
+    content = _read_upload(file)
+    try:
+        rx.read(content)
+    except rx.RosterFileError as exc:
+        raise RosterImportError(str(exc)) from None
+    filename = (filename or getattr(file, "name", "") or "花名册.xlsx")[-255:]
+    with transaction.atomic():
+        batch = RosterImport.objects.create(
+            uploaded_by=user, filename=filename, sha256=hashlib.sha256(content).hexdigest(),
+        )
+        # The bytes go in with an update, past the audit signal (see RosterImport's docstring).
+        RosterImport.objects.filter(pk=batch.pk).update(content=content)
+    return batch
+
+
+def roster_import_preview(*, user, file) -> ImportPreview:
+    """What importing `file` would do, row by row, for this user, without saving anything."""
+    try:
+        sheet = rx.read(_read_upload(file))
+    except (RosterImportError, rx.RosterFileError) as exc:
+        return ImportPreview(file_errors=[str(exc)])
+    return _Validator(user).validate(sheet)
+
+
+def roster_import_apply(*, user, batch: RosterImport) -> dict[str, int]:
+    """Save every row of a previewed batch, or nothing; a batch is applied at most once."""
+    require_write(user)
+    with transaction.atomic():
+        locked = RosterImport.objects.select_for_update().visible_to(user).filter(pk=batch.pk).first()
+        if locked is None:
+            raise RosterImportError("找不到该导入批次")
+        if locked.status == RosterImport.Status.APPLIED:
+            raise RosterImportError("该批次已经导入，不能重复导入")
+        if locked.status != RosterImport.Status.PENDING:
+            raise RosterImportError("该批次已放弃，请重新上传花名册")
+        # Validated again: the roster may have changed since the preview was shown.
+        preview = roster_import_preview(user=user, file=bytes(locked.content or b""))
+        if not preview.ok:
+            raise RosterImportInvalid(preview)
+        try:
+            for row in preview.rows:
+                if row.action != UNCHANGED:
+                    row.member.save()  # one save each, so the audit trail records each member
+        except IntegrityError:
+            raise RosterImportError("保存时发现身份证号冲突（可能刚被他人登记），未保存任何数据，请重新预览") from None
+        result = preview.counts
+        done = RosterImport.objects.filter(pk=locked.pk, status=RosterImport.Status.PENDING).update(
+            status=RosterImport.Status.APPLIED, content=None,
+            result=result | {"applied_at": timezone.now().isoformat()},
+        )
+        if done != 1:
+            raise RosterImportError("该批次已经导入，不能重复导入")
+    return result
+
+
+def roster_import_discard(*, user, batch: RosterImport) -> None:
+    done = RosterImport.objects.visible_to(user).filter(pk=batch.pk, status=RosterImport.Status.PENDING).update(
+        status=RosterImport.Status.REJECTED, content=None,
+    )
+    if not done:
+        raise RosterImportError("该批次已处理，不能放弃")
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def size_label(n: int) -> str:
+    mb = n / (1024 * 1024)
+    if mb >= 1:
+        return f"{mb:g} MB" if mb == int(mb) else f"{mb:.1f} MB"
+    return f"{max(1, round(n / 1024))} KB"
+
+
+def _read_upload(file) -> bytes:
+    """The upload's bytes, refusing an oversized one before reading or parsing it."""
+    limit = settings.DIANJIAO_MAX_UPLOAD_BYTES
+    too_big = RosterImportError(f"文件超过 {size_label(limit)} 上限，请删去无关的工作表或分成几个文件上传")
+    if isinstance(file, (bytes, bytearray, memoryview)):
+        content = bytes(file)
+    else:
+        if (getattr(file, "size", None) or 0) > limit:
+            raise too_big
+        file.seek(0)
+        content = file.read(limit + 1)
+    if len(content) > limit:
+        raise too_big
+    if not content:
+        raise RosterImportError("上传的文件是空的")
+    return content
+
+
+def _header(field_name: str) -> str:
+    if field_name == NON_FIELD_ERRORS:
+        return "整行"
+    if field_name in rx.HEADER_OF:
+        return rx.HEADER_OF[field_name]
+    return str(Member._meta.get_field(field_name).verbose_name)
+
+
+class _Validator:
+    """Validates a sheet for one user, with a fixed number of queries however long the sheet."""
+
+    def __init__(self, user):
+        self.user = user
+        self.villages = list(Village.objects.writable_by(user))
+        self.village_keys: dict[str, list[Village]] = {}
+        for v in self.villages:
+            for key in {v.name, v.branch_name}:
+                if key:
+                    self.village_keys.setdefault(key, []).append(v)
+        self.points: dict[int, dict[str, ViewingPoint]] = {}
+        self.point_names: set[str] = set()
+        for p in ViewingPoint.objects.writable_by(user):
+            self.points.setdefault(p.village_id, {})[p.name] = p
+            self.point_names.add(p.name)
+
+    def find_village(self, raw: str) -> list[Village]:
+        found = self.village_keys.get(raw)
+        if not found:
+            short = re.sub(r"(党总支|党支部|支部)$", "", raw)
+            found = self.village_keys.get(short, [])
+        return list({v.pk: v for v in found}.values())
+
+    def validate(self, sheet: rx.Sheet) -> ImportPreview:
+        parsed = [(row, *_parse(row)) for row in sheet.rows]
+        ids = [values["id_number"] for _, values, _ in parsed if values.get("id_number")]
+        seen: dict[str, list[int]] = {}
+        for row, values, _ in parsed:
+            if values.get("id_number"):
+                seen.setdefault(values["id_number"], []).append(row.number)
+        # Unscoped on purpose: an ID number registered anywhere, even where this user cannot see,
+        # must not be registered twice. Only "registered elsewhere" is said, never where or who.
+        existing = {m.id_number: m for m in Member.objects.filter(id_number__in=ids).select_related("village", "point")}
+        writable = set(
+            Member.objects.writable_by(self.user).filter(id_number__in=ids).order_by().values_list("pk", flat=True)
+        )
+        preview = ImportPreview(ignored_columns=sheet.ignored)
+        for row, values, errors in parsed:
+            ident = values.get("id_number") or ""
+            others = [n for n in seen.get(ident, []) if n != row.number]
+            if others:
+                errors.append(("id_number", "身份证号与第{}行重复".format("、".join(map(str, others)))))
+            current = existing.get(ident)
+            if current is not None and current.pk not in writable:
+                errors.append(("id_number", "该身份证号已在其他党支部登记"))
+                current = None
+            preview.rows.append(self.validate_row(row, values, errors, current))
+        return preview
+
+    def validate_row(self, row: rx.SheetRow, values: dict, errors: list, current: Member | None) -> RowPreview:
+        if current is None:
+            for f in ("name", "id_number", "joined_on"):
+                if values.get(f) is None and not any(e[0] == f for e in errors):
+                    errors.append((f, f"请填写{rx.HEADER_OF[f]}"))
+        bad_cells = {f for f, _ in errors}  # cells that could not be read are left out below
+        result = RowPreview(number=row.number, name=values.get("name") or "", id_number=values.get("id_number") or "",
+                            village=values.get("village") or "", point=values.get("point") or "")
+
+        village = None
+        if values.get("village"):
+            found = self.find_village(values["village"])
+            if len(found) == 1:
+                village = found[0]
+            elif found:
+                errors.append(("village", f"有多个名为“{values['village']}”的党支部，无法确定是哪一个"))
+            else:
+                errors.append(("village", f"找不到党支部“{values['village']}”，或它不在您可管理的范围内"))
+        elif current is not None:
+            village = current.village
+        else:
+            errors.append(("village", "请填写所在党支部"))
+
+        point, point_known = None, village is not None
+        if village is not None and values.get("point"):
+            name = values["point"]
+            point = self.points.get(village.pk, {}).get(name)
+            if point is None:
+                point_known = False
+                if name in self.point_names:
+                    errors.append(("point", f"播放点“{name}”不属于{village.name}，只能选择本村的播放点"))
+                else:
+                    errors.append(("point", f"{village.name}没有名为“{name}”的播放点"))
+            elif not point.active and not (current and current.point_id == point.pk):
+                errors.append(("point", f"播放点“{name}”已停用，请选择在用的播放点"))
+        elif current is not None and village is not None and current.village_id == village.pk:
+            point = current.point  # blank keeps; a member moved to another village has no point there yet
+
+        if current is not None:
+            member = copy.copy(current)
+            original = {attname: getattr(current, attname) for _, attname in _COMPARED}
+        else:
+            member = Member(active=True, id_number=values.get("id_number") or "")
+            original = None
+            try:
+                birth, gender = idcard.parse(member.id_number)
+            except idcard.IdNumberError:
+                pass
+            else:
+                if values.get("birth_date") is None:
+                    values["birth_date"] = birth
+                if values.get("gender") is None:
+                    values["gender"] = gender
+        for f in ("name", "gender", "ethnicity", "birth_date", "phone", "category", "joined_on", "mobility"):
+            if values.get(f) is not None:
+                setattr(member, f, values[f])
+        if village is not None:
+            member.village = village
+        if point_known:
+            member.point = point
+        result.village = village.name if village else result.village
+        result.point = point.name if point else result.point
+
+        status = values.get("status")
+        if current is not None and not current.active:
+            if status is not False:
+                when = f"于{current.left_on:%Y年%m月%d日}" if current.left_on else ""
+                errors.append(("status", f"该党员已{when}离册，导入不能恢复在册"))
+        elif status is False:
+            errors.append(("status", "导入只用于登记在册党员；办理离册请到该党员的页面，填写离册日期和原因"))
+
+        if current is None:
+            # Without a valid ID number these cannot be derived; the ID number's error says what to fix.
+            bad_cells |= {f for f in ("birth_date", "gender") if not getattr(member, f)}
+        try:
+            # Village and point came from the user's writable scope and the ID numbers were checked
+            # for the whole file at once: skipping those per-row lookups keeps the queries fixed.
+            member.full_clean(exclude=bad_cells | {"township", "village", "point"}, validate_unique=False)
+        except ValidationError as exc:
+            said = bad_cells | {f for f, _ in errors if f in ("village", "point")}  # not twice over
+            errors.extend((f, m) for f, messages in exc.message_dict.items() if f not in said for m in messages)
+
+        if not errors and original is not None:
+            result.changes = [_header(f) for f, attname in _COMPARED if getattr(member, attname) != original[attname]]
+            if result.changes and not current.active:
+                errors.append(("status", "已离册党员的信息不能通过导入修改"))
+
+        errors.sort(key=lambda e: _COLUMN_ORDER.get(e[0], 99))
+        result.errors = [(_header(f), m) for f, m in errors]
+        if not result.errors:
+            result.member = member
+            result.action = CREATE if original is None else (UPDATE if result.changes else UNCHANGED)
+        return result
+
+
+def _parse(row: rx.SheetRow) -> tuple[dict, list[tuple[str, str]]]:
+    """Cells to Python values (None for blank), and the cells that could not be read."""
+    cells = row.cells
+    values: dict = {}
+    errors: list[tuple[str, str]] = []
+
+    def read(f, fn):
+        if f not in cells:
+            return
+        try:
+            value = fn(cells[f])
+        except rx.CellError as exc:
+            errors.append((f, str(exc)))
+        else:
+            values[f] = None if value == "" else value
+
+    read("name", rx.text)
+    read("gender", lambda v: rx.choice(v, rx.GENDERS, {"男性": "M", "女性": "F"}, what="性别"))
+    read("ethnicity", _ethnicity)
+    read("birth_date", rx.date)
+    read("id_number", rx.id_number)
+    read("phone", _phone)
+    read("village", rx.text)
+    read("category", lambda v: rx.choice(v, rx.CATEGORIES, {"正式": "full", "预备": "probationary"}, what="党员类别"))
+    read("joined_on", rx.date)
+    read("mobility", lambda v: rx.choice(
+        v, rx.MOBILITIES, {"常驻": "resident", "转场": "pastoral", "牧业": "pastoral", "流动": "migrant", "外出流动": "migrant"},
+        what="流动情况",
+    ))
+    read("point", rx.text)
+    read("status", lambda v: rx.choice(v, rx.STATUSES, {"离册": False, "正常": True}, what="状态"))
+    return values, errors
+
+
+def _ethnicity(value) -> str:
+    text = rx.text(value)
+    if text and not text.endswith("族") and text not in {"其他", "未识别", "外国血统"}:
+        text += "族"  # 汉 → 汉族, 哈萨克 → 哈萨克族: one spelling, so lists and counts agree
+    return text
+
+
+def _phone(value) -> str:
+    text = rx.text(value)
+    if text and not _PHONE.match(text):
+        raise rx.CellError(f"联系电话“{text}”只能包含数字")
+    return text
