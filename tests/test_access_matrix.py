@@ -25,6 +25,12 @@ def own(*, other_op=404, outsider=404, read_only=200):
     }
 
 
+def _batch(w):
+    from dianjiao.members.models import RosterImport
+
+    return {"pk": RosterImport.objects.create(uploaded_by=w.station, filename="花名册.xlsx", sha256="0" * 64).pk}
+
+
 # name -> (kwargs builder, expected status per persona)
 MATRIX = {
     "login": (None, None),  # public; checked below
@@ -44,6 +50,10 @@ MATRIX = {
     "members:detail": (lambda w: {"pk": w.member.pk}, own()),
     "members:edit": (lambda w: {"pk": w.member.pk}, own(read_only=403)),
     "members:leave": (lambda w: {"pk": w.member.pk}, own(read_only=403)),
+    "members:import": (None, WRITERS),
+    # An import batch is its uploader's alone, until confirmed or discarded.
+    "members:import_preview": (_batch, {**dict.fromkeys(PERSONAS, 404), "station": 200}),
+    "members:export": (None, ALL),
 }
 
 

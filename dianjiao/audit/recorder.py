@@ -30,11 +30,14 @@ def _audited(sender) -> bool:
 
 
 def snapshot(instance) -> dict:
-    data = {
-        f.attname: getattr(instance, f.attname)
-        for f in instance._meta.concrete_fields
-        if f.attname not in _SKIP_FIELDS
-    }
+    data = {}
+    for f in instance._meta.concrete_fields:
+        if f.attname in _SKIP_FIELDS:
+            continue
+        value = getattr(instance, f.attname)
+        if isinstance(value, bytes | memoryview):
+            value = f"<{len(value)} bytes>"  # file contents belong in their table, not the trail
+        data[f.attname] = value
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 

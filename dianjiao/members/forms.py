@@ -1,6 +1,6 @@
 from django import forms
 
-from dianjiao.orgs.models import Village, ViewingPoint
+from dianjiao.orgs.models import ViewingPoint, Village
 
 from .models import Member
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dianjiao.accounts.scope import ScopedQuerySet
 from dianjiao.lib import idcard, pinyin
-from dianjiao.lib.dates import today
+from dianjiao.lib.dates import today, years_between
 
 
 class MemberQuerySet(ScopedQuerySet):
@@ -79,6 +79,13 @@ class Member(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.id_number = idcard.normalise(self.id_number)
+        self.name = self.name.strip()
+        self.name_pinyin, self.name_initials = pinyin.keys(self.name)
+        self.township_id = self.village.township_id
+        super().save(*args, **kwargs)
+
     def clean(self):
         errors: dict[str, str] = {}
         self.id_number = idcard.normalise(self.id_number)
@@ -96,9 +103,8 @@ class Member(models.Model):
             value = getattr(self, field)
             if value and value > now:
                 errors[field] = _("日期不能晚于今天")
-        if self.birth_date and self.joined_on and "joined_on" not in errors:
-            if (self.joined_on - self.birth_date).days < 18 * 365:
-                errors["joined_on"] = _("入党时应年满18周岁")
+        if self.birth_date and self.joined_on and "joined_on" not in errors and years_between(self.birth_date, self.joined_on) < 18:
+            errors["joined_on"] = _("入党时应年满18周岁")
         if self.point_id and self.village_id and self.point.village_id != self.village_id:
             errors["point"] = _("播放点“%(point)s”不属于%(village)s，只能选择本村的播放点") % {
                 "point": self.point.name, "village": self.village.name,
@@ -108,18 +114,9 @@ class Member(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args, **kwargs):
-        self.id_number = idcard.normalise(self.id_number)
-        self.name = self.name.strip()
-        self.name_pinyin, self.name_initials = pinyin.keys(self.name)
-        self.township_id = self.village.township_id
-        super().save(*args, **kwargs)
-
     @property
     def age(self) -> int:
-        now = today()
-        b = self.birth_date
-        return now.year - b.year - ((now.month, now.day) < (b.month, b.day))
+        return years_between(self.birth_date, today())
 
 
 class RosterImportQuerySet(ScopedQuerySet):
