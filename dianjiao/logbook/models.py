@@ -1,0 +1,175 @@
+"""《电教手册》, the village logbook (R10): append-only and hash-chained, like an accounting ledger.
+
+Every entry belongs to one village's chain: seq 1, 2, 3 … with each entry's hash covering its own
+canonical content and the previous entry's hash (see `chain.py`). Rows are never updated or
+deleted: a mistake is fixed by a *correction*, a new entry that points at the one it corrects and
+says why. Three guards keep it that way, from the outside in:
+
+1. the model: `save()` only inserts, `delete()` and queryset `update()`/`delete()` refuse;
+2. the admin is read-only;
+3. the database: triggers refuse UPDATE and DELETE (migration 0002), so raw SQL and other tools
+   are refused too. Whoever holds the database file can still drop the triggers; that is what
+   `dianjiao verify-logbook` and the chain-head hash printed under every month are for.
+
+Write through `services.entry_append` / `services.entry_grant_late`, never with `objects.create`.
+
+SQLite trap for future migrations: Django's SQLite schema editor alters a table by rebuilding it
+(CREATE new, copy, DROP old, rename), and the DROP takes the triggers with it. A migration that
+alters either table must re-create the triggers afterwards; `verify-logbook` fails while they are
+missing.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dianjiao.accounts.scope import ScopedQuerySet
+
+
+class AppendOnlyError(Exception):
+    """An attempt to change or remove a logbook row through the ORM."""
+
+
+class AppendOnlyQuerySet(ScopedQuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model._meta.label} rows are append-only: update refused")
+
+    def _update(self, values):
+        raise AppendOnlyError(f"{self.model._meta.label} rows are append-only: update refused")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model._meta.label} rows are append-only: delete refused")
+
+    delete.queryset_only = True
+
+
+class AppendOnlyModel(models.Model):
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(f"{self._meta.label} rows are append-only: update refused")
+        kwargs["force_insert"] = True
+        kwargs.pop("force_update", None)
+        kwargs.pop("update_fields", None)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{self._meta.label} rows are append-only: delete refused")
+
+
+class LateEntryException(AppendOnlyModel):
+    """The station's permission to record one village's entries for one past day (补录).
+
+    Granting is itself recorded in the village's logbook (kind OTHER, "批准补录…"), so the
+    permission is part of the hash chain; entries admitted under it point here and show in red.
+    """
+
+    township = models.ForeignKey(
+        "orgs.Township", verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+", editable=False,
+    )
+    village = models.ForeignKey(
+        "orgs.Village", verbose_name=_("村"), on_delete=models.PROTECT, related_name="late_entry_exceptions",
+    )
+    day = models.DateField(_("补录日期"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("批准人"), on_delete=models.PROTECT, related_name="+",
+    )
+    granted_at = models.DateTimeField(_("批准时间"))
+    reason = models.TextField(_("补录原因"))
+
+    objects = AppendOnlyQuerySet.as_manager()
+    scope_township_path = "township"
+    scope_village_path = "village"
+
+    class Meta:
+        verbose_name = _("补录批准")
+        verbose_name_plural = _("补录批准")
+        ordering = ["-day", "village_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["village", "day"], name="logbook_exception_unique_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.village_id} {self.day:%Y-%m-%d}"
+
+
+class LogbookEntry(AppendOnlyModel):
+    class Kind(models.TextChoices):
+        SESSION = "session", _("播放收看")
+        MAKEUP = "makeup", _("补看")
+        PASTORAL = "pastoral", _("牧区流动教学")
+        EQUIPMENT = "equipment", _("设备检修")
+        MEETING = "meeting", _("会议")
+        TRAINING = "training", _("培训")
+        OTHER = "other", _("其他")
+
+    # Made on the device when the entry is captured offline (a replay is recognised by it),
+    # otherwise by the server.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    township = models.ForeignKey(
+        "orgs.Township", verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+", editable=False,
+    )
+    village = models.ForeignKey(
+        "orgs.Village", verbose_name=_("村"), on_delete=models.PROTECT, related_name="logbook_entries",
+    )
+    seq = models.PositiveIntegerField(_("序号"))
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("事项"), max_length=200)
+    body = models.JSONField(_("内容"), default=dict)
+    occurred_at = models.DateTimeField(_("发生时间"))
+    captured_at = models.DateTimeField(_("录入时间（设备）"), null=True, blank=True)
+    received_at = models.DateTimeField(_("入账时间"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("填写人"), on_delete=models.PROTECT, related_name="+",
+    )
+    author_label = models.CharField(_("填写人"), max_length=150)
+    corrects = models.ForeignKey(
+        "self", verbose_name=_("更正的记录"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="corrections",
+    )
+    reason = models.TextField(_("更正原因"), blank=True)
+    late_exception = models.ForeignKey(
+        LateEntryException, verbose_name=_("补录批准"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="entries",
+    )
+    source_model = models.CharField(_("来源类型"), max_length=100, blank=True)
+    source_pk = models.CharField(_("来源编号"), max_length=64, blank=True)
+    prev_hash = models.CharField(_("前一条哈希"), max_length=64)
+    hash = models.CharField(_("哈希"), max_length=64)
+
+    objects = AppendOnlyQuerySet.as_manager()
+    scope_township_path = "township"
+    scope_village_path = "village"
+
+    class Meta:
+        verbose_name = _("电教手册记录")
+        verbose_name_plural = _("电教手册记录")
+        ordering = ["village_id", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["village", "seq"], name="logbook_entry_unique_seq"),
+        ]
+        indexes = [
+            models.Index(fields=["village", "occurred_at"], name="logbook_entry_village_day"),
+            models.Index(fields=["source_model", "source_pk"], name="logbook_entry_source"),
+        ]
+
+    def __str__(self):
+        return f"#{self.seq} {self.title}"
+
+    @property
+    def is_correction(self) -> bool:
+        return self.corrects_id is not None
+
+    @property
+    def is_late(self) -> bool:
+        return self.late_exception_id is not None
+
+    @property
+    def text(self) -> str:
+        """The free text of the entry, when its body has one (the pages' "内容" column)."""
+        value = self.body.get("text", "") if isinstance(self.body, dict) else ""
+        return value if isinstance(value, str) else ""
