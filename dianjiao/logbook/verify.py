@@ -1,0 +1,151 @@
+"""Re-reads every village's chain from the database and checks it; `dianjiao verify-logbook`.
+
+What is checked, entry by entry in (village, seq) order, stopping at the first problem:
+  - seq starts at 1 and has no gaps (a deleted entry leaves one; so does a reordering);
+  - prev_hash is the hash of the entry before (genesis: 64 zeros);
+  - the hash recomputed from the stored values equals the stored hash (an edited entry);
+  - a correction points at an earlier entry of the same village;
+  - a late entry's exception exists, is for that village and day, and its grant was itself
+    recorded earlier in the same book with the same day and reason.
+and then that the append-only triggers are present and enabled.
+
+It streams (an iterator over plain values, a few extra queries per correction or late entry
+only), so memory stays flat however long the books are.
+
+What a hash chain cannot see: removing the *last* entries of a chain, or rewriting a whole chain
+with freshly computed hashes, both by someone holding the database file. Against those the
+chain head hash printed at the foot of each month's book (and filed on paper) is the anchor:
+compare it with the book's current head for that period.
+"""
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.utils import timezone
+
+from . import chain
+from .models import LateEntryException, LogbookEntry
+
+SQLITE_TRIGGERS = {
+    "logbook_entry_no_update", "logbook_entry_no_delete",
+    "logbook_exception_no_update", "logbook_exception_no_delete",
+}
+POSTGRES_TRIGGERS = {"logbook_entry_append_only", "logbook_exception_append_only"}
+
+_FIELDS = tuple(dict.fromkeys((*chain.HASHED_FIELDS, "hash")))
+
+
+@dataclass
+class Problem:
+    village_id: int | None
+    seq: int | None
+    entry_id: str | None
+    what: str
+
+    def describe(self) -> str:
+        if self.village_id is None:
+            return self.what
+        from dianjiao.orgs.models import Village
+
+        name = Village.objects.filter(pk=self.village_id).values_list("name", flat=True).first() or "?"
+        return f"{name}（村编号 {self.village_id}）第 {self.seq} 条，记录编号 {self.entry_id}：{self.what}"
+
+
+@dataclass
+class Result:
+    villages: int = 0
+    entries: int = 0
+    problem: Problem | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def _check_correction(row) -> str | None:
+    ok = LogbookEntry.objects.filter(
+        pk=row["corrects_id"], village_id=row["village_id"], seq__lt=row["seq"],
+    ).exists()
+    return None if ok else f"更正的记录 {row['corrects_id']} 不存在，或不是本村此前的记录"
+
+
+def _check_late(row, grants: dict) -> str | None:
+    exc_id = row["late_exception_id"]
+    if exc_id not in grants:
+        grants.clear()  # one village's few exceptions at a time: memory stays flat
+        exception = LateEntryException.objects.filter(pk=exc_id).values("village_id", "day", "reason").first()
+        grant = LogbookEntry.objects.filter(
+            village_id=row["village_id"], source_model="logbook.lateentryexception", source_pk=str(exc_id),
+        ).values("seq", "body").first()
+        grants[exc_id] = (exception, grant)
+    exception, grant = grants[exc_id]
+    if exception is None:
+        return f"所依据的补录批准 {exc_id} 不存在"
+    if exception["village_id"] != row["village_id"]:
+        return f"所依据的补录批准 {exc_id} 不是本村的"
+    if exception["day"] != timezone.localtime(row["occurred_at"]).date():
+        return f"所依据的补录批准 {exc_id} 的日期与记录的发生日期不符"
+    if grant is None or grant["seq"] >= row["seq"]:
+        return f"补录批准 {exc_id} 没有在此前记入本村手册"
+    body = grant["body"] if isinstance(grant["body"], dict) else {}
+    if body.get("day") != exception["day"].isoformat() or body.get("reason") != exception["reason"]:
+        return f"补录批准 {exc_id} 的内容与手册中的批准记录不符"
+    return None
+
+
+def check_triggers() -> str | None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            expected = SQLITE_TRIGGERS
+        elif connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D'")
+            expected = POSTGRES_TRIGGERS
+        else:
+            return f"不支持的数据库：{connection.vendor}"
+        present = {name for (name,) in cursor.fetchall()}
+    missing = sorted(expected - present)
+    if missing:
+        return "数据库中禁止修改、删除手册记录的触发器缺失或已停用：" + "、".join(missing)
+    return None
+
+
+def verify_all(*, chunk_size: int = 2000) -> Result:
+    result = Result()
+    village_id, expected_seq, prev_hash = None, 1, chain.GENESIS
+    grants: dict = {}
+    rows = LogbookEntry.objects.order_by("village_id", "seq").values(*_FIELDS).iterator(chunk_size=chunk_size)
+    for row in rows:
+        if row["village_id"] != village_id:
+            village_id, expected_seq, prev_hash = row["village_id"], 1, chain.GENESIS
+            grants.clear()
+            result.villages += 1
+        result.entries += 1
+        what = None
+        if row["seq"] != expected_seq:
+            if row["seq"] < expected_seq:
+                what = f"序号重复或倒退：应为第 {expected_seq} 条"
+            elif row["seq"] == expected_seq + 1:
+                what = f"序号不连续：缺少第 {expected_seq} 条（记录被删除）"
+            else:
+                what = f"序号不连续：缺少第 {expected_seq}–{row['seq'] - 1} 条（记录被删除）"
+        elif row["prev_hash"] != prev_hash:
+            what = "前一条哈希对不上：链条在此断开（记录被删除、插入或调换了顺序）"
+        else:
+            try:
+                recomputed = chain.entry_hash(row)
+            except (TypeError, ValueError) as exc:
+                recomputed, what = None, f"内容无法规范化：{exc}"
+            if what is None and recomputed != row["hash"]:
+                what = "内容与哈希不符：记录在写入后被改动过"
+        if what is None and row["corrects_id"] is not None:
+            what = _check_correction(row)
+        if what is None and row["late_exception_id"] is not None:
+            what = _check_late(row, grants)
+        if what is not None:
+            result.problem = Problem(row["village_id"], row["seq"], str(row["id"]), what)
+            return result
+        expected_seq, prev_hash = row["seq"] + 1, row["hash"]
+    if what := check_triggers():
+        result.problem = Problem(None, None, None, what)
+    return result
