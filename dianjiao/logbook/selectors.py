@@ -1,0 +1,50 @@
+"""Reads for the logbook pages; each a fixed number of queries however long the book."""
+
+import datetime as dt
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from .models import LateEntryException, LogbookEntry
+
+
+def period_bounds(year: int, month: int | None = None) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) of a month, or of the whole year, in the configured zone."""
+    tz = timezone.get_default_timezone()
+    if month is None:
+        start, end = dt.datetime(year, 1, 1), dt.datetime(year + 1, 1, 1)
+    else:
+        start = dt.datetime(year, month, 1)
+        end = dt.datetime(year + (month == 12), month % 12 + 1, 1)
+    return timezone.make_aware(start, tz), timezone.make_aware(end, tz)
+
+
+def book_entries(user, village, *, bounds=None, q: str = ""):
+    """A village's entries in seq order, with what each corrects, the exception it was admitted
+    under, and the corrections made to it (one query for the page, one for the corrections)."""
+    entries = (
+        LogbookEntry.objects.visible_to(user)
+        .filter(village=village)
+        .select_related("corrects", "late_exception")
+        .prefetch_related(Prefetch(
+            "corrections", queryset=LogbookEntry.objects.order_by("seq").only(
+                "id", "seq", "title", "reason", "occurred_at", "corrects_id", "village_id",
+            ),
+        ))
+        .order_by("seq")
+    )
+    if bounds:
+        entries = entries.filter(occurred_at__gte=bounds[0], occurred_at__lt=bounds[1])
+    if q := q.strip():
+        entries = entries.filter(
+            Q(title__icontains=q) | Q(author_label__icontains=q) | Q(reason__icontains=q) | Q(body__text__icontains=q)
+        )
+    return entries
+
+
+def exceptions_for(user):
+    return (
+        LateEntryException.objects.visible_to(user)
+        .select_related("village", "granted_by")
+        .order_by("-granted_at", "-pk")
+    )
