@@ -2,6 +2,8 @@ import pytest
 
 from tests.factories import World
 
+pytest_plugins = ["tests.plugins.require_browser"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
