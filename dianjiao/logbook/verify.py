@@ -7,20 +7,28 @@ What is checked, entry by entry in (village, seq) order, stopping at the first p
   - a correction points at an earlier entry of the same village;
   - a late entry's exception exists, is for that village and day, and its grant was itself
     recorded earlier in the same book with the same day and reason.
-and then that the append-only triggers are present and enabled.
+then that no chain is shorter than the audit trail remembers (every entry's creation is also an
+AuditEvent, written in the same transaction: a chain whose last seq is below the highest seq the
+trail recorded for that village has lost its tail), and that the append-only triggers are
+present and enabled.
 
 It streams (an iterator over plain values, a few extra queries per correction or late entry
 only), so memory stays flat however long the books are.
 
-What a hash chain cannot see: removing the *last* entries of a chain, or rewriting a whole chain
-with freshly computed hashes, both by someone holding the database file. Against those the
-chain head hash printed at the foot of each month's book (and filed on paper) is the anchor:
-compare it with the book's current head for that period.
+What a hash chain cannot see on its own: removing the *last* entries of a chain (the audit trail
+catches that, unless it was edited too), or rewriting a whole chain with freshly computed hashes,
+both by someone holding the database file. Against those the chain head hash printed at the foot
+of each month's book (and filed on paper) is the anchor: compare it with the book's current head
+for that period. (The audit check is one-sided on purpose: a trail that remembers *less* than the
+book, e.g. after old audit events were archived, is not an error.)
 """
 
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import IntegerField, Max
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from . import chain
@@ -93,6 +101,31 @@ def _check_late(row, grants: dict) -> str | None:
     return None
 
 
+def check_audit_tails(last_seq: dict[int, int]) -> Problem | None:
+    """One aggregate query: the highest seq the audit trail saw created, per village."""
+    from dianjiao.audit.models import AuditEvent
+
+    remembered = (
+        AuditEvent.objects.filter(model="logbook.logbookentry", action="create")
+        .annotate(
+            v=Cast(KeyTextTransform("village_id", "data"), IntegerField()),
+            s=Cast(KeyTextTransform("seq", "data"), IntegerField()),
+        )
+        .values("v").annotate(top=Max("s")).order_by("v").values_list("v", "top")
+    )
+    for village_id, top in remembered:
+        have = last_seq.get(village_id, 0)
+        if village_id is not None and top is not None and top > have:
+            missing = (
+                AuditEvent.objects.filter(model="logbook.logbookentry", action="create", data__village_id=village_id, data__seq=have + 1)
+                .values_list("object_pk", flat=True).first()
+            )
+            return Problem(village_id, have + 1, missing, (
+                f"操作记录显示本村手册曾有第 {top} 条，现在只到第 {have} 条：末尾的记录被删除"
+            ))
+    return None
+
+
 def check_triggers() -> str | None:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
@@ -114,6 +147,7 @@ def verify_all(*, chunk_size: int = 2000) -> Result:
     result = Result()
     village_id, expected_seq, prev_hash = None, 1, chain.GENESIS
     grants: dict = {}
+    last_seq: dict[int, int] = {}  # one number per village: flat enough
     rows = LogbookEntry.objects.order_by("village_id", "seq").values(*_FIELDS).iterator(chunk_size=chunk_size)
     for row in rows:
         if row["village_id"] != village_id:
@@ -146,6 +180,10 @@ def verify_all(*, chunk_size: int = 2000) -> Result:
             result.problem = Problem(row["village_id"], row["seq"], str(row["id"]), what)
             return result
         expected_seq, prev_hash = row["seq"] + 1, row["hash"]
+        last_seq[village_id] = row["seq"]
+    if problem := check_audit_tails(last_seq):
+        result.problem = problem
+        return result
     if what := check_triggers():
         result.problem = Problem(None, None, None, what)
     return result

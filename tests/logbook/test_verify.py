@@ -88,6 +88,21 @@ def test_it_catches_a_deleted_entry(book):
     assert_fails_at(book[3], "缺少第 2 条")
 
 
+def test_it_catches_a_lost_tail_from_the_audit_trail(book):
+    """Deleting the last entries leaves a valid, shorter chain; the audit trail remembers."""
+    cursor = attacker()
+    cursor.execute("DELETE FROM logbook_logbookentry WHERE id = %s", [db_id(book[4].pk)])
+    message = assert_fails_at(book[4], "末尾的记录被删除")
+    assert "曾有第 4 条，现在只到第 3 条" in message
+
+
+def test_an_archived_audit_trail_is_not_a_lost_tail(book):
+    from dianjiao.audit.models import AuditEvent
+
+    AuditEvent.objects.filter(model="logbook.logbookentry").delete()
+    assert run() == "OK: 2 村, 5 条记录\n"
+
+
 def test_it_catches_a_reordering(book):
     cursor = attacker()
     swap = "UPDATE logbook_logbookentry SET seq = %s WHERE id = %s"
