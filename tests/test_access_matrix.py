@@ -31,6 +31,15 @@ def _batch(w):
     return {"pk": RosterImport.objects.create(uploaded_by=w.station, filename="花名册.xlsx", sha256="0" * 64).pk}
 
 
+def _logbook_entry(w):
+    from django.utils import timezone
+
+    from dianjiao.logbook.services import entry_append
+
+    entry = entry_append(village=w.village, kind="other", title="检修", body={}, occurred_at=timezone.now(), author=w.operator)
+    return {"pk": entry.pk}
+
+
 # name -> (kwargs builder, expected status per persona)
 MATRIX = {
     "login": (None, None),  # public; checked below
@@ -54,6 +63,12 @@ MATRIX = {
     # An import batch is its uploader's alone, until confirmed or discarded.
     "members:import_preview": (_batch, {**dict.fromkeys(PERSONAS, 404), "station": 200}),
     "members:export": (None, ALL),
+    "logbook:book": (None, ALL),
+    "logbook:create": (None, WRITERS),
+    "logbook:exceptions": (None, ALL),
+    "logbook:print": (lambda w: {"village_pk": w.village.pk}, own()),
+    "logbook:detail": (_logbook_entry, own()),
+    "logbook:correct": (_logbook_entry, own(read_only=403)),
 }
 
 
