@@ -3,8 +3,9 @@
 - A test marked `@pytest.mark.browser` (or one that asks for Playwright's `page`, `context`,
   `new_context` or `browser` fixture, which is marked for it) is skipped when Debian's Chromium
   is not installed, so `make test` still works on a bare laptop.
-- REQUIRE_BROWSER=1: a skipped browser test fails the run, and so does a run in which no browser
-  test ran at all (e.g. `-m "not browser"`): the pages that matter must have been driven.
+- REQUIRE_BROWSER=1: a skipped browser test fails the run, and so does a run that collected
+  browser tests but deselected them all (`-m "not browser"`): the pages that matter must have
+  been driven.
 - CI=true: any skipped test at all fails the run. A skip in CI hides a missing dependency or a
   forgotten `skip` just as well as it hides a missing browser.
 
@@ -70,8 +71,10 @@ class RequireBrowser:
                 for nodeid, reason, is_browser in self.skipped
                 if is_browser
             ]
-            if not self.browser_ran:
-                out.append("REQUIRE_BROWSER=1 but no browser test ran")
+            # Browser tests were collected but none ran: deselected, e.g. `-m "not browser"`.
+            # A run that never collected one (a single file, a nested pytest) is left alone.
+            if self.browser_nodeids and not self.browser_ran:
+                out.append("REQUIRE_BROWSER=1 but the browser tests were deselected")
         if self.in_ci:
             out += [
                 f"CI=true and a test was skipped: {nodeid} — {reason}"
