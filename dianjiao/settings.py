@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "dianjiao.accounts",
     "dianjiao.orgs",
     "dianjiao.members",
+    "dianjiao.films",
     "dianjiao.logbook",
     "dianjiao.teaching",
     "dianjiao.web",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("members/", include("dianjiao.members.urls")),
+    path("films/", include("dianjiao.films.urls")),
     path("teaching/", include("dianjiao.teaching.urls")),
     path("logbook/", include("dianjiao.logbook.urls")),
     path("", include("dianjiao.orgs.urls")),

@@ -69,6 +69,34 @@ MATRIX = {
     "logbook:print": (lambda w: {"village_pk": w.village.pk}, own()),
     "logbook:detail": (_logbook_entry, own()),
     "logbook:correct": (_logbook_entry, own(read_only=403)),
+    # Film library; the builders are in tests/films/matrix.py, imported when a case runs.
+    # The catalogue is township-wide (every village reads it); only the station changes it.
+    "films:list": (None, ALL),
+    "films:export": (None, ALL),
+    "films:create": (None, {**WRITERS, "operator": 403, "other_op": 403}),
+    "films:detail": (lambda w: __import__("tests.films.matrix", fromlist=["_"]).film(w), own(other_op=200)),
+    "films:edit": (lambda w: __import__("tests.films.matrix", fromlist=["_"]).film(w), {**own(other_op=403, read_only=403), "operator": 403}),
+    "films:copy_create": (lambda w: __import__("tests.films.matrix", fromlist=["_"]).film(w), {**own(other_op=403, read_only=403), "operator": 403}),
+    "films:copy_list": (None, ALL),
+    "films:copy_edit": (lambda w: __import__("tests.films.matrix", fromlist=["_"]).copy(w), {**own(other_op=403, read_only=403), "operator": 403}),
+    "films:copy_upload": (lambda w: __import__("tests.films.matrix", fromlist=["_"]).copy(w), {**own(other_op=403, read_only=403), "operator": 403}),
+    "films:copy_write_off": (lambda w: __import__("tests.films.matrix", fromlist=["_"]).copy(w), {**own(other_op=403, read_only=403), "operator": 403}),
+    "films:copy_video": (lambda w: __import__("tests.films.matrix", fromlist=["_"]).digital_copy(w), own(other_op=200)),
+    "films:announcement_list": (None, ALL),
+    "films:announcement_create": (None, {**WRITERS, "operator": 403, "other_op": 403}),
+    "films:request_list": (None, ALL),
+    "films:request_create": (None, WRITERS),
+    # A request and a loan of 红星村: the station decides and takes back; only the village signs for receipt.
+    "films:request_detail": (lambda w: __import__("tests.films.matrix", fromlist=["_"]).request(w), own()),
+    "films:request_approve": (lambda w: __import__("tests.films.matrix", fromlist=["_"]).request(w), {**own(read_only=403), "operator": 403}),
+    "films:request_reject": (lambda w: __import__("tests.films.matrix", fromlist=["_"]).request(w), {**own(read_only=403), "operator": 403}),
+    "films:loan_list": (None, ALL),
+    "films:overdue": (None, ALL),
+    "films:loan_export": (None, ALL),
+    "films:loan_dispatch": (None, {**WRITERS, "operator": 403, "other_op": 403}),
+    "films:loan_receive": (lambda w: __import__("tests.films.matrix", fromlist=["_"]).loan(w), {**own(read_only=403), "station": 403}),
+    "films:loan_return": (lambda w: __import__("tests.films.matrix", fromlist=["_"]).loan(w), {**own(read_only=403), "operator": 403}),
+    "films:usage": (None, ALL),
 }
 
 

@@ -1,0 +1,118 @@
+"""How the library was used in a year: how often each film was shown, where, to how many
+members, and which villages have not yet shown the year's key films (R5, R8).
+
+It reads the viewing sessions of dianjiao.teaching, in the shape they will have once they point
+at this app's Film:
+
+    class ViewingSession(models.Model):
+        village = ForeignKey("orgs.Village", ...)
+        held_at = DateTimeField(...)   # or DateField: `__year` works for both
+        films = ManyToManyField("films.Film", related_name="sessions")
+
+    class Attendance(models.Model):
+        session = ForeignKey(ViewingSession, related_name="attendance" or "attendances", ...)
+        member = ForeignKey("members.Member", ...)
+        status = CharField(...)        # "present" / "excused" / "absent"
+
+Until that relation exists `is_wired()` is False and the pages say so rather than count. The
+models are looked up through the relation, so this module imports nothing from teaching.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Count
+
+from dianjiao.orgs.models import Village
+
+from .models import Film
+
+PRESENT = "present"
+
+
+def is_wired() -> bool:
+    return hasattr(Film, "sessions")
+
+
+@dataclass
+class VillageUse:
+    village: Village
+    sessions: int = 0
+    attendances: int = 0  # 人次: a member at two showings counts twice
+    members: int = 0  # 人: distinct members present at least once
+
+
+@dataclass
+class FilmUse:
+    film: Film
+    by_village: list[VillageUse] = field(default_factory=list)  # villages that showed it
+    not_shown_in: list[Village] = field(default_factory=list)  # filled for key films only
+
+    @property
+    def sessions(self) -> int:
+        return sum(v.sessions for v in self.by_village)
+
+    @property
+    def attendances(self) -> int:
+        return sum(v.attendances for v in self.by_village)
+
+    @property
+    def members(self) -> int:
+        return sum(v.members for v in self.by_village)
+
+
+@dataclass
+class Usage:
+    year: int
+    villages: list[Village]
+    films: list[FilmUse]  # every film the user sees, most shown first
+
+    @property
+    def key_films_missing(self) -> list[FilmUse]:
+        """Active key films that some village has not shown this year."""
+        return [u for u in self.films if u.film.is_key_film and u.film.active and u.not_shown_in]
+
+
+def _attendance_model(session_model):
+    """The attendance rows' model, whether the relation is named "attendance" or "attendances"."""
+    for name in ("attendance", "attendances"):
+        try:
+            return session_model._meta.get_field(name).related_model
+        except FieldDoesNotExist:
+            continue
+    raise LookupError("the viewing session model has no attendance relation")
+
+
+def film_usage(user, year: int) -> Usage:
+    """Four queries whatever the number of films, villages and sessions."""
+    session_model = Film._meta.get_field("sessions").related_model
+    attendance_model = _attendance_model(session_model)
+    villages = list(Village.objects.visible_to(user))
+    films = list(Film.objects.visible_to(user))
+    village_ids = [v.pk for v in villages]
+    sessions = session_model.objects.filter(village_id__in=village_ids, held_at__year=year)
+
+    shown = {
+        (row["films"], row["village"]): row["n"]
+        for row in sessions.filter(films__isnull=False).order_by().values("films", "village").annotate(n=Count("pk", distinct=True))
+    }
+    present = {
+        (row["session__films"], row["session__village"]): (row["n"], row["people"])
+        for row in attendance_model.objects.filter(session__in=sessions, status=PRESENT, session__films__isnull=False)
+        .order_by().values("session__films", "session__village")
+        .annotate(n=Count("pk", distinct=True), people=Count("member", distinct=True))
+    }
+
+    result = []
+    for film in films:
+        use = FilmUse(film)
+        for village in villages:
+            n = shown.get((film.pk, village.pk), 0)
+            if n:
+                came, people = present.get((film.pk, village.pk), (0, 0))
+                use.by_village.append(VillageUse(village, n, came, people))
+            elif film.is_key_film and film.active:
+                use.not_shown_in.append(village)
+        result.append(use)
+    result.sort(key=lambda u: (-u.sessions, u.film.title))
+    return Usage(year=year, villages=villages, films=result)
