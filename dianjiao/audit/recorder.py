@@ -10,6 +10,7 @@ import contextvars
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete, post_save
 
 _actor: contextvars.ContextVar[tuple] = contextvars.ContextVar("audit_actor", default=(None, "", None))
@@ -35,7 +36,9 @@ def snapshot(instance) -> dict:
         if f.attname in _SKIP_FIELDS:
             continue
         value = getattr(instance, f.attname)
-        if isinstance(value, bytes | memoryview):
+        if isinstance(value, FieldFile):
+            value = value.name
+        elif isinstance(value, bytes | memoryview):
             value = f"<{len(value)} bytes>"  # file contents belong in their table, not the trail
         data[f.attname] = value
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
