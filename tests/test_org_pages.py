@@ -84,3 +84,20 @@ def test_it_keeps_the_admin_for_staff_and_never_deletes(world, client, django_us
     for model, model_admin in admin.site._registry.items():
         if model._meta.app_label in {"orgs", "members", "accounts", "audit"}:
             assert not model_admin.has_delete_permission(request), model
+
+
+def test_it_shows_the_stations_film_announcements_on_a_villages_home_page(world, login):
+    import datetime as dt
+
+    from dianjiao.films.models import Film
+    from dianjiao.films.services import announcement_publish
+    from dianjiao.lib.dates import today
+
+    film = Film.objects.create(township=world.township, title="榜样9", duration_minutes=60, is_key_film=True)
+    announcement_publish(
+        user=world.station, title="第一季度供片", films=[film],
+        period_start=today(), period_end=today() + dt.timedelta(days=60),
+    )
+    html = login(world.operator).get("/").content.decode()
+    assert "第一季度供片" in html and "榜样9" in html
+    assert "第一季度供片" not in login(world.outsider).get("/").content.decode()
