@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "teaching"
-urlpatterns = []
+urlpatterns = [
+    path("", views.session_list, name="list"),
+    path("new/", views.session_create, name="create"),
+    path("learning/", views.learning, name="learning"),
+    path("feedback/", views.feedback, name="feedback"),
+    path("<uuid:pk>/", views.session_detail, name="detail"),
+    path("<uuid:pk>/practice/", views.session_practice, name="practice"),
+    path("<uuid:pk>/correct/", views.session_correct, name="correct"),
+]

@@ -1,0 +1,322 @@
+"""Reads for the teaching pages and reports. Each runs a fixed number of queries, whatever the
+number of members or sessions (pinned by assertNumQueries tests)."""
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from dianjiao.films.models import Film
+from dianjiao.members.models import Member
+from dianjiao.orgs.models import Village
+
+from .models import Attendance, MonthlyFeedback, ViewingSession
+from .plan import viewing_target
+
+Status = Attendance.Status
+COUNTED = ViewingSession.COUNTED_KINDS
+
+# R8: each month's viewings are fed back to the station "within the month". Sending opens on the
+# month's last FEEDBACK_DAYS_BEFORE_END days, so the month's last sessions can still be included,
+# and stays open after the month ends; a feedback sent after its month is marked late (逾期).
+FEEDBACK_DAYS_BEFORE_END = 5
+
+
+# ---------------------------------------------------------------------------------------------
+# Calendar, in the configured zone (the day the logbook's "same day" rule uses)
+# ---------------------------------------------------------------------------------------------
+
+
+def month_days(year: int, month: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(day.year, day.month, day.day), timezone.get_default_timezone())
+
+
+def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) of a local calendar month, as aware datetimes."""
+    first, last = month_days(year, month)
+    return _midnight(first), _midnight(last + dt.timedelta(days=1))
+
+
+def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
+    return _midnight(dt.date(year, 1, 1)), _midnight(dt.date(year + 1, 1, 1))
+
+
+def local_month(value: dt.datetime) -> tuple[int, int]:
+    local = timezone.localtime(value)
+    return local.year, local.month
+
+
+def months_ended(year: int, as_of: dt.date) -> list[int]:
+    """The months of `year` that have ended by `as_of`: the current month is still open, so on
+    29 November 2026 that is January to October."""
+    if year < as_of.year:
+        return list(range(1, 13))
+    if year > as_of.year:
+        return []
+    return list(range(1, as_of.month))
+
+
+def months_label(months) -> str:
+    """[1, 2, 3, 5, 9, 10] -> "1—3、5、9—10月": short enough for a phone's table cell."""
+    runs: list[list[int]] = []
+    for m in sorted(months):
+        if runs and m == runs[-1][-1] + 1:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    if not runs:
+        return ""
+    return "、".join(f"{r[0]}—{r[-1]}" if len(r) > 2 else "、".join(map(str, r)) for r in runs) + "月"
+
+
+def feedback_opens_on(year: int, month: int) -> dt.date:
+    """The first day a month's feedback can be sent."""
+    return month_days(year, month)[1] - dt.timedelta(days=FEEDBACK_DAYS_BEFORE_END - 1)
+
+
+def default_feedback_month(today: dt.date) -> tuple[int, int]:
+    """This month once its feedback window has opened, else last month."""
+    if today >= feedback_opens_on(today.year, today.month):
+        return today.year, today.month
+    first = today.replace(day=1) - dt.timedelta(days=1)
+    return first.year, first.month
+
+
+# ---------------------------------------------------------------------------------------------
+# Sessions
+# ---------------------------------------------------------------------------------------------
+
+
+def session_list(user, *, q: str = "", village=None, month: tuple[int, int] | None = None, kind: str = ""):
+    """The sessions `user` sees, newest first, with the list's figures (two queries a page)."""
+    sessions = ViewingSession.objects.visible_to(user).with_figures()
+    q = (q or "").strip()
+    if q:
+        film_match = Film.sessions.through.objects.filter(viewingsession=OuterRef("pk"), film__title__contains=q)
+        sessions = sessions.filter(Q(Exists(film_match)) | Q(point__name__contains=q))
+    if village is not None:
+        sessions = sessions.filter(village=village)
+    if month:
+        start, end = month_bounds(*month)
+        sessions = sessions.filter(held_at__gte=start, held_at__lt=end)
+    if kind:
+        sessions = sessions.filter(kind=kind)
+    return sessions.order_by("-held_at", "pk")
+
+
+def expected_members(point):
+    """Who is expected at a session at `point`: its active members, today."""
+    return Member.objects.filter(point=point, active=True).order_by("name_pinyin", "pk")
+
+
+def makeup_candidates(village, *, as_of: dt.date) -> list[tuple[Member, list[ViewingSession]]]:
+    """Active members of `village` who missed a counted session in the past year and have not
+    made it up yet, each with those sessions (oldest first). One query."""
+    since = _midnight(as_of - dt.timedelta(days=365))
+    made_up = Attendance.objects.filter(
+        member=OuterRef("member"), makes_up_for=OuterRef("session"), status=Status.PRESENT,
+    )
+    rows = (
+        Attendance.objects.filter(
+            session__village=village, session__kind__in=COUNTED, session__held_at__gte=since, member__active=True,
+        )
+        .exclude(status=Status.PRESENT)
+        .filter(~Exists(made_up))
+        .select_related("member", "session")
+        .order_by("member__name_pinyin", "member_id", "session__held_at")
+    )
+    out: dict[int, tuple[Member, list]] = {}
+    for row in rows:
+        out.setdefault(row.member_id, (row.member, []))[1].append(row.session)
+    return list(out.values())
+
+
+# ---------------------------------------------------------------------------------------------
+# A member's learning record (R6: one viewing a month, 12 a year)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class LearningRecord:
+    member: Member
+    year: int
+    target: int
+    due_months: list[int]  # months that have ended while the member was on the roster
+    attended: int = 0  # present at monthly / key-film / pastoral sessions (each one)
+    made_up: int = 0  # present at a make-up of a session of this year they had missed
+    months_attended: set = field(default_factory=set)
+    months_made_up: set = field(default_factory=set)
+
+    @property
+    def months_covered(self) -> list[int]:
+        """Months with a viewing or a make-up: at most one counts per calendar month."""
+        return sorted(self.months_attended | self.months_made_up)
+
+    @property
+    def covered(self) -> int:
+        return len(self.months_covered)
+
+    @property
+    def missed_months(self) -> list[int]:
+        covered = set(self.months_covered)
+        return [m for m in self.due_months if m not in covered]
+
+    @property
+    def missed_label(self) -> str:
+        return months_label(self.missed_months)
+
+    @property
+    def behind(self) -> bool:
+        return self.covered < len(self.due_months)
+
+    @property
+    def remaining(self) -> int:
+        return max(self.target - self.covered, 0)
+
+
+def _due_months(member: Member, year: int, as_of: dt.date) -> list[int]:
+    months = months_ended(year, as_of)
+    joined = member.joined_on
+    if joined and joined.year > year:
+        return []
+    if joined and joined.year == year:
+        months = [m for m in months if m >= joined.month]
+    return months
+
+
+def learning_records(members, *, year: int, as_of: dt.date) -> list[LearningRecord]:
+    """One record per member of `members` (a list) for `year`, from one query of attendance."""
+    target = viewing_target(year)
+    records = {m.pk: LearningRecord(member=m, year=year, target=target, due_months=_due_months(m, year, as_of)) for m in members}
+    if not records:
+        return []
+    start, end = year_bounds(year)
+    rows = Attendance.objects.filter(member_id__in=list(records), status=Status.PRESENT).filter(
+        Q(session__kind__in=COUNTED, session__held_at__gte=start, session__held_at__lt=end)
+        | Q(session__kind=ViewingSession.Kind.MAKEUP, makes_up_for__held_at__gte=start, makes_up_for__held_at__lt=end)
+    ).values_list("member_id", "session__kind", "session__held_at", "makes_up_for__held_at")
+    for member_id, kind, held_at, made_up_for in rows:
+        record = records[member_id]
+        if kind == ViewingSession.Kind.MAKEUP:
+            record.made_up += 1
+            record.months_made_up.add(local_month(made_up_for)[1])
+        else:
+            record.attended += 1
+            record.months_attended.add(local_month(held_at)[1])
+    return list(records.values())
+
+
+def village_learning(user, village, *, year: int, as_of: dt.date) -> list[LearningRecord]:
+    """The learning record of every active member of `village` (two queries)."""
+    members = list(Member.objects.visible_to(user).filter(village=village, active=True).order_by("name_pinyin", "pk"))
+    return learning_records(members, year=year, as_of=as_of)
+
+
+@dataclass
+class VillageBehind:
+    village: Village
+    members: int
+    behind: list[LearningRecord]
+
+
+def behind_target(user, *, year: int, as_of: dt.date, village=None) -> list[VillageBehind]:
+    """Per village the user sees, the members whose covered months are fewer than the months
+    ended so far (three queries, whatever the number of villages and members)."""
+    villages = Village.objects.visible_to(user)
+    if village is not None:
+        villages = villages.filter(pk=village.pk)
+    villages = list(villages)
+    members = list(
+        Member.objects.visible_to(user).filter(active=True, village__in=villages).order_by("name_pinyin", "pk")
+    )
+    by_village: dict[int, list[LearningRecord]] = {v.pk: [] for v in villages}
+    counts = dict.fromkeys(by_village, 0)
+    for record in learning_records(members, year=year, as_of=as_of) if members else []:
+        counts[record.member.village_id] += 1
+        if record.behind:
+            by_village[record.member.village_id].append(record)
+    return [VillageBehind(v, counts[v.pk], by_village[v.pk]) for v in villages]
+
+
+# ---------------------------------------------------------------------------------------------
+# A village's month (R8 feedback)
+# ---------------------------------------------------------------------------------------------
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def month_summary(village, year: int, month: int) -> dict:
+    """What a village did in a month, from the records (four queries). JSON-ready: it is stored
+    in the feedback as sent. Percentages are of the EXPECTED members (rate) and of the members
+    on the roster (coverage), and say so."""
+    start, end = month_bounds(year, month)
+    sessions = list(
+        ViewingSession.objects.filter(village=village, held_at__gte=start, held_at__lt=end)
+        .with_figures().order_by("held_at", "pk")
+    )
+    members = list(Member.objects.filter(village=village, active=True).order_by("name_pinyin", "pk").values_list("pk", "name"))
+    covered = set(
+        Attendance.objects.filter(session__village=village, status=Status.PRESENT).filter(
+            Q(session__kind__in=COUNTED, session__held_at__gte=start, session__held_at__lt=end)
+            | Q(session__kind=ViewingSession.Kind.MAKEUP, makes_up_for__held_at__gte=start, makes_up_for__held_at__lt=end)
+        ).values_list("member_id", flat=True)
+    )
+    counted = [s for s in sessions if s.kind in COUNTED]
+    key = [s for s in sessions if s.is_key]
+    incomplete = [s for s in key if s.four_ring_missing]
+    expected = sum(s.expected_count for s in counted)
+    present = sum(s.present_expected_count for s in counted)
+    by_kind = {}
+    for s in sessions:
+        by_kind[s.get_kind_display()] = by_kind.get(s.get_kind_display(), 0) + 1
+    makeups = [s for s in sessions if s.kind == ViewingSession.Kind.MAKEUP]
+    n_covered = sum(1 for pk, _name in members if pk in covered)
+    return {
+        "year": year, "month": month,
+        "sessions": len(sessions), "by_kind": by_kind,
+        "minutes": sum(s.duration_minutes for s in sessions),
+        "key_sessions": len(key),
+        "four_ring_complete": len(key) - len(incomplete),
+        "four_ring_incomplete": [
+            {"id": str(s.pk), "held_at": f"{timezone.localtime(s.held_at):%Y-%m-%d %H:%M}", "missing": s.four_ring_missing}
+            for s in incomplete
+        ],
+        "late_sessions": sum(1 for s in sessions if s.is_late),
+        "expected": expected, "present": present, "attendance_pct": _pct(present, expected),
+        "makeups": len(makeups), "makeup_present": sum(s.present_count for s in makeups),
+        "members": len(members), "members_covered": n_covered, "coverage_pct": _pct(n_covered, len(members)),
+        "uncovered": [name for pk, name in members if pk not in covered],
+    }
+
+
+@dataclass
+class FeedbackStatus:
+    village: Village
+    latest: MonthlyFeedback | None
+    versions: int
+
+
+def feedback_status(user, *, year: int, month: int) -> list[FeedbackStatus]:
+    """Every village the user sees, with its latest feedback for the month or none (two queries)."""
+    villages = list(Village.objects.visible_to(user))
+    latest: dict[int, MonthlyFeedback] = {}
+    versions: dict[int, int] = {}
+    for fb in MonthlyFeedback.objects.visible_to(user).filter(year=year, month=month).select_related("sent_by").order_by("version"):
+        latest[fb.village_id] = fb
+        versions[fb.village_id] = versions.get(fb.village_id, 0) + 1
+    return [FeedbackStatus(v, latest.get(v.pk), versions.get(v.pk, 0)) for v in villages]
+
+
+def feedback_history(user, village):
+    return (
+        MonthlyFeedback.objects.visible_to(user).filter(village=village)
+        .select_related("sent_by").order_by("-year", "-month", "-version")
+    )
