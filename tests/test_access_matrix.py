@@ -40,6 +40,24 @@ def _logbook_entry(w):
     return {"pk": entry.pk}
 
 
+def _session(w):
+    """A key-film session of 红星村, recorded just now with 张三 present."""
+    import datetime as dt
+
+    from dianjiao.films.models import Film
+    from dianjiao.lib import dates
+    from dianjiao.teaching.services import session_record
+
+    film = Film.objects.create(township=w.township, title="榜样8", duration_minutes=90, is_key_film=True)
+    held_at = dates.now()  # this very moment: same day whatever the hour
+    session = session_record(
+        author=w.operator, village=w.village, point=w.point, held_at=held_at, kind="key_film", films=[film],
+        duration_minutes=90, attendance={w.member.pk: ("present", "")}, guests=[], notes="",
+        four_ring={"preparation": "学习影片简介", "prepared_at": held_at - dt.timedelta(minutes=30)},
+    )
+    return {"pk": session.pk}
+
+
 # name -> (kwargs builder, expected status per persona)
 MATRIX = {
     "login": (None, None),  # public; checked below
@@ -63,6 +81,13 @@ MATRIX = {
     # An import batch is its uploader's alone, until confirmed or discarded.
     "members:import_preview": (_batch, {**dict.fromkeys(PERSONAS, 404), "station": 200}),
     "members:export": (None, ALL),
+    "teaching:list": (None, ALL),
+    "teaching:create": (None, WRITERS),
+    "teaching:learning": (None, ALL),
+    "teaching:feedback": (None, ALL),
+    "teaching:detail": (_session, own()),
+    "teaching:practice": (_session, own(read_only=403)),
+    "teaching:correct": (_session, own(read_only=403)),
     "logbook:book": (None, ALL),
     "logbook:create": (None, WRITERS),
     "logbook:exceptions": (None, ALL),

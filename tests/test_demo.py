@@ -137,6 +137,21 @@ def test_demo_builds_a_valid_pastoral_township(settings, tmp_path):
     assert set(AuditEvent.objects.values_list("actor_label", flat=True)) == {"demo"}
     assert AuditEvent.objects.filter(model="members.member").count() == len(members)
 
+    # A year of history: a library with two overdue loans, sessions in every village, one late
+    # entry by exception, corrections, and a logbook whose chains verify.
+    from dianjiao.films.models import Film, Loan
+    from dianjiao.logbook.models import LateEntryException, LogbookEntry
+    from dianjiao.teaching.models import ViewingSession
+
+    assert 35 <= Film.objects.count() <= 45
+    assert Loan.objects.overdue().count() == 2
+    assert set(ViewingSession.objects.values_list("village", flat=True)) == {v.pk for v in villages}
+    assert LateEntryException.objects.count() == 1
+    assert LogbookEntry.objects.filter(corrects__isnull=False).exists()
+    verify = io.StringIO()
+    call_command("verify-logbook", stdout=verify)
+    assert verify.getvalue().startswith("OK")
+
 
 @pytest.mark.django_db
 def test_if_empty_leaves_an_existing_database_alone(settings, tmp_path):

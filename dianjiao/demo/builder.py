@@ -485,6 +485,7 @@ class Tree:
     township: Township
     villages: dict[str, Village]
     points: dict[tuple[str, str], ViewingPoint]
+    history: dict | None = None
 
 
 def _save(obj):
@@ -555,11 +556,26 @@ def build_users(p: DemoPlan, tree: Tree) -> list[User]:
     return out
 
 
-def build(p: DemoPlan) -> Tree:
+def build_history(p: DemoPlan, tree: Tree, users: list[User]) -> dict:
+    """A year of film library and viewing history, recorded through the apps' own services."""
+    from dianjiao.films.demo_data import build_films
+    from dianjiao.teaching.demo_history import build_history as build_sessions
+
+    films = build_films(part_rng(p.seed, "films"), township=tree.township, as_of=p.as_of, users={u.username: u for u in users})
+    sessions = build_sessions(part_rng(p.seed, "history"), township=tree.township, as_of=p.as_of)
+    return {"films": films, "sessions": sessions}
+
+
+def build(p: DemoPlan, *, history: bool = True, progress=lambda message: None) -> Tree:
     """Write the whole plan atomically; audit events name "demo" as the actor."""
     with transaction.atomic(), acting_as(label="demo"):
+        progress("组织结构、播放点和设备……")
         tree = build_org_tree(p)
         build_equipment(p, tree)
+        progress("党员花名册……")
         build_members(p, tree)
-        build_users(p, tree)
+        users = build_users(p, tree)
+        if history:
+            progress("电教片库和一年的播放收看记录……")
+            tree.history = build_history(p, tree, users)
     return tree

@@ -1,9 +1,34 @@
+import contextlib
+import contextvars
+import datetime as dt
+
 from django.utils import timezone
 
+# Set only by the demo builder (`simulated_now`), so a year of history can be recorded day by day
+# through the real services, each entry on its own day. Nothing on a request path sets it.
+_simulated: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar("simulated_now", default=None)
 
-def today():
+
+def now() -> dt.datetime:
+    """The current time: what rules like 'same day' and every received-at stamp use."""
+    return _simulated.get() or timezone.now()
+
+
+def today() -> dt.date:
     """Today's date in the configured zone (TIME_ZONE), the day that rules like 'same day' use."""
-    return timezone.localdate()
+    return timezone.localdate(now())
+
+
+@contextlib.contextmanager
+def simulated_now(at: dt.datetime):
+    """Demo data only: run the services as if it were `at` (an aware datetime, not in the future)."""
+    if at > timezone.now():
+        raise ValueError("a simulated time cannot be in the future")
+    token = _simulated.set(at)
+    try:
+        yield
+    finally:
+        _simulated.reset(token)
 
 
 def years_between(start, end) -> int:

@@ -25,7 +25,7 @@ import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 from dianjiao.accounts.models import Role
@@ -47,7 +47,8 @@ class ConflictError(Exception):
 
 
 def cn_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    """2026年3月5日 (5 Mar 2026 in English)."""
+    return dateformat.format(day, _("Y年n月j日"))
 
 
 def _source(source) -> tuple[str, str]:
@@ -114,7 +115,7 @@ def _clean_inputs(*, kind, title, body, occurred_at, captured_at, corrects, reas
         errors["body"] = str(exc)
     if not isinstance(occurred_at, dt.datetime) or timezone.is_naive(occurred_at):
         errors["occurred_at"] = _("发生时间必须是带时区的日期时间")
-    elif occurred_at > timezone.now() + CLOCK_TOLERANCE:
+    elif occurred_at > dates.now() + CLOCK_TOLERANCE:
         errors["occurred_at"] = _("发生时间不能晚于现在")
     if captured_at is not None and (not isinstance(captured_at, dt.datetime) or timezone.is_naive(captured_at)):
         errors["captured_at"] = _("录入时间必须是带时区的日期时间")
@@ -180,7 +181,7 @@ def entry_append(
         entry = LogbookEntry(
             id=client_id or uuid.uuid4(), township_id=village.township_id, village=village, seq=seq,
             kind=kind, title=title, body=body, occurred_at=occurred_at, captured_at=captured_at,
-            received_at=timezone.now(), author=author, author_label=str(author)[:150],
+            received_at=dates.now(), author=author, author_label=str(author)[:150],
             corrects=corrects, reason=reason, late_exception=late_exception,
             source_model=source_model, source_pk=source_pk, prev_hash=prev_hash,
         )
@@ -230,7 +231,7 @@ def entry_grant_late(*, village, day: dt.date, granted_by, reason: str) -> LateE
         _lock_chain(village)
         if LateEntryException.objects.filter(village=village, day=day).exists():
             raise ValidationError({"day": _("%(day)s已批准过补录") % {"day": cn_date(day)}})
-        now = timezone.now()
+        now = dates.now()
         exception = LateEntryException(
             township_id=village.township_id, village=village, day=day, granted_by=granted_by,
             granted_at=now, reason=reason,

@@ -8,19 +8,17 @@ missed, one village that skipped a month altogether, a few key films whose four 
 incomplete, practice outcomes and one attendance correction (logbook corrections), and last
 month's feedback from most villages.
 
-How the past gets in. The logbook refuses entries for past days unless the station admin grants a
-late-entry exception for that village and day (R10), and it offers no other way: no demo-only
-back-dating hook. So every past day with a session is admitted here by `entry_grant_late`, with
-the reason DEMO_REASON, by the township's station admin. (The day before `as_of` gets a
-real-sounding reason instead: the story's one genuine late entry.) The consequence is visible and
-honest: every historical session carries the 补录 tag and the logbook shows one "批准补录" entry per
-village-day. `_admit_past_day` is the one place
-to change should the logbook grow a documented demo hook. Corrections are dated now, as real
-corrections are.
+How the past gets in. Each historical session is recorded through the real services under
+`dates.simulated_now(...)`, the demo-only clock, set to an hour after the showing: so every entry
+is same-day on its own day, and the logbook's hash chain is built as it would have been. One story
+is told the real way: the session of the day before `as_of` in the first village is entered a day
+late, after the station admin grants a late-entry exception (shown in red, as R10 wants).
+Corrections, practice outcomes and feedback are dated now, as real ones are.
 
-Nothing here mocks the clock, and `as_of` must not be after today (the services refuse the future).
+`as_of` must not be after today (the services refuse the future).
 """
 
+import contextlib
 import dataclasses
 import datetime as dt
 import random
@@ -31,7 +29,6 @@ from dianjiao.accounts.models import Role, User
 from dianjiao.films.models import Film
 from dianjiao.films.services import film_create
 from dianjiao.lib import dates
-from dianjiao.logbook.models import LateEntryException
 from dianjiao.logbook.services import entry_grant_late
 from dianjiao.members.models import Member
 from dianjiao.orgs.models import ViewingPoint, Village
@@ -39,7 +36,6 @@ from dianjiao.orgs.models import ViewingPoint, Village
 from . import selectors, services
 from .models import Attendance, ViewingSession
 
-DEMO_REASON = "演示数据：补录历史播放记录"
 REAL_LATE_REASON = "昨晚收看结束后停电断网，未能当天录入，次日补录"
 KEY_MONTHS = {3, 6, 9, 12}  # a key film each quarter
 MIGRATION_MONTHS = {5, 6, 7, 8, 9, 10}  # herders are on the summer pastures
@@ -114,15 +110,16 @@ class _History:
 
     # -- the one place where the past is let in --------------------------------------------
 
-    def _admit_past_day(self, village, day: dt.date) -> None:
-        if day >= self.today or LateEntryException.objects.filter(village=village, day=day).exists():
-            return
-        reason = DEMO_REASON
-        if day == self.as_of - dt.timedelta(days=1) and not self.real_late_granted:
-            # The one late entry the story has anyway, whatever the back-dating: yesterday's.
-            reason, self.real_late_granted = REAL_LATE_REASON, True
-        entry_grant_late(village=village, day=day, granted_by=self.station, reason=reason)
-        self.report.exceptions += 1
+    def _admit_past_day(self, village, day: dt.date) -> bool:
+        """True when this session is the story's one late entry, admitted by an exception."""
+        late_day = self.as_of - dt.timedelta(days=1)
+        if village != self.late_story_village or day != late_day or self.real_late_granted:
+            return False
+        if day < self.today:
+            entry_grant_late(village=village, day=day, granted_by=self.station, reason=REAL_LATE_REASON)
+            self.report.exceptions += 1
+        self.real_late_granted = True
+        return True
 
     # -- attendance ------------------------------------------------------------------------
 
@@ -169,12 +166,14 @@ class _History:
         day = timezone.localtime(held_at).date()
         if held_at >= timezone.now():
             return None
-        self._admit_past_day(village, day)
-        session = services.session_record(
-            author=self.operators.get(village.pk, self.station), village=village, point=point, held_at=held_at,
-            kind=kind, films=films, duration_minutes=sum(f.duration_minutes for f in films) + 15,
-            attendance=attendance, four_ring=four_ring, notes="",
-        )
+        late = self._admit_past_day(village, day)
+        clock = contextlib.nullcontext() if late else dates.simulated_now(min(held_at + dt.timedelta(hours=1), timezone.now()))
+        with clock:
+            session = services.session_record(
+                author=self.operators.get(village.pk, self.station), village=village, point=point, held_at=held_at,
+                kind=kind, films=films, duration_minutes=sum(f.duration_minutes for f in films) + 15,
+                attendance=attendance, four_ring=four_ring, notes="",
+            )
         self.report.sessions += 1
         return session
 

@@ -297,7 +297,7 @@ def _check(*, village, point, held_at, kind, film_ids, duration_minutes, att, gu
            captured_at) -> _Checked:
     """Every refusal that needs no logbook, gathered so the form shows them all at once."""
     errors: dict[str, list[str]] = defaultdict(list)
-    now = timezone.now()
+    now = dates.now()
     if kind not in Kind.values:
         errors["kind"].append(_("请选择收看类别"))
     if point is None:
@@ -337,7 +337,7 @@ def _check(*, village, point, held_at, kind, film_ids, duration_minutes, att, gu
     elif point is not None and point.village_id == village.pk:
         # Expected: the point's active members who were members on the day (a late-recorded
         # session does not expect someone who joined the party afterwards).
-        day = timezone.localtime(held_at).date() if _aware(held_at) else timezone.localdate()
+        day = timezone.localtime(held_at).date() if _aware(held_at) else dates.today()
         expected_ids = set(
             Member.objects.filter(point=point, active=True, joined_on__lte=day).values_list("pk", flat=True)
         )
@@ -447,7 +447,7 @@ def _record(*, author, village, point, held_at, kind, film_ids, duration_minutes
     session = ViewingSession(
         id=client_id or uuid.uuid4(), village=village, point=point, held_at=held_at,
         duration_minutes=duration_minutes, kind=kind, operator=author, captured_at=captured_at,
-        received_at=timezone.now(), notes=notes, submission_hash=submission,
+        received_at=dates.now(), notes=notes, submission_hash=submission,
         preparation=fr.preparation, prepared_at=fr.prepared_at, prompts=fr.prompts,
         record_notes=fr.record_notes, discussion=fr.discussion,
     )
@@ -558,7 +558,7 @@ def _append_correction(*, session, author, reason: str, title: str, changes: dic
     return entry_append(
         village=session.village, kind=session.logbook_kind, title=title[:200],
         body={"session_id": str(session.pk), "changes": changes, "text": text},
-        occurred_at=timezone.now(), author=author, corrects=session.entry, reason=reason, source=session,
+        occurred_at=dates.now(), author=author, corrects=session.entry, reason=reason, source=session,
     )
 
 
@@ -574,7 +574,7 @@ def practice_record_outcome(*, author, session: ViewingSession, outcomes: Mappin
         unknown = set(map(int, outcomes)) - tasks.keys()
         if unknown:
             raise ValidationError({"__all__": _("不是本场的实践任务：%(ids)s") % {"ids": sorted(unknown)}})
-        now, changed, lines = timezone.now(), {}, []
+        now, changed, lines = dates.now(), {}, []
         for task_id, outcome in outcomes.items():
             task, outcome = tasks[int(task_id)], _text(outcome)
             if not outcome or outcome == task.outcome:
@@ -733,7 +733,7 @@ def feedback_send(*, author, village, year: int, month: int, note: str = "") -> 
         feedback = MonthlyFeedback(
             village=village, year=year, month=month, version=(last or 0) + 1,
             summary=selectors.month_summary(village, year, month), note=_text(note),
-            sent_by=author, sent_at=timezone.now(),
+            sent_by=author, sent_at=dates.now(),
         )
         feedback.full_clean(validate_unique=False)
         feedback.save()

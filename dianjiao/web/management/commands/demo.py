@@ -4,6 +4,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from dianjiao.demo import builder
 from dianjiao.orgs.models import Township
@@ -23,25 +24,27 @@ class Command(BaseCommand):
         logins_file = settings.VAR_DIR / "demo-logins.txt"
         if Township.objects.exists():
             if not if_empty:
-                raise CommandError(
+                raise CommandError(_(
                     "数据库中已有乡镇数据，不再生成演示数据（以免重复）。"
                     "如需重新生成，请先换一个空数据库。"
-                )
-            self.stdout.write("数据库中已有数据，跳过生成演示数据。")
+                ))
+            self.stdout.write(_("数据库中已有数据，跳过生成演示数据。"))
             if logins_file.exists():
                 self.stdout.write(logins_file.read_text())
             return
 
         started = time.monotonic()
         plan = builder.plan(seed)
-        builder.build(plan)
+        builder.build(plan, progress=lambda message: self.stdout.write(message, ending="\n"))
         text = builder.logins_text(plan)
         logins_file.parent.mkdir(parents=True, exist_ok=True)
         logins_file.write_text(text)
-        self.stdout.write(self.style.SUCCESS(
-            f"已生成演示数据：{plan.org.township}，{len(plan.org.villages)}个村，"
-            f"{len(plan.org.points)}个播放点，{len(plan.equipment)}台设备，"
-            f"{len(plan.members)}名党员（用时{time.monotonic() - started:.1f}秒）"
-        ))
+        self.stdout.write(self.style.SUCCESS(_(
+            "已生成演示数据：%(township)s，%(villages)s个村，%(points)s个播放点，%(equipment)s台设备，"
+            "%(members)s名党员（用时%(seconds).1f秒）"
+        ) % {
+            "township": plan.org.township, "villages": len(plan.org.villages), "points": len(plan.org.points),
+            "equipment": len(plan.equipment), "members": len(plan.members), "seconds": time.monotonic() - started,
+        }))
         self.stdout.write(text)
-        self.stdout.write(f"账号表已保存到 {logins_file}")
+        self.stdout.write(_("账号表已保存到 %(path)s") % {"path": logins_file})
