@@ -1,21 +1,9 @@
 """How the library was used in a year: how often each film was shown, where, to how many
 members, and which villages have not yet shown the year's key films (R5, R8).
 
-It reads the viewing sessions of dianjiao.teaching, in the shape they will have once they point
-at this app's Film:
-
-    class ViewingSession(models.Model):
-        village = ForeignKey("orgs.Village", ...)
-        held_at = DateTimeField(...)   # or DateField: `__year` works for both
-        films = ManyToManyField("films.Film", related_name="sessions")
-
-    class Attendance(models.Model):
-        session = ForeignKey(ViewingSession, related_name="attendance" or "attendances", ...)
-        member = ForeignKey("members.Member", ...)
-        status = CharField(...)        # "present" / "excused" / "absent"
-
-Until that relation exists `is_wired()` is False and the pages say so rather than count. The
-models are looked up through the relation, so this module imports nothing from teaching.
+It reads the viewing sessions of dianjiao.teaching through their relation to Film
+(`ViewingSession.films`, related name "sessions") and their attendance rows, so this module
+imports nothing from teaching.
 """
 
 from dataclasses import dataclass, field
@@ -28,10 +16,6 @@ from dianjiao.orgs.models import Village
 from .models import Film
 
 PRESENT = "present"
-
-
-def is_wired() -> bool:
-    return hasattr(Film, "sessions")
 
 
 @dataclass

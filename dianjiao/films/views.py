@@ -83,7 +83,6 @@ def film_detail(request, pk):
         "film": film,
         "copies": list(selectors.copies_of(film, request.user)),
         "station": services.is_station(request.user),
-        "usage_wired": usage.is_wired(),
     })
 
 
@@ -384,5 +383,5 @@ def film_usage(request):
     year = request.GET.get("year", "")
     year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else today().year
     return render(request, "films/usage.html", {
-        "year": year, "usage": usage.film_usage(request.user, year) if usage.is_wired() else None,
+        "year": year, "usage": usage.film_usage(request.user, year),
     })

@@ -85,7 +85,7 @@ def test_a_films_page_shows_copies_teaching_notes_and_where_copies_are(world, lo
     assert "提前观看" in station_html and "暂停提示" in station_html and "最打动你的是什么？" in station_html
     assert "借出至阿克达拉村" in station_html and "逾期3天" in station_html
     assert "遗失" in station_html and "转场途中遗失" in station_html
-    assert "使用统计将在放映记录接入后显示" in station_html
+    assert reverse("films:usage") in station_html
     # 红星村 sees the copy is out, not which village has it: loans are the borrowing village's.
     operator_html = login(world.operator).get(reverse("films:detail", args=[key.pk])).content.decode()
     assert "WLG-0002" in operator_html and "阿克达拉村" not in operator_html
