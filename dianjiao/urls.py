@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
-admin.site.site_header = "电教 · 党员电化教育管理"
-admin.site.site_title = "电教后台"
+admin.site.site_header = _("电教 · 党员电化教育管理")
+admin.site.site_title = _("电教后台")
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditEvent(models.Model):
@@ -25,8 +26,8 @@ class AuditEvent(models.Model):
     data = models.JSONField(_("内容"), default=dict)
 
     class Meta:
-        verbose_name = _("操作记录")
-        verbose_name_plural = _("操作记录")
+        verbose_name = pgettext_lazy("singular", "操作记录")
+        verbose_name_plural = pgettext_lazy("plural", "操作记录")
         ordering = ["-at", "-pk"]
 
     def __str__(self):

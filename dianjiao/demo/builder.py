@@ -19,6 +19,7 @@ import unicodedata
 
 from django.db import transaction
 from django.utils import translation
+from django.utils.translation import gettext
 
 from dianjiao.accounts.models import Role, User
 from dianjiao.audit.recorder import acting_as
@@ -569,13 +570,13 @@ def build_history(p: DemoPlan, tree: Tree, users: list[User]) -> dict:
 def build(p: DemoPlan, *, history: bool = True, progress=lambda message: None) -> Tree:
     """Write the whole plan atomically; audit events name "demo" as the actor."""
     with transaction.atomic(), acting_as(label="demo"):
-        progress("组织结构、播放点和设备……")
+        progress(gettext("组织结构、播放点和设备……"))
         tree = build_org_tree(p)
         build_equipment(p, tree)
-        progress("党员花名册……")
+        progress(gettext("党员花名册……"))
         build_members(p, tree)
         users = build_users(p, tree)
         if history:
-            progress("电教片库和一年的播放收看记录……")
+            progress(gettext("电教片库和一年的播放收看记录……"))
             tree.history = build_history(p, tree, users)
     return tree

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class FilmsConfig(AppConfig):
     name = "dianjiao.films"
-    verbose_name = _("电教片")
+    verbose_name = pgettext_lazy("plural", "电教片")

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dianjiao.accounts.scope import ScopedQuerySet
@@ -25,7 +26,7 @@ class Theme(models.Model):
 
     class Meta:
         verbose_name = _("教育主题")
-        verbose_name_plural = _("教育主题")
+        verbose_name_plural = pgettext_lazy("plural", "教育主题")
         ordering = ["sort_order", "name"]
 
     def __str__(self):
@@ -40,7 +41,7 @@ class Language(models.Model):
 
     class Meta:
         verbose_name = _("语种")
-        verbose_name_plural = _("语种")
+        verbose_name_plural = pgettext_lazy("plural", "语种")
         ordering = ["sort_order", "name"]
 
     def __str__(self):
@@ -91,7 +92,7 @@ class Film(models.Model):
 
     class Meta:
         verbose_name = _("电教片")
-        verbose_name_plural = _("电教片")
+        verbose_name_plural = pgettext_lazy("plural", "电教片")
         ordering = ["series", "title", "pk"]
         constraints = [models.UniqueConstraint(fields=["township", "title"], name="films_film_unique_title")]
 
@@ -159,7 +160,7 @@ class FilmCopy(models.Model):
 
     class Meta:
         verbose_name = _("拷贝")
-        verbose_name_plural = _("拷贝")
+        verbose_name_plural = pgettext_lazy("plural", "拷贝")
         ordering = ["inventory_no", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["township", "inventory_no"], name="films_copy_unique_inventory_no"),
@@ -220,8 +221,8 @@ class Announcement(models.Model):
     scope_village_path = None
 
     class Meta:
-        verbose_name = _("供片信息")
-        verbose_name_plural = _("供片信息")
+        verbose_name = pgettext_lazy("singular", "供片信息")
+        verbose_name_plural = pgettext_lazy("plural", "供片信息")
         ordering = ["period_start", "pk"]
 
     def __str__(self):
@@ -265,13 +266,15 @@ class FilmRequest(models.Model):
 
     class Meta:
         verbose_name = _("片源申请")
-        verbose_name_plural = _("片源申请")
+        verbose_name_plural = pgettext_lazy("plural", "片源申请")
         ordering = ["-requested_at", "-pk"]
         indexes = [models.Index(fields=["township", "status"], name="films_request_status")]
 
     def __str__(self):
+        if not self.village_id:
+            return gettext("片源申请")
         when = f"{self.requested_at:%Y-%m-%d}" if self.requested_at else ""
-        return f"{self.village.name} {when} 片源申请" if self.village_id else "片源申请"
+        return gettext("%(village)s %(when)s 片源申请") % {"village": self.village.name, "when": when}
 
     def save(self, *args, **kwargs):
         self.township_id = self.village.township_id
@@ -291,7 +294,7 @@ class FilmRequestLine(models.Model):
 
     class Meta:
         verbose_name = _("申请片目")
-        verbose_name_plural = _("申请片目")
+        verbose_name_plural = pgettext_lazy("plural", "申请片目")
         ordering = ["wanted_on", "pk"]
         constraints = [models.UniqueConstraint(fields=["request", "film"], name="films_line_unique_film")]
 
@@ -337,8 +340,8 @@ class Loan(models.Model):
     scope_village_path = "village"
 
     class Meta:
-        verbose_name = _("借片记录")
-        verbose_name_plural = _("借片记录")
+        verbose_name = pgettext_lazy("singular", "借片记录")
+        verbose_name_plural = pgettext_lazy("plural", "借片记录")
         ordering = ["-dispatched_at", "-pk"]
         indexes = [models.Index(fields=["township", "returned_at", "due_on"], name="films_loan_open_due")]
         constraints = [

@@ -22,7 +22,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 from dianjiao.accounts.models import Role, User
@@ -90,7 +90,7 @@ def cn_date(day: dt.date | dt.datetime) -> str:
     """2026年3月5日, as Chinese pages write dates (a datetime is taken in the configured zone)."""
     if isinstance(day, dt.datetime):
         day = _day(day)
-    return _("%(y)d年%(m)d月%(d)d日") % {"y": day.year, "m": day.month, "d": day.day}
+    return dateformat.format(day, _("Y年n月j日"))
 
 
 def _save(obj, **clean_kwargs):

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LogbookConfig(AppConfig):
     name = "dianjiao.logbook"
-    verbose_name = "电教手册"
+    verbose_name = _("电教手册")

@@ -20,6 +20,8 @@ import math
 from decimal import Decimal
 from uuid import UUID
 
+from django.utils.translation import gettext as _
+
 GENESIS = "0" * 64
 LEAF_PREFIX = b"\x00"
 _MAX_EXACT_FLOAT = 2**53
@@ -34,7 +36,7 @@ def _json_default(value):
         return utc_iso(value)
     if isinstance(value, dt.date | dt.time | UUID | Decimal):
         return value.isoformat() if hasattr(value, "isoformat") else str(value)
-    raise BodyError(f"不能保存的内容类型：{type(value).__name__}")
+    raise BodyError(_("不能保存的内容类型：%(type)s") % {"type": type(value).__name__})
 
 
 def _normalise(value):
@@ -42,33 +44,33 @@ def _normalise(value):
         return value
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise BodyError("内容中的数值无效")
+            raise BodyError(_("内容中的数值无效"))
         if value.is_integer():
             if abs(value) >= _MAX_EXACT_FLOAT:
-                raise BodyError("内容中的数值过大")
+                raise BodyError(_("内容中的数值过大"))
             return int(value)
         return value
     if isinstance(value, str):
         if "\x00" in value:
-            raise BodyError("内容中含有不可见的空字符")
+            raise BodyError(_("内容中含有不可见的空字符"))
         return value
     if isinstance(value, list):
         return [_normalise(v) for v in value]
     if isinstance(value, dict):
         return {_check_key(k): _normalise(v) for k, v in value.items()}
-    raise BodyError(f"不能保存的内容类型：{type(value).__name__}")
+    raise BodyError(_("不能保存的内容类型：%(type)s") % {"type": type(value).__name__})
 
 
 def _check_key(key):
     if not isinstance(key, str):
-        raise BodyError("内容的键必须是文字")
+        raise BodyError(_("内容的键必须是文字"))
     return _normalise(key)
 
 
 def normalise_body(body) -> dict:
     """The body as it will be stored and hashed: plain JSON types only, floats tamed."""
     if not isinstance(body, dict):
-        raise BodyError("内容必须是一个字典（JSON 对象）")
+        raise BodyError(_("内容必须是一个字典（JSON 对象）"))
     return _normalise(json.loads(json.dumps(body, default=_json_default)))
 
 

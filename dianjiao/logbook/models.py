@@ -24,6 +24,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dianjiao.accounts.scope import ScopedQuerySet
 
@@ -87,7 +88,7 @@ class LateEntryException(AppendOnlyModel):
 
     class Meta:
         verbose_name = _("补录批准")
-        verbose_name_plural = _("补录批准")
+        verbose_name_plural = pgettext_lazy("plural", "补录批准")
         ordering = ["-day", "village_id"]
         constraints = [
             models.UniqueConstraint(fields=["village", "day"], name="logbook_exception_unique_day"),
@@ -147,7 +148,7 @@ class LogbookEntry(AppendOnlyModel):
 
     class Meta:
         verbose_name = _("电教手册记录")
-        verbose_name_plural = _("电教手册记录")
+        verbose_name_plural = pgettext_lazy("plural", "电教手册记录")
         ordering = ["village_id", "seq"]
         constraints = [
             models.UniqueConstraint(fields=["village", "seq"], name="logbook_entry_unique_seq"),

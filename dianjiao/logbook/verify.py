@@ -30,6 +30,7 @@ from django.db.models import IntegerField, Max
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import chain
 from .models import LateEntryException, LogbookEntry
@@ -56,7 +57,9 @@ class Problem:
         from dianjiao.orgs.models import Village
 
         name = Village.objects.filter(pk=self.village_id).values_list("name", flat=True).first() or "?"
-        return f"{name}（村编号 {self.village_id}）第 {self.seq} 条，记录编号 {self.entry_id}：{self.what}"
+        return _("%(name)s（村编号 %(village_id)s）第 %(seq)s 条，记录编号 %(entry_id)s：%(what)s") % {
+            "name": name, "village_id": self.village_id, "seq": self.seq, "entry_id": self.entry_id, "what": self.what,
+        }
 
 
 @dataclass
@@ -74,7 +77,7 @@ def _check_correction(row) -> str | None:
     ok = LogbookEntry.objects.filter(
         pk=row["corrects_id"], village_id=row["village_id"], seq__lt=row["seq"],
     ).exists()
-    return None if ok else f"更正的记录 {row['corrects_id']} 不存在，或不是本村此前的记录"
+    return None if ok else _("更正的记录 %(id)s 不存在，或不是本村此前的记录") % {"id": row["corrects_id"]}
 
 
 def _check_late(row, grants: dict) -> str | None:
@@ -88,16 +91,16 @@ def _check_late(row, grants: dict) -> str | None:
         grants[exc_id] = (exception, grant)
     exception, grant = grants[exc_id]
     if exception is None:
-        return f"所依据的补录批准 {exc_id} 不存在"
+        return _("所依据的补录批准 %(id)s 不存在") % {"id": exc_id}
     if exception["village_id"] != row["village_id"]:
-        return f"所依据的补录批准 {exc_id} 不是本村的"
+        return _("所依据的补录批准 %(id)s 不是本村的") % {"id": exc_id}
     if exception["day"] != timezone.localtime(row["occurred_at"]).date():
-        return f"所依据的补录批准 {exc_id} 的日期与记录的发生日期不符"
+        return _("所依据的补录批准 %(id)s 的日期与记录的发生日期不符") % {"id": exc_id}
     if grant is None or grant["seq"] >= row["seq"]:
-        return f"补录批准 {exc_id} 没有在此前记入本村手册"
+        return _("补录批准 %(id)s 没有在此前记入本村手册") % {"id": exc_id}
     body = grant["body"] if isinstance(grant["body"], dict) else {}
     if body.get("day") != exception["day"].isoformat() or body.get("reason") != exception["reason"]:
-        return f"补录批准 {exc_id} 的内容与手册中的批准记录不符"
+        return _("补录批准 %(id)s 的内容与手册中的批准记录不符") % {"id": exc_id}
     return None
 
 
@@ -120,9 +123,9 @@ def check_audit_tails(last_seq: dict[int, int]) -> Problem | None:
                 AuditEvent.objects.filter(model="logbook.logbookentry", action="create", data__village_id=village_id, data__seq=have + 1)
                 .values_list("object_pk", flat=True).first()
             )
-            return Problem(village_id, have + 1, missing, (
-                f"操作记录显示本村手册曾有第 {top} 条，现在只到第 {have} 条：末尾的记录被删除"
-            ))
+            return Problem(village_id, have + 1, missing, _(
+                "操作记录显示本村手册曾有第 %(top)s 条，现在只到第 %(have)s 条：末尾的记录被删除"
+            ) % {"top": top, "have": have})
     return None
 
 
@@ -135,11 +138,11 @@ def check_triggers() -> str | None:
             cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D'")
             expected = POSTGRES_TRIGGERS
         else:
-            return f"不支持的数据库：{connection.vendor}"
+            return _("不支持的数据库：%(vendor)s") % {"vendor": connection.vendor}
         present = {name for (name,) in cursor.fetchall()}
     missing = sorted(expected - present)
     if missing:
-        return "数据库中禁止修改、删除手册记录的触发器缺失或已停用：" + "、".join(missing)
+        return _("数据库中禁止修改、删除手册记录的触发器缺失或已停用：%(triggers)s") % {"triggers": _("、").join(missing)}
     return None
 
 
@@ -158,20 +161,22 @@ def verify_all(*, chunk_size: int = 2000) -> Result:
         what = None
         if row["seq"] != expected_seq:
             if row["seq"] < expected_seq:
-                what = f"序号重复或倒退：应为第 {expected_seq} 条"
+                what = _("序号重复或倒退：应为第 %(seq)s 条") % {"seq": expected_seq}
             elif row["seq"] == expected_seq + 1:
-                what = f"序号不连续：缺少第 {expected_seq} 条（记录被删除）"
+                what = _("序号不连续：缺少第 %(seq)s 条（记录被删除）") % {"seq": expected_seq}
             else:
-                what = f"序号不连续：缺少第 {expected_seq}–{row['seq'] - 1} 条（记录被删除）"
+                what = _("序号不连续：缺少第 %(first)s–%(last)s 条（记录被删除）") % {
+                    "first": expected_seq, "last": row["seq"] - 1,
+                }
         elif row["prev_hash"] != prev_hash:
-            what = "前一条哈希对不上：链条在此断开（记录被删除、插入或调换了顺序）"
+            what = _("前一条哈希对不上：链条在此断开（记录被删除、插入或调换了顺序）")
         else:
             try:
                 recomputed = chain.entry_hash(row)
             except (TypeError, ValueError) as exc:
-                recomputed, what = None, f"内容无法规范化：{exc}"
+                recomputed, what = None, _("内容无法规范化：%(error)s") % {"error": exc}
             if what is None and recomputed != row["hash"]:
-                what = "内容与哈希不符：记录在写入后被改动过"
+                what = _("内容与哈希不符：记录在写入后被改动过")
         if what is None and row["corrects_id"] is not None:
             what = _check_correction(row)
         if what is None and row["late_exception_id"] is not None:

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -22,7 +22,9 @@ PAGE_SIZE = 30
 
 
 def _month_label(year, month) -> str:
-    return _("%(year)s年%(month)s月") % {"year": year, "month": month} if month else _("%(year)s年") % {"year": year}
+    if month:
+        return dateformat.format(dt.date(int(year), int(month), 1), _("Y年n月"))
+    return _("%(year)s年") % {"year": year}
 
 
 def book(request):

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MembersConfig(AppConfig):
     name = "dianjiao.members"
-    verbose_name = "党员花名册"
+    verbose_name = _("党员花名册")

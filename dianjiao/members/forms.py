@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from dianjiao.orgs.models import ViewingPoint, Village
 
@@ -15,7 +16,7 @@ class MemberForm(forms.ModelForm):
             "joined_on", "mobility", "point",
         ]
         widgets = {"birth_date": _DATE, "joined_on": _DATE}
-        error_messages = {"id_number": {"unique": "该身份证号已登记在花名册中，不能重复登记"}}
+        error_messages = {"id_number": {"unique": _("该身份证号已登记在花名册中，不能重复登记")}}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,13 +44,13 @@ class LeaveForm(forms.ModelForm):
 
 
 class MemberFilterForm(forms.Form):
-    q = forms.CharField(label="搜索", required=False, widget=forms.TextInput(attrs={
-        "placeholder": "姓名、拼音或首字母（如 zs）、身份证号", "type": "search", "autocomplete": "off",
+    q = forms.CharField(label=_("搜索"), required=False, widget=forms.TextInput(attrs={
+        "placeholder": _("姓名、拼音或首字母（如 zs）、身份证号"), "type": "search", "autocomplete": "off",
     }))
-    village = forms.ModelChoiceField(label="党支部", queryset=Village.objects.none(), required=False, empty_label="全部")
-    mobility = forms.ChoiceField(label="流动情况", choices=[("", "全部"), *Member.Mobility.choices], required=False)
-    status = forms.ChoiceField(label="状态", required=False, choices=[("active", "在册"), ("left", "已离册"), ("all", "全部")])
-    unassigned = forms.BooleanField(label="仅看未落实播放点", required=False)
+    village = forms.ModelChoiceField(label=_("党支部"), queryset=Village.objects.none(), required=False, empty_label=_("全部"))
+    mobility = forms.ChoiceField(label=_("流动情况"), choices=[("", _("全部")), *Member.Mobility.choices], required=False)
+    status = forms.ChoiceField(label=_("状态"), required=False, choices=[("active", _("在册")), ("left", _("已离册")), ("all", _("全部"))])
+    unassigned = forms.BooleanField(label=_("仅看未落实播放点"), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,9 +75,9 @@ class MemberFilterForm(forms.Form):
 
 class RosterUploadForm(forms.Form):
     file = forms.FileField(
-        label="党员花名册文件（.xlsx）",
+        label=_("党员花名册文件（.xlsx）"),
         widget=forms.ClearableFileInput(attrs={
             "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         }),
-        error_messages={"required": "请选择要上传的花名册文件", "empty": "上传的文件是空的"},
+        error_messages={"required": _("请选择要上传的花名册文件"), "empty": _("上传的文件是空的")},
     )

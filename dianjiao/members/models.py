@@ -3,6 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import dateformat
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dianjiao.accounts.scope import ScopedQuerySet
@@ -72,7 +74,7 @@ class Member(models.Model):
 
     class Meta:
         verbose_name = _("党员")
-        verbose_name_plural = _("党员")
+        verbose_name_plural = pgettext_lazy("plural", "党员")
         ordering = ["village__sort_order", "village__name", "name_pinyin", "pk"]
         indexes = [models.Index(fields=["village", "active"])]
 
@@ -95,7 +97,9 @@ class Member(models.Model):
             errors["id_number"] = str(exc)
         else:
             if self.birth_date and self.birth_date != birth:
-                errors["birth_date"] = _("出生日期与身份证号不一致（身份证号为%(date)s）") % {"date": f"{birth:%Y年%m月%d日}"}
+                errors["birth_date"] = _("出生日期与身份证号不一致（身份证号为%(date)s）") % {
+                    "date": dateformat.format(birth, gettext("Y年m月d日")),
+                }
             if self.gender and self.gender != gender:
                 errors["gender"] = _("性别与身份证号不一致")
         now = today()
@@ -153,7 +157,7 @@ class RosterImport(models.Model):
 
     class Meta:
         verbose_name = _("花名册导入")
-        verbose_name_plural = _("花名册导入")
+        verbose_name_plural = pgettext_lazy("plural", "花名册导入")
         ordering = ("-created_at", "-pk")
 
     def __str__(self):

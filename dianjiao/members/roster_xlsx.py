@@ -12,6 +12,8 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -167,25 +169,25 @@ class Sheet:
     rows: list[SheetRow] = field(default_factory=list)
 
 
-NOT_XLSX = "无法读取该文件，请上传 Excel（.xlsx）格式的党员花名册"
+NOT_XLSX = gettext_lazy("无法读取该文件，请上传 Excel（.xlsx）格式的党员花名册")
 
 
 def read(content: bytes) -> Sheet:
     """Find the header row, map its columns, and return the non-empty rows under it."""
     if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise RosterFileError("这是旧版 Excel（.xls）文件，请在 Excel 或 WPS 中“另存为”.xlsx 格式后再上传")
+        raise RosterFileError(_("这是旧版 Excel（.xls）文件，请在 Excel 或 WPS 中“另存为”.xlsx 格式后再上传"))
     if not zipfile.is_zipfile(io.BytesIO(content)):
-        raise RosterFileError(NOT_XLSX)
+        raise RosterFileError(str(NOT_XLSX))
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 -- a damaged or foreign zip fails in many ways inside openpyxl
-        raise RosterFileError(NOT_XLSX) from None
+        raise RosterFileError(str(NOT_XLSX)) from None
     try:
         return _read_workbook(wb)
     except RosterFileError:
         raise
     except Exception:  # noqa: BLE001 -- same: broken sheet XML surfaces as any exception
-        raise RosterFileError(NOT_XLSX) from None
+        raise RosterFileError(str(NOT_XLSX)) from None
     finally:
         wb.close()
 
@@ -203,21 +205,25 @@ def _read_workbook(wb) -> Sheet:
         if best and all(f in best[3] for f in REQUIRED):
             break
     if best is None:
-        raise RosterFileError("找不到花名册表头：第一行应为“姓名”“身份证号”“所在党支部”“入党时间”等列名，可下载空白模板对照")
-    _, ws, header_row, positions, headers, ignored = best
+        raise RosterFileError(_(
+            "找不到花名册表头：第一行应为“姓名”“身份证号”“所在党支部”“入党时间”等列名，可下载空白模板对照"
+        ))
+    _score, ws, header_row, positions, headers, ignored = best
     missing = [HEADER_OF[f] for f in REQUIRED if f not in positions]
     if missing:
-        raise RosterFileError("缺少必需的列：{}（表头在第{}行）".format("、".join(missing), header_row))
+        raise RosterFileError(_("缺少必需的列：%(columns)s（表头在第%(row)s行）") % {
+            "columns": _("、").join(missing), "row": header_row,
+        })
     sheet = Sheet(title=ws.title, headers=headers, ignored=ignored)
     for number, row in enumerate(ws.iter_rows(min_row=header_row + 1, max_col=_MAX_COLUMNS, values_only=True), start=header_row + 1):
         cells = {f: (row[i] if i < len(row) else None) for f, i in positions.items()}
         if all(is_blank(v) for f, v in cells.items() if f != "seq"):
             continue  # blank lines, and numbered rows of a template not yet filled in
         if len(sheet.rows) >= MAX_ROWS:
-            raise RosterFileError(f"一次最多导入{MAX_ROWS}行，请分成几个文件上传")
+            raise RosterFileError(_("一次最多导入%(max)s行，请分成几个文件上传") % {"max": MAX_ROWS})
         sheet.rows.append(SheetRow(number=number, cells=cells))
     if not sheet.rows:
-        raise RosterFileError("花名册中没有党员数据：表头下面是空的")
+        raise RosterFileError(_("花名册中没有党员数据：表头下面是空的"))
     return sheet
 
 
@@ -278,15 +284,15 @@ def date(value) -> dt.date | None:
         elif 1 <= value < 2958466:
             return from_excel(value).date()  # a date serial in a cell not formatted as a date
         else:
-            raise CellError(f"无法识别的日期：{value}")
+            raise CellError(_("无法识别的日期：%(value)s") % {"value": value})
     raw = str(value).strip()
     match = _DATE_TEXT.match(raw) or _DATE_DIGITS.match(raw)
     if not match:
-        raise CellError(f"无法识别的日期“{raw}”，请写成 1975-03-08 这样的年月日")
+        raise CellError(_("无法识别的日期“%(value)s”，请写成 1975-03-08 这样的年月日") % {"value": raw})
     try:
         return dt.date(*(int(g) for g in match.groups()))
     except ValueError:
-        raise CellError(f"日期“{raw}”不存在") from None
+        raise CellError(_("日期“%(value)s”不存在") % {"value": raw}) from None
 
 
 def id_number(value) -> str:
@@ -294,7 +300,7 @@ def id_number(value) -> str:
     if is_blank(value):
         return ""
     if isinstance(value, float):
-        raise CellError("身份证号被 Excel 存成了数字，后几位可能已丢失：请把该列设为“文本”后重新填写")
+        raise CellError(_("身份证号被 Excel 存成了数字，后几位可能已丢失：请把该列设为“文本”后重新填写"))
     return text(value).replace(" ", "").upper()
 
 
@@ -306,4 +312,6 @@ def choice(value, labels: dict, aliases: dict | None = None, *, what: str):
     reverse = {label: key for key, label in labels.items()} | (aliases or {})
     if raw in reverse:
         return reverse[raw]
-    raise CellError("{}应为{}之一，而不是“{}”".format(what, "、".join(f"“{v}”" for v in labels.values()), raw))
+    raise CellError(_("%(column)s应为%(choices)s之一，而不是“%(value)s”") % {
+        "column": what, "choices": _("、").join(f"“{v}”" for v in labels.values()), "value": raw,
+    })

@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dianjiao.accounts.scope import require_write
 from dianjiao.lib import idcard
@@ -34,7 +36,7 @@ from . import roster_xlsx as rx
 from .models import Member, RosterImport
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
-ACTION_LABELS = {CREATE: "新增", UPDATE: "更新", UNCHANGED: "无变化"}
+ACTION_LABELS = {CREATE: gettext_lazy("新增"), UPDATE: gettext_lazy("更新"), UNCHANGED: gettext_lazy("无变化")}
 # What "unchanged" compares: exactly the member fields the sheet carries.
 _COMPARED = [
     ("name", "name"), ("gender", "gender"), ("ethnicity", "ethnicity"), ("birth_date", "birth_date"),
@@ -51,7 +53,7 @@ class RosterImportError(Exception):
 
 class RosterImportInvalid(RosterImportError):
     def __init__(self, preview: "ImportPreview"):
-        super().__init__("花名册中还有错误，未保存任何数据，请改正后重新上传")
+        super().__init__(_("花名册中还有错误，未保存任何数据，请改正后重新上传"))
         self.preview = preview
 
 
@@ -73,7 +75,7 @@ class RowPreview:
 
     @property
     def action_label(self) -> str:
-        return ACTION_LABELS.get(self.action, "")
+        return str(ACTION_LABELS.get(self.action, ""))
 
 
 @dataclass
@@ -135,11 +137,11 @@ def roster_import_apply(*, user, batch: RosterImport) -> dict[str, int]:
     with transaction.atomic():
         locked = RosterImport.objects.select_for_update().visible_to(user).filter(pk=batch.pk).first()
         if locked is None:
-            raise RosterImportError("找不到该导入批次")
+            raise RosterImportError(_("找不到该导入批次"))
         if locked.status == RosterImport.Status.APPLIED:
-            raise RosterImportError("该批次已经导入，不能重复导入")
+            raise RosterImportError(_("该批次已经导入，不能重复导入"))
         if locked.status != RosterImport.Status.PENDING:
-            raise RosterImportError("该批次已放弃，请重新上传花名册")
+            raise RosterImportError(_("该批次已放弃，请重新上传花名册"))
         # Validated again: the roster may have changed since the preview was shown.
         preview = roster_import_preview(user=user, file=bytes(locked.content or b""))
         if not preview.ok:
@@ -149,14 +151,14 @@ def roster_import_apply(*, user, batch: RosterImport) -> dict[str, int]:
                 if row.action != UNCHANGED:
                     row.member.save()  # one save each, so the audit trail records each member
         except IntegrityError:
-            raise RosterImportError("保存时发现身份证号冲突（可能刚被他人登记），未保存任何数据，请重新预览") from None
+            raise RosterImportError(_("保存时发现身份证号冲突（可能刚被他人登记），未保存任何数据，请重新预览")) from None
         result = preview.counts
         done = RosterImport.objects.filter(pk=locked.pk, status=RosterImport.Status.PENDING).update(
             status=RosterImport.Status.APPLIED, content=None,
             result=result | {"applied_at": timezone.now().isoformat()},
         )
         if done != 1:
-            raise RosterImportError("该批次已经导入，不能重复导入")
+            raise RosterImportError(_("该批次已经导入，不能重复导入"))
     return result
 
 
@@ -165,7 +167,7 @@ def roster_import_discard(*, user, batch: RosterImport) -> None:
         status=RosterImport.Status.REJECTED, content=None,
     )
     if not done:
-        raise RosterImportError("该批次已处理，不能放弃")
+        raise RosterImportError(_("该批次已处理，不能放弃"))
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -181,7 +183,9 @@ def size_label(n: int) -> str:
 def _read_upload(file) -> bytes:
     """The upload's bytes, refusing an oversized one before reading or parsing it."""
     limit = settings.DIANJIAO_MAX_UPLOAD_BYTES
-    too_big = RosterImportError(f"文件超过 {size_label(limit)} 上限，请删去无关的工作表或分成几个文件上传")
+    too_big = RosterImportError(
+        _("文件超过 %(limit)s 上限，请删去无关的工作表或分成几个文件上传") % {"limit": size_label(limit)}
+    )
     if isinstance(file, (bytes, bytearray, memoryview)):
         content = bytes(file)
     else:
@@ -192,13 +196,13 @@ def _read_upload(file) -> bytes:
     if len(content) > limit:
         raise too_big
     if not content:
-        raise RosterImportError("上传的文件是空的")
+        raise RosterImportError(_("上传的文件是空的"))
     return content
 
 
 def _header(field_name: str) -> str:
     if field_name == NON_FIELD_ERRORS:
-        return "整行"
+        return _("整行")
     if field_name in rx.HEADER_OF:
         return rx.HEADER_OF[field_name]
     return str(Member._meta.get_field(field_name).verbose_name)
@@ -232,7 +236,7 @@ class _Validator:
         parsed = [(row, *_parse(row)) for row in sheet.rows]
         ids = [values["id_number"] for _, values, _ in parsed if values.get("id_number")]
         seen: dict[str, list[int]] = {}
-        for row, values, _ in parsed:
+        for row, values, _errors in parsed:
             if values.get("id_number"):
                 seen.setdefault(values["id_number"], []).append(row.number)
         # Unscoped on purpose: an ID number registered anywhere, even where this user cannot see,
@@ -246,10 +250,10 @@ class _Validator:
             ident = values.get("id_number") or ""
             others = [n for n in seen.get(ident, []) if n != row.number]
             if others:
-                errors.append(("id_number", "身份证号与第{}行重复".format("、".join(map(str, others)))))
+                errors.append(("id_number", _("身份证号与第%(rows)s行重复") % {"rows": _("、").join(map(str, others))}))
             current = existing.get(ident)
             if current is not None and current.pk not in writable:
-                errors.append(("id_number", "该身份证号已在其他党支部登记"))
+                errors.append(("id_number", _("该身份证号已在其他党支部登记")))
                 current = None
             preview.rows.append(self.validate_row(row, values, errors, current))
         return preview
@@ -258,7 +262,7 @@ class _Validator:
         if current is None:
             for f in ("name", "id_number", "joined_on"):
                 if values.get(f) is None and not any(e[0] == f for e in errors):
-                    errors.append((f, f"请填写{rx.HEADER_OF[f]}"))
+                    errors.append((f, _("请填写%(column)s") % {"column": rx.HEADER_OF[f]}))
         bad_cells = {f for f, _ in errors}  # cells that could not be read are left out below
         result = RowPreview(number=row.number, name=values.get("name") or "", id_number=values.get("id_number") or "",
                             village=values.get("village") or "", point=values.get("point") or "")
@@ -269,13 +273,13 @@ class _Validator:
             if len(found) == 1:
                 village = found[0]
             elif found:
-                errors.append(("village", f"有多个名为“{values['village']}”的党支部，无法确定是哪一个"))
+                errors.append(("village", _("有多个名为“%(name)s”的党支部，无法确定是哪一个") % {"name": values["village"]}))
             else:
-                errors.append(("village", f"找不到党支部“{values['village']}”，或它不在您可管理的范围内"))
+                errors.append(("village", _("找不到党支部“%(name)s”，或它不在您可管理的范围内") % {"name": values["village"]}))
         elif current is not None:
             village = current.village
         else:
-            errors.append(("village", "请填写所在党支部"))
+            errors.append(("village", _("请填写所在党支部")))
 
         point, point_known = None, village is not None
         if village is not None and values.get("point"):
@@ -284,11 +288,13 @@ class _Validator:
             if point is None:
                 point_known = False
                 if name in self.point_names:
-                    errors.append(("point", f"播放点“{name}”不属于{village.name}，只能选择本村的播放点"))
+                    errors.append(("point", _("播放点“%(name)s”不属于%(village)s，只能选择本村的播放点") % {
+                        "name": name, "village": village.name,
+                    }))
                 else:
-                    errors.append(("point", f"{village.name}没有名为“{name}”的播放点"))
+                    errors.append(("point", _("%(village)s没有名为“%(name)s”的播放点") % {"village": village.name, "name": name}))
             elif not point.active and not (current and current.point_id == point.pk):
-                errors.append(("point", f"播放点“{name}”已停用，请选择在用的播放点"))
+                errors.append(("point", _("播放点“%(name)s”已停用，请选择在用的播放点") % {"name": name}))
         elif current is not None and village is not None and current.village_id == village.pk:
             point = current.point  # blank keeps; a member moved to another village has no point there yet
 
@@ -320,10 +326,15 @@ class _Validator:
         status = values.get("status")
         if current is not None and not current.active:
             if status is not False:
-                when = f"于{current.left_on:%Y年%m月%d日}" if current.left_on else ""
-                errors.append(("status", f"该党员已{when}离册，导入不能恢复在册"))
+                if current.left_on:
+                    message = _("该党员已于%(day)s离册，导入不能恢复在册") % {
+                        "day": dateformat.format(current.left_on, _("Y年m月d日")),
+                    }
+                else:
+                    message = _("该党员已离册，导入不能恢复在册")
+                errors.append(("status", message))
         elif status is False:
-            errors.append(("status", "导入只用于登记在册党员；办理离册请到该党员的页面，填写离册日期和原因"))
+            errors.append(("status", _("导入只用于登记在册党员；办理离册请到该党员的页面，填写离册日期和原因")))
 
         if current is None:
             # Without a valid ID number these cannot be derived; the ID number's error says what to fix.
@@ -339,7 +350,7 @@ class _Validator:
         if not errors and original is not None:
             result.changes = [_header(f) for f, attname in _COMPARED if getattr(member, attname) != original[attname]]
             if result.changes and not current.active:
-                errors.append(("status", "已离册党员的信息不能通过导入修改"))
+                errors.append(("status", _("已离册党员的信息不能通过导入修改")))
 
         errors.sort(key=lambda e: _COLUMN_ORDER.get(e[0], 99))
         result.errors = [(_header(f), m) for f, m in errors]
@@ -393,5 +404,5 @@ def _ethnicity(value) -> str:
 def _phone(value) -> str:
     text = rx.text(value)
     if text and not _PHONE.match(text):
-        raise rx.CellError(f"联系电话“{text}”只能包含数字")
+        raise rx.CellError(_("联系电话“%(text)s”只能包含数字") % {"text": text})
     return text

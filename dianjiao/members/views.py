@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from dianjiao.accounts.scope import get_for_user, require_write
@@ -42,9 +43,9 @@ def member_create(request):
     form = MemberForm(request.POST or None, user=request.user, initial={"village": request.GET.get("village")})
     if form.is_valid():
         member = form.save()
-        messages.success(request, f"已登记党员“{member.name}”")
+        messages.success(request, _("已登记党员“%(name)s”") % {"name": member.name})
         return redirect("members:detail", member.pk)
-    return render(request, "web/form.html", {"form": form, "title": "登记党员", "cancel_url": reverse("members:list")})
+    return render(request, "web/form.html", {"form": form, "title": _("登记党员"), "cancel_url": reverse("members:list")})
 
 
 def member_edit(request, pk):
@@ -52,10 +53,10 @@ def member_edit(request, pk):
     form = MemberForm(request.POST or None, instance=member, user=request.user)
     if form.is_valid():
         form.save()
-        messages.success(request, "党员信息已保存，修改前的内容保留在操作记录中")
+        messages.success(request, _("党员信息已保存，修改前的内容保留在操作记录中"))
         return redirect("members:detail", member.pk)
     return render(request, "web/form.html", {
-        "form": form, "title": f"修改党员信息：{member.name}", "cancel_url": reverse("members:detail", args=[pk]),
+        "form": form, "title": _("修改党员信息：%(name)s") % {"name": member.name}, "cancel_url": reverse("members:detail", args=[pk]),
     })
 
 
@@ -64,10 +65,10 @@ def member_leave(request, pk):
     form = LeaveForm(request.POST or None, instance=member)
     if form.is_valid():
         form.save()
-        messages.success(request, f"{member.name} 已离册，记录仍保留")
+        messages.success(request, _("%(name)s 已离册，记录仍保留") % {"name": member.name})
         return redirect("members:detail", member.pk)
     return render(request, "web/form.html", {
-        "form": form, "title": f"离册：{member.name}", "cancel_url": reverse("members:detail", args=[pk]),
+        "form": form, "title": _("离册：%(name)s") % {"name": member.name}, "cancel_url": reverse("members:detail", args=[pk]),
     })
 
 
@@ -93,7 +94,7 @@ def member_import_preview(request, pk):
         try:
             if request.POST.get("action") == "discard":
                 services.roster_import_discard(user=request.user, batch=batch)
-                messages.success(request, "已放弃本次导入，未保存任何数据")
+                messages.success(request, _("已放弃本次导入，未保存任何数据"))
                 return redirect("members:import")
             counts = services.roster_import_apply(user=request.user, batch=batch)
         except services.RosterImportInvalid as exc:
@@ -103,7 +104,9 @@ def member_import_preview(request, pk):
             messages.error(request, str(exc))
             return redirect("members:import_preview", batch.pk)
         else:
-            messages.success(request, "导入完成：新增 {created} 人，更新 {updated} 人，{unchanged} 人无变化".format(**counts))
+            messages.success(request, _(
+                "导入完成：新增 %(created)s 人，更新 %(updated)s 人，%(unchanged)s 人无变化"
+            ) % counts)
             return redirect("members:import_preview", batch.pk)
     if batch.status == RosterImport.Status.PENDING and preview is None:
         content = RosterImport.objects.filter(pk=batch.pk).values_list("content", flat=True).get()
@@ -124,7 +127,7 @@ def member_export(request):
     if request.GET.get("template"):
         members, filename = Member.objects.none(), "党员花名册模板.xlsx"
     else:
-        _, members = member_queryset(request)
+        _form, members = member_queryset(request)
         filename = f"党员花名册-{today():%Y-%m-%d}.xlsx"
     response = HttpResponse(
         roster_xlsx.write(members),

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dianjiao.accounts.scope import ScopedQuerySet
 
@@ -16,7 +17,7 @@ class County(models.Model):
 
     class Meta:
         verbose_name = _("县")
-        verbose_name_plural = _("县")
+        verbose_name_plural = pgettext_lazy("plural", "县")
         ordering = ["name"]
 
     def __str__(self):
@@ -33,7 +34,7 @@ class Township(models.Model):
 
     class Meta:
         verbose_name = _("乡镇")
-        verbose_name_plural = _("乡镇")
+        verbose_name_plural = pgettext_lazy("plural", "乡镇")
         ordering = ["county__name", "name"]
         constraints = [models.UniqueConstraint(fields=["county", "name"], name="township_unique_name")]
 
@@ -57,7 +58,7 @@ class Village(models.Model):
 
     class Meta:
         verbose_name = _("村（党支部）")
-        verbose_name_plural = _("村（党支部）")
+        verbose_name_plural = pgettext_lazy("plural", "村（党支部）")
         ordering = ["township_id", "sort_order", "name"]
         constraints = [models.UniqueConstraint(fields=["township", "name"], name="village_unique_name")]
 
@@ -89,7 +90,7 @@ class ViewingPoint(models.Model):
 
     class Meta:
         verbose_name = _("播放点")
-        verbose_name_plural = _("播放点")
+        verbose_name_plural = pgettext_lazy("plural", "播放点")
         ordering = ["village__sort_order", "village__name", "name"]
         constraints = [models.UniqueConstraint(fields=["village", "name"], name="point_unique_name")]
 
@@ -138,7 +139,7 @@ class Equipment(models.Model):
 
     class Meta:
         verbose_name = _("设备")
-        verbose_name_plural = _("设备")
+        verbose_name_plural = pgettext_lazy("plural", "设备")
         ordering = ["point_id", "kind", "pk"]
 
     def __str__(self):

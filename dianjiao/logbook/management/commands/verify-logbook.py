@@ -7,6 +7,7 @@ be written in an `import` statement). So `dianjiao verify-logbook` and
 """
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from dianjiao.logbook.verify import verify_all
 
@@ -17,7 +18,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = verify_all()
         if not result.ok:
-            raise CommandError(
-                f"校验失败（已检查 {result.villages} 村 {result.entries} 条）：{result.problem.describe()}"
-            )
-        self.stdout.write(f"OK: {result.villages} 村, {result.entries} 条记录")
+            raise CommandError(_("校验失败（已检查 %(villages)s 村 %(entries)s 条）：%(problem)s") % {
+                "villages": result.villages, "entries": result.entries, "problem": result.problem.describe(),
+            })
+        self.stdout.write(_("OK: %(villages)s 村, %(entries)s 条记录") % {
+            "villages": result.villages, "entries": result.entries,
+        })

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
@@ -17,7 +18,7 @@ class Command(BaseCommand):
 
         from dianjiao.wsgi import application
 
-        self.stdout.write(f"电教系统已启动：http://{host}:{port}/  （按 Ctrl+C 停止）")
+        self.stdout.write(_("电教系统已启动：%(url)s  （按 Ctrl+C 停止）") % {"url": f"http://{host}:{port}/"})
         demo_logins = settings.VAR_DIR / "demo-logins.txt"
         if demo_logins.exists():
             self.stdout.write(demo_logins.read_text())

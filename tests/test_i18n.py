@@ -1,0 +1,98 @@
+"""Chinese is the source language; English is a complete, shipped translation.
+
+The catalog is dianjiao/locale/en/LC_MESSAGES/django.po, kept current with `make messages`
+(makemessages + compilemessages). The compiled django.mo is committed, because `make run` on a
+fresh machine has no gettext tools to compile it.
+"""
+
+import gettext
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+LOCALE = Path(__file__).resolve().parent.parent / "dianjiao" / "locale" / "en" / "LC_MESSAGES"
+PO = LOCALE / "django.po"
+MO = LOCALE / "django.mo"
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def _msgfmt() -> str:
+    path = shutil.which("msgfmt")
+    if path is None:
+        pytest.fail("msgfmt not found: install GNU gettext (apt-get install gettext) to check the translations")
+    return path
+
+
+def _catalog(mo_path: Path) -> dict:
+    with mo_path.open("rb") as f:
+        catalog = dict(gettext.GNUTranslations(f)._catalog)
+    catalog.pop("", None)  # the header: creation dates differ between runs, the messages must not
+    return catalog
+
+
+def test_it_has_a_complete_english_catalog():
+    result = subprocess.run(
+        [_msgfmt(), "--statistics", "--check", "-o", "/dev/null", str(PO)],
+        capture_output=True, text=True, env={"LC_ALL": "C"},
+    )
+    assert result.returncode == 0, result.stderr
+    stats = result.stderr.strip().splitlines()[-1]
+    assert re.fullmatch(r"\d+ translated messages\.", stats), f"incomplete catalog: {stats} (run `make messages`)"
+    flags = [line for line in PO.read_text(encoding="utf-8").splitlines() if line.startswith("#,") and "fuzzy" in line]
+    assert not flags, "fuzzy entries in django.po: check them and remove the flags"
+
+
+def test_it_ships_a_compiled_catalog_that_matches_the_po(tmp_path):
+    assert MO.exists(), "django.mo is missing: run `make messages` and commit it"
+    fresh = tmp_path / "django.mo"
+    subprocess.run([_msgfmt(), "--check-format", "-o", str(fresh), str(PO)], check=True, capture_output=True)
+    committed, expected = _catalog(MO), _catalog(fresh)
+    assert committed.keys() == expected.keys(), "django.mo is out of date: run `make messages` and commit it"
+    changed = sorted(str(k) for k in expected if committed[k] != expected[k])
+    assert not changed, f"django.mo is out of date for {changed[:5]}: run `make messages` and commit it"
+
+
+def _nav(html: str) -> str:
+    nav = re.search(r'<nav class="mainnav".*?</nav>', html, re.S).group()
+    return re.sub(r"<[^>]+>", " ", nav)
+
+
+def test_it_serves_chinese_by_default_and_english_after_switching(world, login):
+    client = login(world.station)
+
+    html = client.get(reverse("web:home")).content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert "村与播放点" in _nav(html) and "电教手册" in _nav(html)
+
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/villages/"})
+    assert response.status_code == 302 and response["Location"] == "/villages/"
+
+    for path in (reverse("web:home"), reverse("orgs:village_list")):
+        html = client.get(path).content.decode()
+        assert '<html lang="en">' in html, path
+        nav = _nav(html)
+        assert not CJK.search(nav), f"Chinese left in the English menu on {path}: {nav.split()}"
+        assert "Villages & points" in nav and "Members" in nav and "Log out" in html
+        assert "Viewing points" in html
+        assert "乌伦古乡" in html  # data stays as entered
+    html = client.get(reverse("orgs:village_list")).content.decode()
+    assert "<h1>Villages (party branches) and viewing points</h1>" in html
+    assert "红星村" in html and "Party branch" in html
+
+    # The switch shows each language in its own words, so Chinese readers find the way back.
+    assert ">简体中文</button>" in html
+
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    assert '<html lang="zh-hans">' in client.get(reverse("web:home")).content.decode()
+
+
+def test_it_translates_messages_and_dates_on_english_pages(world, login):
+    client = login(world.station)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("members:detail", args=[world.member.pk])).content.decode()
+    assert "Date of birth" in html and "8 Mar 1975" in html and " (age " in html
+    assert "1975年" not in html
