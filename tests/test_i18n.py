@@ -96,3 +96,18 @@ def test_it_translates_messages_and_dates_on_english_pages(world, login):
     html = client.get(reverse("members:detail", args=[world.member.pk])).content.decode()
     assert "Date of birth" in html and "8 Mar 1975" in html and " (age " in html
     assert "1975年" not in html
+
+
+def test_it_writes_records_in_the_townships_language_whatever_the_user_reads(world):
+    import datetime as dt
+
+    from django.utils import translation
+
+    from dianjiao.lib.dates import today
+    from dianjiao.logbook.models import LogbookEntry
+    from dianjiao.logbook.services import entry_grant_late
+
+    with translation.override("en"):
+        entry_grant_late(village=world.village, day=today() - dt.timedelta(days=1), granted_by=world.station, reason="停电")
+    entry = LogbookEntry.objects.get(village=world.village)
+    assert entry.title.startswith("批准补录")

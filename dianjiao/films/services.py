@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from dianjiao.accounts.models import Role, User
 from dianjiao.accounts.scope import require_write
+from dianjiao.lib.i18n import in_record_language
 from dianjiao.orgs.models import Township, Village
 
 from . import video
@@ -232,6 +233,7 @@ def copy_attach_video(*, copy: FilmCopy, user: User, file) -> FilmCopy:
     return copy
 
 
+@in_record_language
 def copy_write_off(
     *, copy: FilmCopy, user: User, reason: str, status: str = FilmCopy.Status.LOST,
     at: dt.datetime | None = None,

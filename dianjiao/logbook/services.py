@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from dianjiao.accounts.models import Role
 from dianjiao.lib import dates
+from dianjiao.lib.i18n import in_record_language
 from dianjiao.orgs.models import Village
 
 from . import chain
@@ -207,6 +208,7 @@ def _replay(existing: LogbookEntry, *, village, kind, title, body, occurred_at, 
     return existing
 
 
+@in_record_language
 def entry_grant_late(*, village, day: dt.date, granted_by, reason: str) -> LateEntryException:
     """Let `village` record entries for the past `day` (补录). Only the station admin of the
     village's township (or a superuser) grants; the grant is written into the village's logbook

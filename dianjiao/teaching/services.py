@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from dianjiao.films.models import Film
 from dianjiao.lib import dates
+from dianjiao.lib.i18n import in_record_language
 from dianjiao.logbook.services import CLOCK_TOLERANCE, ConflictError, cn_date, entry_append
 from dianjiao.members.models import Member
 from dianjiao.orgs.models import Village
@@ -235,6 +236,7 @@ def _submission_hash(*, author, village, point, held_at, kind, film_ids, duratio
 # ---------------------------------------------------------------------------------------------
 
 
+@in_record_language
 def session_record(
     *, author, village, point, held_at: dt.datetime, kind: str, films: Iterable,
     duration_minutes: int, attendance: Mapping, guests: Iterable = (), four_ring: Mapping | None = None,
@@ -562,6 +564,7 @@ def _append_correction(*, session, author, reason: str, title: str, changes: dic
     )
 
 
+@in_record_language
 def practice_record_outcome(*, author, session: ViewingSession, outcomes: Mapping[int, str],
                             reason: str = "") -> list[PracticeTask]:
     """Record what came of the practice tasks (学过有实践) after the showing: {task id: outcome}.
@@ -597,6 +600,7 @@ def practice_record_outcome(*, author, session: ViewingSession, outcomes: Mappin
 TEXT_PARTS = ("preparation", "prompts", "record_notes", "discussion", "notes")
 
 
+@in_record_language
 def session_correct(*, author, session: ViewingSession, reason: str, four_ring: Mapping | None = None,
                     notes: str | None = None, attendance: Mapping | None = None) -> ViewingSession:
     """Correct a recorded session (a wrong status, a four-ring step written down afterwards…),
@@ -712,6 +716,7 @@ _CHANGE_LABELS = {
 # ---------------------------------------------------------------------------------------------
 
 
+@in_record_language
 def feedback_send(*, author, village, year: int, month: int, note: str = "") -> MonthlyFeedback:
     """Send `village`'s viewings of `year`-`month` to the station. The summary is computed from the
     records now. Allowed from the month's last FEEDBACK_DAYS_BEFORE_END days on (after the month

@@ -30,7 +30,7 @@ from dianjiao.lib.dates import today
 from tests import factories
 from tests.films import helpers
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 HOLD = 0.4  # seconds the winner keeps its transaction open, so the two truly overlap
 
 
