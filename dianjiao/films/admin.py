@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from dianjiao.lib.admin import NoDeleteAdmin, ReadOnlyAdmin
+
 from .models import (
     Announcement,
     Film,
@@ -11,20 +13,7 @@ from .models import (
     Theme,
 )
 
-
-class NoDeleteAdmin(admin.ModelAdmin):
-    def has_delete_permission(self, request, obj=None):
-        return False  # films are retired (active), copies written off, loans closed: never deleted
-
-
-class ReadOnlyAdmin(NoDeleteAdmin):
-    """Requests and loans change only through the services, which check and date every step."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+# Requests and loans change only through the services, which check and date every step.
 
 
 @admin.register(Theme)

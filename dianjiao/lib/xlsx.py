@@ -39,16 +39,7 @@ def _cell_value(value: Any) -> Any:
 def write_table(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], *,
                 widths: Sequence[int] | None = None) -> bytes:
     """`rows` of values in `headers` order; datetimes are shown in the configured zone."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = (title.translate(_BAD_TITLE) or "Sheet")[:31]
-    ws.append(list(headers))
-    for cell in ws[1]:
-        cell.font = HEAD_FONT
-        cell.fill = HEAD_FILL
-        cell.border = BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-    ws.row_dimensions[1].height = 24
+    wb, ws = new_sheet(title, headers)
     seen_widths = [text_width(h) for h in headers]
     count = 0
     for count, row in enumerate(rows, start=1):
@@ -67,8 +58,28 @@ def write_table(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]
                 seen_widths[i] = max(seen_widths[i], 16 if isinstance(value, dt.date) else text_width(value))
     for i, width in enumerate(widths or [min(_MAX_WIDTH, w + 2) for w in seen_widths], start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(max(1, len(headers)))}{count + 1}"
+    return finish(wb, ws, columns=len(headers), rows=count)
+
+
+def new_sheet(title: str, headers: Sequence[str]):
+    """A workbook whose one sheet has the house header row: red, bold, bordered."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = (title.translate(_BAD_TITLE) or "Sheet")[:31]
+    ws.append(list(headers))
+    for cell in ws[1]:
+        cell.font = HEAD_FONT
+        cell.fill = HEAD_FILL
+        cell.border = BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[1].height = 24
+    return wb, ws
+
+
+def finish(wb, ws, *, columns: int, rows: int, freeze: str = "A2") -> bytes:
+    """Frozen header, filter buttons, landscape A4 one page wide; the file's bytes."""
+    ws.freeze_panes = freeze
+    ws.auto_filter.ref = f"A1:{get_column_letter(max(1, columns))}{rows + 1}"
     ws.print_title_rows = "1:1"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4

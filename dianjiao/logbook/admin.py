@@ -1,20 +1,11 @@
 from django.contrib import admin
 
+from dianjiao.lib.admin import ReadOnlyAdmin
+
 from .models import LateEntryException, LogbookEntry
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """The logbook is append-only: the admin may look, never add, change or delete. Entries are
-    written by the services, which check the rules and extend the hash chain."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+# The logbook is append-only: entries are written by the services, which check the rules and
+# extend the hash chain; the admin only reads.
 
 
 @admin.register(LogbookEntry)

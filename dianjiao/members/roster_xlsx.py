@@ -14,11 +14,12 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from dianjiao.lib import xlsx
 
 
 @dataclass(frozen=True)
@@ -74,10 +75,6 @@ _ALIASES = {_normalise_header(name): c.field for c in COLUMNS for name in (c.hea
 
 # --- writing -------------------------------------------------------------------------------
 
-_HEAD_FONT = Font(bold=True, color="FFFFFF")
-_HEAD_FILL = PatternFill("solid", fgColor="B71C1C")
-_THIN = Side(style="thin", color="BBBBBB")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
 def member_values(seq: int, member) -> dict[str, Any]:
@@ -101,16 +98,7 @@ def member_values(seq: int, member) -> dict[str, Any]:
 
 def write(members, *, sheet_title: str = "党员花名册") -> bytes:
     """The roster as .xlsx bytes; `members` must come with village and point selected."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = sheet_title
-    ws.append([c.header for c in COLUMNS])
-    for cell in ws[1]:
-        cell.font = _HEAD_FONT
-        cell.fill = _HEAD_FILL
-        cell.border = _BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-    ws.row_dimensions[1].height = 24
+    wb, ws = xlsx.new_sheet(sheet_title, [c.header for c in COLUMNS])
     for i, c in enumerate(COLUMNS, start=1):
         letter = get_column_letter(i)
         ws.column_dimensions[letter].width = c.width
@@ -123,7 +111,7 @@ def write(members, *, sheet_title: str = "党员花名册") -> bytes:
         ws.append([values[c.field] for c in COLUMNS])
         for i, c in enumerate(COLUMNS):
             cell = ws.cell(row=count + 1, column=i + 1)
-            cell.border = _BORDER
+            cell.border = xlsx.BORDER
             if c.field in DATE_FIELDS:
                 cell.number_format = "yyyy-mm-dd"
             elif c.field in TEXT_FIELDS:
@@ -135,17 +123,8 @@ def write(members, *, sheet_title: str = "党员花名册") -> bytes:
             dv.error = "请从下拉列表中选择"
             dv.add(f"{get_column_letter(i)}2:{get_column_letter(i)}{last}")
             ws.add_data_validation(dv)
-    ws.freeze_panes = "C2"  # header row and 序号/姓名 stay in view
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{count + 1}"
-    ws.print_title_rows = "1:1"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    # The header row and 序号/姓名 stay in view.
+    return xlsx.finish(wb, ws, columns=len(COLUMNS), rows=count, freeze="C2")
 
 
 # --- reading -------------------------------------------------------------------------------

@@ -1,11 +1,8 @@
 from django.contrib import admin
 
+from dianjiao.lib.admin import NoDeleteAdmin
+
 from .models import County, Equipment, Township, ViewingPoint, Village
-
-
-class NoDeleteAdmin(admin.ModelAdmin):
-    def has_delete_permission(self, request, obj=None):
-        return False  # records are retired (active / condition), never deleted
 
 
 @admin.register(County)

@@ -1,35 +1,26 @@
 from django.contrib import admin
 
+from dianjiao.lib.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import Attendance, Guest, MonthlyFeedback, PracticeTask, ViewingSession
 
 
-class _ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class AttendanceInline(_ReadOnlyInline):
+class AttendanceInline(ReadOnlyInline):
     model = Attendance
     fields = ["member", "expected", "status", "excuse_reason", "makes_up_for"]
     fk_name = "session"
 
 
-class GuestInline(_ReadOnlyInline):
+class GuestInline(ReadOnlyInline):
     model = Guest
 
 
-class PracticeTaskInline(_ReadOnlyInline):
+class PracticeTaskInline(ReadOnlyInline):
     model = PracticeTask
 
 
 @admin.register(ViewingSession)
-class ViewingSessionAdmin(admin.ModelAdmin):
+class ViewingSessionAdmin(ReadOnlyAdmin):
     """Read-only: a session changes only through the services, which write the logbook."""
 
     list_display = ["held_at", "village", "point", "kind", "operator", "received_at"]
@@ -38,26 +29,8 @@ class ViewingSessionAdmin(admin.ModelAdmin):
     list_select_related = ["village", "point", "operator"]
     inlines = [AttendanceInline, GuestInline, PracticeTaskInline]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(MonthlyFeedback)
-class MonthlyFeedbackAdmin(admin.ModelAdmin):
+class MonthlyFeedbackAdmin(ReadOnlyAdmin):
     list_display = ["village", "year", "month", "version", "sent_by", "sent_at"]
     list_filter = ["year", "month", "village"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
