@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "dianjiao.films",
     "dianjiao.logbook",
     "dianjiao.teaching",
+    "dianjiao.planning",
+    "dianjiao.reports",
+    "dianjiao.infoitems",
     "dianjiao.web",
 ]
 

@@ -15,6 +15,9 @@ urlpatterns = [
     path("films/", include("dianjiao.films.urls")),
     path("teaching/", include("dianjiao.teaching.urls")),
     path("logbook/", include("dianjiao.logbook.urls")),
+    path("plan/", include("dianjiao.planning.urls")),
+    path("reports/", include("dianjiao.reports.urls")),
+    path("info/", include("dianjiao.infoitems.urls")),
     path("", include("dianjiao.orgs.urls")),
     path("", include("dianjiao.web.urls")),
 ]
