@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TeachingConfig(AppConfig):
     name = "dianjiao.teaching"
-    verbose_name = "播放收看"
+    verbose_name = _("播放收看")

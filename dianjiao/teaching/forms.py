@@ -6,7 +6,8 @@ import re
 import uuid
 
 from django import forms
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dianjiao.films.models import Film
@@ -96,13 +97,20 @@ class SetupForm(forms.Form):
 
 class FilmChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        key = _("（重点片）") if obj.is_key_film else ""
-        return f"《{obj.title}》{key} {obj.duration_minutes}分钟"
+        key = gettext("（重点片）") if obj.is_key_film else ""
+        return gettext("《%(title)s》%(key)s %(minutes)s分钟") % {
+            "title": obj.title, "key": key, "minutes": obj.duration_minutes,
+        }
 
 
 class MemberChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.name
+
+
+def _missed_session_label(session) -> str:
+    when = dateformat.format(timezone.localtime(session.held_at), gettext("m月d日 H:i"))
+    return f"{when} {session.get_kind_display()}"
 
 
 def _status_field():
@@ -195,7 +203,7 @@ class SessionForm(_FourRingFields):
                 self.fields[f"m{m.pk}_makeup"] = forms.ChoiceField(
                     label=_("补的是哪一场"), required=False,
                     choices=[("", _("补的是哪一场…"))] + [
-                        (str(s.pk), f"{timezone.localtime(s.held_at):%m月%d日 %H:%M} {s.get_kind_display()}")
+                        (str(s.pk), _missed_session_label(s))
                         for s in (missed or {}).get(m.pk, [])
                     ],
                 )

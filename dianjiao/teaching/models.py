@@ -14,7 +14,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dianjiao.accounts.scope import ScopedQuerySet
@@ -131,8 +132,8 @@ class ViewingSession(models.Model):
     def __str__(self):
         if not self.held_at:
             return str(self.pk)
-        when = timezone.localtime(self.held_at)
-        return f"{when.year}年{when.month}月{when.day}日 {when:%H:%M} {self.get_kind_display()}"
+        when = dateformat.format(timezone.localtime(self.held_at), gettext("Y年n月j日 H:i"))
+        return f"{when} {self.get_kind_display()}"
 
     def save(self, *args, **kwargs):
         self.township_id = self.village.township_id
@@ -356,7 +357,9 @@ class MonthlyFeedback(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.village} {self.year}年{self.month}月（第{self.version}版）"
+        return gettext("%(village)s %(year)s年%(month)s月（第%(version)s版）") % {
+            "village": self.village, "year": self.year, "month": self.month, "version": self.version,
+        }
 
     def save(self, *args, **kwargs):
         self.township_id = self.village.township_id

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from dianjiao.films.models import Film
 from dianjiao.members.models import Member
@@ -72,7 +73,9 @@ def months_label(months) -> str:
             runs.append([m])
     if not runs:
         return ""
-    return "、".join(f"{r[0]}—{r[-1]}" if len(r) > 2 else "、".join(map(str, r)) for r in runs) + "月"
+    sep = gettext("、")
+    text = sep.join(f"{r[0]}—{r[-1]}" if len(r) > 2 else sep.join(map(str, r)) for r in runs)
+    return ngettext("%(months)s月", "%(months)s月", sum(map(len, runs))) % {"months": text}
 
 
 def feedback_opens_on(year: int, month: int) -> dt.date:

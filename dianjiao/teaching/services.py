@@ -31,6 +31,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dianjiao.films.models import Film
 from dianjiao.lib import dates
@@ -103,7 +104,7 @@ def _text(value) -> str:
 
 
 def _name_list(names: Iterable[str]) -> str:
-    return "、".join(names)
+    return _("、").join(names)
 
 
 def _lock_village(village) -> None:
@@ -699,15 +700,15 @@ def session_correct(*, author, session: ViewingSession, reason: str, four_ring: 
         _append_correction(
             session=session, author=author, reason=reason,
             title=_("更正：%(session)s") % {"session": _entry_title(session, session.films.all())},
-            changes=changes, text=_("更正了：%(parts)s") % {"parts": "、".join(_CHANGE_LABELS.get(k, k) for k in changes)},
+            changes=changes, text=_("更正了：%(parts)s") % {"parts": _("、").join(str(_CHANGE_LABELS.get(k, k)) for k in changes)},
         )
     return session
 
 
 _CHANGE_LABELS = {
-    "preparation": "播前备课", "prepared_at": "备课时间", "prompts": "播中提示", "record_notes": "收看记录",
-    "discussion": "讨论情况", "notes": "备注", "attendance": "出勤", "speakers": "发言党员",
-    "practice_added": "实践任务",
+    "preparation": gettext_lazy("播前备课"), "prepared_at": gettext_lazy("备课时间"), "prompts": gettext_lazy("播中提示"),
+    "record_notes": gettext_lazy("收看记录"), "discussion": gettext_lazy("讨论情况"), "notes": gettext_lazy("备注"),
+    "attendance": gettext_lazy("出勤"), "speakers": gettext_lazy("发言党员"), "practice_added": gettext_lazy("实践任务"),
 }
 
 
