@@ -4,6 +4,7 @@ ValidationError is put back next to the field it names (`add_service_errors`).""
 import datetime as dt
 import re
 import uuid
+from dataclasses import dataclass
 
 from django import forms
 from django.utils import dateformat, timezone
@@ -11,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dianjiao.films.models import Film
+from dianjiao.films.selectors import announcements_for
 from dianjiao.members.models import Member
 from dianjiao.orgs.models import ViewingPoint, Village
 
@@ -130,6 +132,17 @@ class AttendanceRow:
         self.member, self.status, self.reason, self.makeup, self.attendance = member, status, reason, makeup, attendance
 
 
+@dataclass
+class FilmGroups:
+    """The films checklist of the record form, split so that a phone is not a 40-line scroll:
+    `first` the films of current announcements and the key films, `rest` the rest of the library
+    (shown folded, `rest_open` when one of them is ticked)."""
+
+    first: list
+    rest: list
+    rest_open: bool
+
+
 class _FourRingFields(forms.Form):
     preparation = forms.CharField(
         label=_("播前备课内容"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
@@ -193,7 +206,7 @@ class SessionForm(_FourRingFields):
         initial.setdefault("client_id", uuid.uuid4())
         initial.setdefault("held_at", now_local_minute())
         super().__init__(*args, **kwargs)
-        self.point, self.kind, self.roster = point, kind, list(roster)
+        self.user, self.point, self.kind, self.roster = user, point, kind, list(roster)
         self.fields["films"].queryset = Film.objects.visible_to(user).filter(active=True)
         self.fields["speakers"].queryset = Member.objects.filter(pk__in=[m.pk for m in self.roster])
         for m in self.roster:
@@ -215,6 +228,18 @@ class SessionForm(_FourRingFields):
     @property
     def shows_key_films(self) -> bool:
         return self.kind == ViewingSession.Kind.KEY_FILM
+
+    def film_groups(self) -> FilmGroups:
+        """The films' checkboxes: announced and key films first, the others apart (FilmGroups).
+        If no film is announced or key, the whole library is listed as one group."""
+        announced = {f.pk for a in announcements_for(self.user) for f in a.films.all()}
+        first, rest = [], []
+        for box in self["films"]:
+            film = box.data["value"].instance
+            (first if film.pk in announced or film.is_key_film else rest).append(box)
+        if not first:
+            first, rest = rest, []
+        return FilmGroups(first, rest, rest_open=any(box.data["selected"] for box in rest))
 
     def attendance_rows(self) -> list[AttendanceRow]:
         return [

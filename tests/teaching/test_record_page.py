@@ -156,3 +156,50 @@ def test_it_offers_the_stations_teaching_notes_for_a_key_film(cast, clock, login
     page = login(cast.world.operator).get(f"{URL}?kind=key_film").content.decode()
     assert "《榜样8》的教学提示（电教站提供）" in page
     assert "先读人物简介" in page and "身边的榜样是谁？" in page
+
+
+def _films_parts(page: str) -> tuple[str, str]:
+    """The films checklist: what is listed before the folded <details>, and the <details> itself."""
+    films = page.split('<div id="id_films">', 1)[1].split('<div class="section" id="attendance">', 1)[0]
+    before, _sep, folded = films.partition('<details class="morefilms"')
+    return before, folded.split("</details>", 1)[0]
+
+
+def test_it_lists_announced_and_key_films_first_and_folds_the_rest_of_the_library(cast, clock, login):
+    import datetime as dt
+
+    from dianjiao.films.models import Announcement, Film
+
+    announced = Film.objects.create(township=cast.world.township, title="民法典进万家", duration_minutes=40)
+    old = Film.objects.create(township=cast.world.township, title="去年的片子", duration_minutes=30)
+    a = Announcement.objects.create(
+        township=cast.world.township, title="2026年第4季度供片信息", period_start=dt.date(2026, 10, 1),
+        period_end=dt.date(2026, 12, 31), published_at=local(2026, 9, 20, 9, 0), published_by=cast.world.station,
+    )
+    a.films.set([announced])
+    client = login(cast.world.operator)
+
+    before, folded = _films_parts(client.get(URL).content.decode())
+    assert "《榜样8》（重点片）" in before and "《民法典进万家》" in before
+    assert folded.startswith(">")  # closed: no open attribute
+    assert "其他影片（2 部）" in folded
+    assert "《农村实用技术：冬季舍饲养羊》" in folded and "《去年的片子》" in folded
+    assert "别乡的片子" not in before + folded
+
+    # A folded film ticked before a validation error: the fold opens so the tick shows.
+    data = form_data(cast, films=[old])
+    data.pop("held_at")
+    response = client.post(URL, data)
+    assert response.status_code == 200
+    _before, folded = _films_parts(response.content.decode())
+    assert folded.startswith(" open>")
+    assert f'value="{old.pk}" id="id_films_' in folded and "checked" in folded
+
+
+def test_a_library_without_announced_or_key_films_is_listed_unfolded(cast, clock, login):
+    cast.key_film.is_key_film = False
+    cast.key_film.save()
+    page = login(cast.world.operator).get(URL).content.decode()
+    before, folded = _films_parts(page)
+    assert "《榜样8》" in before and "《农村实用技术：冬季舍饲养羊》" in before
+    assert folded == "" and "其他影片" not in page
