@@ -122,6 +122,17 @@ MATRIX = {
     "films:loan_receive": (lambda w: __import__("tests.films.matrix", fromlist=["_"]).loan(w), {**own(read_only=403), "station": 403}),
     "films:loan_return": (lambda w: __import__("tests.films.matrix", fromlist=["_"]).loan(w), {**own(read_only=403), "operator": 403}),
     "films:usage": (None, ALL),
+    # Information items (R14): a village's items; the station reviews; published ones are the township's.
+    "infoitems:list": (None, ALL),
+    "infoitems:export": (None, ALL),
+    "infoitems:published": (None, ALL),
+    "infoitems:send": (None, WRITERS),
+    "infoitems:detail": (lambda w: __import__("tests.infoitems.matrix", fromlist=["_"]).item(w), own()),
+    "infoitems:resend": (lambda w: __import__("tests.infoitems.matrix", fromlist=["_"]).item(w), own(read_only=403)),
+    "infoitems:adopt": (lambda w: __import__("tests.infoitems.matrix", fromlist=["_"]).item(w), {**own(read_only=403), "operator": 403}),
+    "infoitems:return": (lambda w: __import__("tests.infoitems.matrix", fromlist=["_"]).item(w), {**own(read_only=403), "operator": 403}),
+    "infoitems:publish": (lambda w: __import__("tests.infoitems.matrix", fromlist=["_"]).item(w), {**own(read_only=403), "operator": 403}),
+    "infoitems:photo": (lambda w: __import__("tests.infoitems.matrix", fromlist=["_"]).photo(w), own()),
 }
 
 

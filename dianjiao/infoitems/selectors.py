@@ -1,0 +1,34 @@
+"""Reads for the information-item pages and for compliance, each in a fixed number of queries."""
+
+from django.db.models import Count
+from django.db.models.functions import ExtractMonth
+
+from dianjiao.orgs.models import Township
+
+from .models import InfoItem
+
+LIST_RELATED = ("village", "sent_by")
+
+
+def items_per_village_month(township: Township, year: int) -> dict[tuple[int, int], int]:
+    """(village_id, month) -> items SENT that month in `year`. An item counts in the month it was
+    first sent: a resend after a return is a new version of the same item, not a new item.
+    Months are in the configured time zone. One query."""
+    rows = (
+        InfoItem.objects.filter(township=township, sent_at__year=year)
+        .annotate(month=ExtractMonth("sent_at"))
+        .values("village_id", "month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {(r["village_id"], r["month"]): r["n"] for r in rows}
+
+
+def items_for(user):
+    """What the user manages: the station its township's items, a village its own."""
+    return InfoItem.objects.visible_to(user).select_related(*LIST_RELATED)
+
+
+def published_for(user):
+    return (InfoItem.objects.readable_by(user).filter(status=InfoItem.Status.PUBLISHED)
+            .select_related(*LIST_RELATED, "published_by").order_by("-published_at", "-pk"))
