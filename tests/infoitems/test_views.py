@@ -162,3 +162,19 @@ def test_it_lists_in_a_fixed_number_of_queries(world, login):
         if n == 1:
             first = counts
     assert counts == first
+
+
+def test_it_shows_an_item_with_photos_and_versions_in_a_fixed_number_of_queries(world, login):
+    client = login(world.station)
+    item = send(world, photos=[png()])
+    url = reverse("infoitems:detail", args=[item.pk])
+    few = _queries(client, url)
+    services.item_return(item=item, user=world.station, reason="补充")
+    services.item_send(user=world.operator, item=item, title="第二稿", text="正文", category="news", photos=[png(), jpg()])
+    services.item_return(item=item, user=world.station, reason="再补充")
+    services.item_send(user=world.operator, item=item, title="第三稿", text="正文", category="news", photos=[jpg()])
+    assert _queries(client, url) == few
+    page = client.get(url).content.decode()
+    photo = item.versions.get(number=3).photos.get()
+    assert reverse("infoitems:photo", args=[photo.pk]) in page
+    assert "第二稿" in page and "第三稿" in page and "/media/" not in page
