@@ -1,0 +1,82 @@
+"""The township's annual plan (validated targets) and the villages' own work plans (R1)."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from dianjiao.films.models import Film
+from dianjiao.planning.forms import AnnualPlanForm, WorkPlanForm
+from dianjiao.planning.models import AnnualPlan, VillageWorkPlan
+from dianjiao.planning.services import plan_save, workplan_submit
+from dianjiao.teaching.plan import viewing_target
+
+GOOD = {
+    "viewings_per_member": 12, "info_items_per_village_month": 1, "quarterly_report_due_days": 10,
+    "joint_meetings": 4, "summary_meetings": 2, "trainings": 1, "pastoral_hours": 30, "monthly_inspection": "on",
+}
+
+
+def form(world, **data):
+    return AnnualPlanForm({**GOOD, **data}, township=world.township, year=2026)
+
+
+def test_a_valid_plan_is_saved_with_the_townships_key_films(world):
+    film = Film.objects.create(township=world.township, title="榜样8", duration_minutes=90)
+    f = form(world, key_films=[film.pk])
+    assert f.is_valid(), f.errors
+    plan = plan_save(form=f, user=world.station)
+    assert plan.township == world.township and plan.year == 2026
+    assert list(plan.key_films.all()) == [film]
+    assert plan.updated_by == world.station
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("viewings_per_member", 0, "1"),
+    ("viewings_per_member", 53, "52"),
+    ("info_items_per_village_month", 0, "1"),
+    ("trainings", 0, "1"),
+    ("joint_meetings", -1, "0"),
+    ("pastoral_hours", -5, "0"),
+    ("pastoral_hours", 20, "不得少于30学时"),
+])
+def test_negative_or_inconsistent_targets_are_refused_next_to_the_field(world, field, value, message):
+    f = form(world, **{field: value})
+    assert not f.is_valid()
+    assert message in " ".join(f.errors[field])
+
+
+def test_a_film_of_another_township_cannot_be_a_key_film(world):
+    far = Film.objects.create(township=world.other_township, title="别乡的片子", duration_minutes=30)
+    f = form(world, key_films=[far.pk])
+    assert not f.is_valid()
+    assert "key_films" in f.errors
+
+
+def test_read_only_roles_cannot_save_a_plan(world):
+    f = form(world)
+    assert f.is_valid()
+    with pytest.raises(PermissionDenied):
+        plan_save(form=f, user=world.leader)
+
+
+def test_the_viewing_target_comes_from_the_plan_falling_back_to_12(world):
+    assert viewing_target(2026) == 12
+    AnnualPlan.objects.create(township=world.township, year=2026, viewings_per_member=10)
+    assert viewing_target(2026) == 10
+    assert viewing_target(2026, world.township) == 10
+    assert viewing_target(2026, world.other_township) == 12
+    assert viewing_target(2025) == 12
+
+
+def test_a_resubmitted_work_plan_is_a_new_version_the_old_one_kept(world):
+    text = "全年每月组织一次集中收看，重点片按四环节教学。"
+    first = workplan_submit(village=world.village, year=2026, text=text, user=world.operator)
+    second = workplan_submit(village=world.village, year=2026, text=text + "冬季增加技术片。", user=world.operator)
+    assert (first.version, second.version) == (1, 2)
+    assert VillageWorkPlan.objects.filter(village=world.village, year=2026).count() == 2
+    assert second.township == world.township
+    other = workplan_submit(village=world.pastoral, year=2026, text=text, user=world.other_op)
+    assert other.version == 1
+
+
+def test_an_empty_work_plan_is_refused():
+    assert not WorkPlanForm({"text": "  收看 "}).is_valid()
