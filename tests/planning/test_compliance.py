@@ -1,0 +1,108 @@
+"""Compliance computed from the records, hand-counted.
+
+红星村's point expects 4 members (张三, 李梅, 王五, 赵六). In 2026 (as of 29 November):
+  September: a key-film session whose four-ring record stops at preparation (incomplete);
+             everyone present → 4 of 4.
+  October 10: a monthly showing, 张三 and 李梅 present, 王五 absent, 赵六 excused;
+  October 20: a key-film session, complete four-ring, only 王五 present.
+             → October's expected members 4 (not the 8 attendance rows, not the 3 attendees),
+               present at least once 3 (张三, 李梅, 王五) → 75.0 %.
+  October's feedback is sent on 1 November.
+阿克达拉村 holds nothing: every ended month missed, behind target."""
+
+import datetime as dt
+
+import pytest
+
+from dianjiao.planning import selectors
+from dianjiao.planning.services import workplan_submit
+from dianjiao.teaching import services
+from tests import factories
+from tests.teaching.conftest import ABSENT, EXCUSED, NOW, PRESENT, local, record, record_key
+
+AS_OF = dt.date(2026, 11, 29)
+
+
+def at(clock, *args):
+    clock.at = local(*args)
+
+
+@pytest.fixture
+def year(cast, clock):
+    w = cast.world
+    at(clock, 2026, 9, 15, 12)
+    record_key(cast, held_at=local(2026, 9, 15, 9), four_ring={"preparation": "学习影片简介", "prepared_at": local(2026, 9, 15, 8)})
+    at(clock, 2026, 10, 10, 12)
+    record(cast, held_at=local(2026, 10, 10, 9), attendance={
+        cast.zhang.pk: (PRESENT, ""), cast.li.pk: (PRESENT, ""), cast.wang.pk: (ABSENT, ""), cast.zhao.pk: (EXCUSED, "illness"),
+    })
+    at(clock, 2026, 10, 20, 12)
+    from tests.teaching.conftest import four_ring
+
+    record_key(cast, held_at=local(2026, 10, 20, 9), four_ring=four_ring(cast, local(2026, 10, 20, 9), speakers=[cast.wang.pk], practice=[{"member": cast.wang.pk, "task": "帮助困难户修缮羊圈", "due_on": dt.date(2026, 11, 20)}]), attendance={
+        cast.zhang.pk: (ABSENT, ""), cast.li.pk: (ABSENT, ""), cast.wang.pk: (PRESENT, ""), cast.zhao.pk: (ABSENT, ""),
+    })
+    at(clock, 2026, 11, 1, 10)
+    services.feedback_send(author=w.operator, village=w.village, year=2026, month=10)
+    clock.at = NOW
+    return cast
+
+
+def test_the_matrix_is_counted_from_the_records(year, world):
+    c = selectors.compliance(world.station, year=2026, as_of=AS_OF)
+    assert [r.village.name for r in c.rows] == ["红星村", "阿克达拉村"]
+    red, pastoral = c.rows
+    sep, oct_, nov, dec = red.cells[8], red.cells[9], red.cells[10], red.cells[11]
+    assert (sep.held, sep.four_ring_ok, sep.feedback) == (True, False, False)
+    assert (oct_.sessions, oct_.key_sessions, oct_.four_ring_ok, oct_.feedback) == (2, 1, True, True)
+    assert (oct_.expected, oct_.present, oct_.coverage) == (4, 3, 75.0)
+    assert (sep.expected, sep.present, sep.coverage) == (4, 4, 100.0)
+    assert (nov.state, dec.state, red.cells[0].state) == ("open", "future", "ended")
+    assert red.cells[0].missed and not nov.missed
+    assert (red.months_ended, red.months_held, red.feedback_sent, red.key_incomplete) == (10, 2, 1, 1)
+    assert red.coverage == 87.5  # (4 + 3) of (4 + 4)
+    assert pastoral.months_held == 0 and pastoral.behind and red.behind
+    assert c.monthly_coverage()[9] == (10, 75.0, 4, 3)
+
+
+def test_a_village_operator_sees_only_their_village_and_the_county_sees_townships(year, world):
+    assert [r.village.name for r in selectors.compliance(world.operator, year=2026, as_of=AS_OF).rows] == ["红星村"]
+    assert selectors.compliance(world.outsider, year=2026, as_of=AS_OF).rows[0].village.name == "喀拉吉拉村"
+    county = selectors.compliance(world.county_viewer, year=2026, as_of=AS_OF)
+    rows = {t.township.name: t for t in county.by_township()}
+    assert set(rows) == {"乌伦古乡", "齐干吉迭乡"}
+    mine = rows["乌伦古乡"]
+    assert (mine.villages, mine.months_ended, mine.months_held, mine.feedback_sent, mine.behind) == (2, 20, 2, 1, 2)
+    assert mine.held_pct == 10.0 and mine.coverage == 87.5
+    assert not county.with_info  # several townships: the information column is left out
+
+
+def test_the_todo_list_names_what_is_overdue_or_due(year, world):
+    workplan_submit(village=world.village, year=2026, text="全年每月组织一次集中收看，重点片按四环节教学。", user=world.operator)
+    texts = [(t.village and t.village.name, t.text, t.overdue) for t in selectors.todos(world.station, as_of=AS_OF)]
+    assert (None, "2026年年度计划尚未制定", True) in texts
+    assert ("红星村", "本月尚未组织收看（还剩1天）", False) in texts
+    assert not any(v == "红星村" and "反馈" in t for v, t, _ in texts)  # October's feedback was sent
+    assert ("阿克达拉村", "10月收看情况尚未反馈", True) in texts
+    assert ("阿克达拉村", "2026年电教工作计划尚未报送", True) in texts
+    assert not any(v == "红星村" and "工作计划" in t for v, t, _ in texts)
+    mine = selectors.todos(world.operator, as_of=AS_OF)
+    assert {t.village.name for t in mine} == {"红星村"}
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_it_runs_a_fixed_number_of_queries_whatever_the_data(cast, clock, world, django_assert_num_queries, n):
+    village = factories.village("前进村", world.township, sort_order=3)
+    point = factories.point(village, "前进村电教室")
+    members = [factories.member(village, f"党员{i:02d}", point, birth=dt.date(1970, 1, 1) + dt.timedelta(days=i)) for i in range(n)]
+    for i in range(n):
+        day = 1 + i * 2
+        at(clock, 2026, 10, day, 12)
+        record(cast, author=world.station, village=village, point=point, held_at=local(2026, 10, day, 9),
+               attendance={m.pk: (PRESENT, "") for m in members})
+    clock.at = NOW
+    with django_assert_num_queries(8):
+        c = selectors.compliance(world.station, year=2026, as_of=AS_OF)
+    assert c.rows[2].cells[9].sessions == n
+    with django_assert_num_queries(5):
+        selectors.todos(world.station, as_of=AS_OF)
