@@ -133,6 +133,13 @@ MATRIX = {
     "infoitems:return": (lambda w: __import__("tests.infoitems.matrix", fromlist=["_"]).item(w), {**own(read_only=403), "operator": 403}),
     "infoitems:publish": (lambda w: __import__("tests.infoitems.matrix", fromlist=["_"]).item(w), {**own(read_only=403), "operator": 403}),
     "infoitems:photo": (lambda w: __import__("tests.infoitems.matrix", fromlist=["_"]).photo(w), own()),
+    # Planning and compliance: the station sets the year's plan; villages submit their work plans.
+    "planning:dashboard": (None, ALL),
+    "planning:export": (None, ALL),
+    "planning:plan_edit": (lambda w: {"year": 2026}, {**WRITERS, "operator": 403, "other_op": 403}),
+    "planning:workplans": (None, ALL),
+    "planning:workplan_submit": (None, WRITERS),
+    "planning:workplan_detail": (lambda w: __import__("tests.planning.matrix", fromlist=["_"]).workplan(w), own()),
 }
 
 

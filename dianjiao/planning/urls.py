@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "planning"
-urlpatterns = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("export/", views.export, name="export"),
+    path("<int:year>/edit/", views.plan_edit, name="plan_edit"),
+    path("workplans/", views.workplans, name="workplans"),
+    path("workplans/submit/", views.workplan_submit, name="workplan_submit"),
+    path("workplans/<int:pk>/", views.workplan_detail, name="workplan_detail"),
+]

@@ -13,6 +13,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from dianjiao.planning import selectors
 from dianjiao.planning.services import workplan_submit
@@ -79,7 +80,8 @@ def test_a_village_operator_sees_only_their_village_and_the_county_sees_township
 
 def test_the_todo_list_names_what_is_overdue_or_due(year, world):
     workplan_submit(village=world.village, year=2026, text="全年每月组织一次集中收看，重点片按四环节教学。", user=world.operator)
-    texts = [(t.village and t.village.name, t.text, t.overdue) for t in selectors.todos(world.station, as_of=AS_OF)]
+    with translation.override("zh-hans"):
+        texts = [(t.village and t.village.name, t.text, t.overdue) for t in selectors.todos(world.station, as_of=AS_OF)]
     assert (None, "2026年年度计划尚未制定", True) in texts
     assert ("红星村", "本月尚未组织收看（还剩1天）", False) in texts
     assert not any(v == "红星村" and "反馈" in t for v, t, _ in texts)  # October's feedback was sent
