@@ -1,23 +1,32 @@
 """The year's viewing target (R6), in one place.
 
-R6: every member views at least once a month, 12 times a year. A later issue turns the year's
-plan into data (reporting/); until then every caller asks `viewing_target(year)` and nothing else
-spells the number out.
+R6: every member views at least once a month, 12 times a year. The number is read from the
+township's annual plan (dianjiao.planning); nothing else spells it out.
 """
 
 YEARLY_VIEWING_TARGET = 12
 
 
-def viewing_target(year: int, township=None) -> int:
-    """How many months of the `year` each member must be covered (at most one viewing counts per
-    calendar month): the township's AnnualPlan (dianjiao.planning) when there is one, else 12.
-    Without a township, the plan of that year when exactly one township has one."""
+def viewing_targets(year: int, township_ids) -> dict[int, int]:
+    """{township id: months of `year` each member must be covered} (one query). At most one
+    viewing counts per calendar month, so a plan's number above 12 is read as 12; a township
+    without a plan for the year gets 12."""
     from dianjiao.planning.models import AnnualPlan
 
-    plans = AnnualPlan.objects.filter(year=year)
+    ids = set(township_ids)
+    planned = dict(AnnualPlan.objects.filter(year=year, township_id__in=ids).values_list("township_id", "viewings_per_member"))
+    return {t: min(planned.get(t, YEARLY_VIEWING_TARGET), 12) for t in ids}
+
+
+def viewing_target(year: int, township=None) -> int:
+    """The target of one township (an object or an id). Without a township: the plan of that
+    year when every township that has one agrees, else 12."""
+    from dianjiao.planning.models import AnnualPlan
+
     if township is not None:
-        plans = plans.filter(township=township)
-    values = set(plans.values_list("viewings_per_member", flat=True)[:2])
+        township_id = getattr(township, "pk", township)
+        return viewing_targets(year, [township_id])[township_id]
+    values = set(AnnualPlan.objects.filter(year=year).values_list("viewings_per_member", flat=True)[:2])
     if len(values) == 1:
         return min(values.pop(), 12)
     return YEARLY_VIEWING_TARGET

@@ -14,7 +14,7 @@ from dianjiao.members.models import Member
 from dianjiao.orgs.models import Village
 
 from .models import Attendance, MonthlyFeedback, ViewingSession
-from .plan import viewing_target
+from .plan import YEARLY_VIEWING_TARGET, viewing_target, viewing_targets
 
 Status = Attendance.Status
 COUNTED = ViewingSession.COUNTED_KINDS
@@ -193,10 +193,16 @@ def _due_months(member: Member, year: int, as_of: dt.date) -> list[int]:
     return months
 
 
-def learning_records(members, *, year: int, as_of: dt.date) -> list[LearningRecord]:
-    """One record per member of `members` (a list) for `year`, from one query of attendance."""
-    target = viewing_target(year)
-    records = {m.pk: LearningRecord(member=m, year=year, target=target, due_months=_due_months(m, year, as_of)) for m in members}
+def learning_records(members, *, year: int, as_of: dt.date, targets: dict[int, int] | None = None) -> list[LearningRecord]:
+    """One record per member of `members` (a list) for `year`, from one query of attendance.
+    `targets` maps a village id to its township's viewing target; without it, one more query
+    reads the year's target (viewing_target)."""
+    default = viewing_target(year) if targets is None else YEARLY_VIEWING_TARGET
+    targets = targets or {}
+    records = {
+        m.pk: LearningRecord(member=m, year=year, target=targets.get(m.village_id, default), due_months=_due_months(m, year, as_of))
+        for m in members
+    }
     if not records:
         return []
     start, end = year_bounds(year)
@@ -216,9 +222,11 @@ def learning_records(members, *, year: int, as_of: dt.date) -> list[LearningReco
 
 
 def village_learning(user, village, *, year: int, as_of: dt.date) -> list[LearningRecord]:
-    """The learning record of every active member of `village` (two queries)."""
+    """The learning record of every active member of `village` (three queries: members, the
+    township's target, attendance)."""
     members = list(Member.objects.visible_to(user).filter(village=village, active=True).order_by("name_pinyin", "pk"))
-    return learning_records(members, year=year, as_of=as_of)
+    targets = {village.pk: viewing_target(year, village.township_id)}
+    return learning_records(members, year=year, as_of=as_of, targets=targets)
 
 
 @dataclass
@@ -230,7 +238,7 @@ class VillageBehind:
 
 def behind_target(user, *, year: int, as_of: dt.date, village=None) -> list[VillageBehind]:
     """Per village the user sees, the members whose covered months are fewer than the months
-    ended so far (three queries, whatever the number of villages and members)."""
+    ended so far (four queries, whatever the number of villages and members)."""
     villages = Village.objects.visible_to(user)
     if village is not None:
         villages = villages.filter(pk=village.pk)
@@ -240,7 +248,9 @@ def behind_target(user, *, year: int, as_of: dt.date, village=None) -> list[Vill
     )
     by_village: dict[int, list[LearningRecord]] = {v.pk: [] for v in villages}
     counts = dict.fromkeys(by_village, 0)
-    for record in learning_records(members, year=year, as_of=as_of) if members else []:
+    township_targets = viewing_targets(year, {v.township_id for v in villages}) if members else {}
+    targets = {v.pk: township_targets[v.township_id] for v in villages} if members else {}
+    for record in learning_records(members, year=year, as_of=as_of, targets=targets) if members else []:
         counts[record.member.village_id] += 1
         if record.behind:
             by_village[record.member.village_id].append(record)

@@ -168,7 +168,7 @@ def learning(request):
     due = selectors.months_ended(year, today)
     return render(request, "teaching/learning.html", {
         "form": form, "village": village, "year": year, "records": records, "behind": behind,
-        "target": viewing_target(year), "months_due": len(due),
+        "target": viewing_target(year, village.township_id if village else None), "months_due": len(due),
         "n_behind": sum(1 for r in records if r.behind),
     })
 

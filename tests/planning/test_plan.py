@@ -80,3 +80,21 @@ def test_a_resubmitted_work_plan_is_a_new_version_the_old_one_kept(world):
 
 def test_an_empty_work_plan_is_refused():
     assert not WorkPlanForm({"text": "  收看 "}).is_valid()
+
+
+def test_each_townships_members_are_measured_against_their_own_plan(world):
+    """The county sees two townships with different plans: each member's record carries the
+    target of their own township, read in one query whatever the number of townships."""
+    import datetime as dt
+
+    from dianjiao.members.models import Member
+    from dianjiao.teaching import selectors
+
+    AnnualPlan.objects.create(township=world.township, year=2026, viewings_per_member=10)
+    AnnualPlan.objects.create(township=world.other_township, year=2026, viewings_per_member=11)
+    lists = {b.village.name: b for b in selectors.behind_target(world.county_viewer, year=2026, as_of=dt.date(2026, 11, 29))}
+    assert {r.target for r in lists["红星村"].behind} == {10}
+    assert {r.target for r in lists["喀拉吉拉村"].behind} == {11}
+    assert Member.objects.filter(village=world.far_village).count() == 1
+    records = selectors.village_learning(world.station, world.village, year=2026, as_of=dt.date(2026, 11, 29))
+    assert records and {r.target for r in records} == {10}
