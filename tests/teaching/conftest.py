@@ -8,48 +8,18 @@ session there expects 4 (the denominator of every rate below). 阿克达拉村 (
 """
 
 import datetime as dt
-from unittest import mock
 
 import pytest
-from django.utils import timezone
 
 from dianjiao.films.models import Film
 from dianjiao.logbook.services import entry_grant_late
 from dianjiao.teaching import services
 from dianjiao.teaching.models import Attendance, ViewingSession
 from tests import factories
+from tests.clock import NOW, TODAY, Clock, clock, local  # noqa: F401  (the stories' clock, re-exported)
 
 Kind = ViewingSession.Kind
 PRESENT, EXCUSED, ABSENT = Attendance.Status.PRESENT, Attendance.Status.EXCUSED, Attendance.Status.ABSENT
-
-
-def local(*args) -> dt.datetime:
-    return timezone.make_aware(dt.datetime(*args), timezone.get_default_timezone())
-
-
-# A fixed "now": Sunday 29 November 2026, 10:00 local time (Asia/Shanghai).
-NOW = local(2026, 11, 29, 10, 0)
-TODAY = NOW.date()
-
-
-class Clock:
-    """`timezone.now` (and `dianjiao.lib.dates.today`) pinned to a moment the test can move."""
-
-    def __init__(self, at):
-        self.at = at
-
-    def __call__(self):
-        return self.at
-
-    def tick(self, **kw):
-        self.at += dt.timedelta(**kw)
-
-
-@pytest.fixture
-def clock():
-    c = Clock(NOW)
-    with mock.patch("django.utils.timezone.now", c):
-        yield c
 
 
 class Cast:
