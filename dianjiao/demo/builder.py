@@ -9,7 +9,9 @@ Two stages, so that the data can be checked without a database:
   Names and ID numbers depend on the seed only; every date that moves with time is computed from
   `as_of` *after* the random draws, so the random stream never depends on the date.
 * `build(plan)` writes a plan in one transaction, as audit actor "demo" (`build_org_tree`,
-  `build_equipment`, `build_members`, `build_users`), calling `full_clean()` on every row first.
+  `build_equipment`, `build_members`, `build_users`), calling `full_clean()` on every row first;
+  then a year of history through the apps' services (`build_history`) and the plan year told by
+  plan_year.py (`build_plan_year`: plans, work plans, feedback, information items, reports).
 """
 
 import dataclasses
@@ -28,7 +30,7 @@ from dianjiao.lib.dates import today
 from dianjiao.members.models import Member
 from dianjiao.orgs.models import County, Equipment, Township, ViewingPoint, Village
 
-from . import names
+from . import names, plan_year
 
 DEFAULT_SEED = 2026
 CLASSROOM = "村委会电教室"
@@ -487,6 +489,7 @@ class Tree:
     villages: dict[str, Village]
     points: dict[tuple[str, str], ViewingPoint]
     history: dict | None = None
+    year_report: "plan_year.PlanYearReport | None" = None
 
 
 def _save(obj):
@@ -558,13 +561,33 @@ def build_users(p: DemoPlan, tree: Tree) -> list[User]:
 
 
 def build_history(p: DemoPlan, tree: Tree, users: list[User]) -> dict:
-    """A year of film library and viewing history, recorded through the apps' own services."""
+    """A year of film library and viewing history, recorded through the apps' own services, with
+    the gaps that the plan year tells (see plan_year.story)."""
     from dianjiao.films.demo_data import build_films
     from dianjiao.teaching.demo_history import build_history as build_sessions
 
+    story = plan_year.story([v.name for v in p.org.villages], p.as_of)
     films = build_films(part_rng(p.seed, "films"), township=tree.township, as_of=p.as_of, users={u.username: u for u in users})
-    sessions = build_sessions(part_rng(p.seed, "history"), township=tree.township, as_of=p.as_of)
-    return {"films": films, "sessions": sessions}
+    sessions = build_sessions(
+        part_rng(p.seed, "history"), township=tree.township, as_of=p.as_of, skips=story.skips, careless=story.careless,
+    )
+    return {"films": films, "sessions": sessions, "story": story}
+
+
+def build_plan_year(p: DemoPlan, tree: Tree, users: list[User]) -> plan_year.PlanYearReport:
+    """The year's plans, work plans, feedback, information items and quarterly reports."""
+    return plan_year.build_plan_year(part_rng(p.seed, "plan-year"), tree.history["story"], township=tree.township, users=users)
+
+
+def plan_year_summary(r: plan_year.PlanYearReport) -> str:
+    return gettext(
+        "年度计划%(plans)s份，村工作计划%(workplans)s份，月度反馈%(feedback)s份，电教信息%(items)s条（照片%(photos)s张），"
+        "季度报告%(reports)s份（已审核%(approved)s份、待审核%(submitted)s份），由季度报告生成片源申请%(requests)s份"
+    ) % {
+        "plans": r.plans, "workplans": r.workplans, "feedback": r.feedback, "items": r.items, "photos": r.photos,
+        "reports": sum(r.reports.values()), "approved": r.reports["approved"], "submitted": r.reports["submitted"],
+        "requests": r.film_requests,
+    }
 
 
 def build(p: DemoPlan, *, history: bool = True, progress=lambda message: None) -> Tree:
@@ -579,4 +602,7 @@ def build(p: DemoPlan, *, history: bool = True, progress=lambda message: None) -
         if history:
             progress(gettext("电教片库和一年的播放收看记录……"))
             tree.history = build_history(p, tree, users)
+            progress(gettext("年度计划、村工作计划、月度反馈、电教信息和季度报告……"))
+            tree.year_report = build_plan_year(p, tree, users)
+            progress(plan_year_summary(tree.year_report))
     return tree

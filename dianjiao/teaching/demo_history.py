@@ -8,6 +8,11 @@ missed, one village that skipped a month altogether, a few key films whose four 
 incomplete, practice outcomes and one attendance correction (logbook corrections), and last
 month's feedback from most villages.
 
+The gaps can be planned instead of drawn: `skips` (village name -> set of (year, month)) lists the
+months in which a village holds no viewing and no make-up, and `careless` (village names) the only
+villages that leave some key films' four rings incomplete. The demo builder passes its plan of the
+year (dianjiao.demo.plan_year) this way, so the compliance pages show a deliberate picture.
+
 How the past gets in. Each historical session is recorded through the real services under
 `dates.simulated_now(...)`, the demo-only clock, set to an hour after the showing: so every entry
 is same-day on its own day, and the logbook's hash chain is built as it would have been. One story
@@ -87,7 +92,7 @@ def _films(township, station) -> tuple[list[Film], list[Film]]:
 
 
 class _History:
-    def __init__(self, rng: random.Random, township, as_of: dt.date):
+    def __init__(self, rng: random.Random, township, as_of: dt.date, skips=None, careless=None):
         today = dates.today()
         if as_of > today:
             raise ValueError("as_of must not be after today: the services refuse sessions in the future")
@@ -107,6 +112,12 @@ class _History:
         self.absentee: set[int] = set()
         self.real_late_granted = False
         self.late_story_village = None
+        self.planned_skips = skips  # None: one village skips one month, drawn below
+        self.careless = careless
+        self.skips: dict[str, frozenset[tuple[int, int]]] = {}
+
+    def _skipped(self, village, year: int, month: int) -> bool:
+        return (year, month) in self.skips.get(village.name, ())
 
     # -- the one place where the past is let in --------------------------------------------
 
@@ -196,7 +207,8 @@ class _History:
         if month in KEY_MONTHS:
             kind, film = Kind.KEY_FILM, self.rng.choice(self.key_films)
             films = [film]
-            complete = self.rng.random() > 0.2
+            r = self.rng.random()
+            complete = r > 0.2 if self.careless is None else (village.name not in self.careless or r > 0.5)
             four_ring = self._four_ring(expected, attendance, held_at, film, complete)
             self.report.incomplete_key_sessions += not complete
         else:
@@ -211,7 +223,8 @@ class _History:
         if not invited:
             return
         held_at = missed.held_at + dt.timedelta(days=self.rng.randint(7, 21), hours=1)
-        if timezone.localtime(held_at).date() >= min(self.as_of, self.today):
+        local = timezone.localtime(held_at).date()
+        if local >= min(self.as_of, self.today) or self._skipped(village, local.year, local.month):
             return
         attendance = {r.member_id: (Status.PRESENT, "", missed.pk) for r in invited}
         films = list(missed.films.all())
@@ -226,16 +239,20 @@ class _History:
         members = list(Member.objects.filter(village__in=villages, active=True, point__isnull=False).order_by("pk"))
         self.absentee = {m.pk for m in members if self.rng.random() < 1 / 15}
         self.late_story_village = villages[0] if villages else None
-        # One village skips one month (not the first, not the running one): a gap the station sees.
-        skip_village = self.rng.choice(villages) if villages else None
-        skip_month = self.rng.choice(months[2:-1]) if len(months) > 3 else None
-        if skip_village and skip_month:
-            self.report.skipped = (skip_village.name, *skip_month)
+        if self.planned_skips is not None:
+            self.skips = {name: frozenset(ms) for name, ms in self.planned_skips.items()}
+        else:
+            # One village skips one month (not the first, not the running one): a gap the station sees.
+            skip_village = self.rng.choice(villages) if villages else None
+            skip_month = self.rng.choice(months[2:-1]) if len(months) > 3 else None
+            if skip_village and skip_month:
+                self.report.skipped = (skip_village.name, *skip_month)
+                self.skips = {skip_village.name: frozenset([skip_month])}
         key_sessions: list[ViewingSession] = []
         for village in villages:
             points = list(ViewingPoint.objects.filter(village=village, active=True).order_by("pk"))
             for year, month in months:
-                if village == skip_village and (year, month) == skip_month:
+                if self._skipped(village, year, month):
                     continue
                 for point in points:
                     at_point = [m for m in members if m.point_id == point.pk]
@@ -275,10 +292,11 @@ class _History:
             self.report.corrections += 1
 
     def _feedback(self, villages) -> None:
-        """Last month's feedback from most villages; one or two have not sent it yet."""
+        """Last month's feedback from most villages; one or two have not sent it yet (nor does a
+        village that held no viewing that month)."""
         year, month = selectors.default_feedback_month(self.today)
         for village in villages:
-            if self.rng.random() < 0.8:
+            if self.rng.random() < 0.8 and not self._skipped(village, year, month):
                 services.feedback_send(
                     author=self.operators.get(village.pk, self.station), village=village, year=year, month=month,
                     note=self.rng.choice(["", "部分牧民转场未能参加，已安排补看", "设备运行正常"]),
@@ -286,8 +304,9 @@ class _History:
                 self.report.feedback += 1
 
 
-def build_history(rng: random.Random, *, township, as_of: dt.date) -> HistoryReport:
+def build_history(rng: random.Random, *, township, as_of: dt.date, skips=None, careless=None) -> HistoryReport:
     """Record a year of viewing sessions in `township` up to `as_of` through the services (see
-    the module's docstring for how past days are admitted). Deterministic for a given rng seed
-    and database. Call it inside one transaction if all-or-nothing is wanted."""
-    return _History(rng, township, as_of).build()
+    the module's docstring for how past days are admitted, and for `skips` and `careless`).
+    Deterministic for a given rng seed and database. Call it inside one transaction if
+    all-or-nothing is wanted."""
+    return _History(rng, township, as_of, skips, careless).build()
