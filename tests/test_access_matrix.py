@@ -140,6 +140,18 @@ MATRIX = {
     "planning:workplans": (None, ALL),
     "planning:workplan_submit": (None, WRITERS),
     "planning:workplan_detail": (lambda w: __import__("tests.planning.matrix", fromlist=["_"]).workplan(w), own()),
+    # Quarterly reports (R11): a village's report; its operator or the station writes and submits,
+    # only the station approves or returns; every reader downloads.
+    "reports:list": (None, ALL),
+    "reports:export": (None, ALL),
+    "reports:create": (None, WRITERS),
+    "reports:detail": (lambda w: __import__("tests.reports.matrix", fromlist=["_"]).submitted(w), own()),
+    "reports:edit": (lambda w: __import__("tests.reports.matrix", fromlist=["_"]).draft(w), own(read_only=403)),
+    "reports:submit": (lambda w: __import__("tests.reports.matrix", fromlist=["_"]).draft(w), own(read_only=403)),
+    "reports:approve": (lambda w: __import__("tests.reports.matrix", fromlist=["_"]).submitted(w), {**own(read_only=403), "operator": 403}),
+    "reports:return": (lambda w: __import__("tests.reports.matrix", fromlist=["_"]).submitted(w), {**own(read_only=403), "operator": 403}),
+    "reports:docx": (lambda w: __import__("tests.reports.matrix", fromlist=["_"]).submitted(w), own()),
+    "reports:xlsx": (lambda w: __import__("tests.reports.matrix", fromlist=["_"]).submitted(w), own()),
 }
 
 

@@ -36,6 +36,37 @@ def _require_station(user, village) -> None:
         raise PermissionDenied(_("只有乡电教站管理员可以审核季度报告"))
 
 
+def require_writer(user, village) -> None:
+    """PermissionDenied unless `user` may write `village`'s reports (its operator or its station)."""
+    _require_writer(user, village)
+
+
+def require_station(user, village) -> None:
+    """PermissionDenied unless `user` may approve or return `village`'s reports."""
+    _require_station(user, village)
+
+
+def may_write(user, village) -> bool:
+    try:
+        _require_writer(user, village)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def may_decide(user, village) -> bool:
+    try:
+        _require_station(user, village)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def editable(report: QuarterlyReport) -> bool:
+    """A draft or a returned report may still be changed and submitted."""
+    return report.status in (Status.DRAFT, Status.RETURNED)
+
+
 def compute_figures(village, year: int, quarter: int) -> dict:
     """The quarter's figures from the records; the attendance rate is present over expected."""
     start, end = quarter_bounds(year, quarter)
