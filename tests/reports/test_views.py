@@ -251,6 +251,8 @@ def test_it_walks_a_report_through_return_resubmit_and_approval(world, login, cl
     op.post(reverse("reports:submit", args=[report.pk]))
     report.refresh_from_db()
     assert report.status == "submitted" and report.return_reason == ""
+    page = op.get(reverse("reports:detail", args=[report.pk])).content.decode()
+    assert "审核时间" not in page  # the earlier return's time is in the versions, not the report's facts
 
     st = login(world.station)
     assert st.get(reverse("reports:approve", args=[report.pk])).status_code == 200
@@ -319,7 +321,9 @@ def test_it_lists_the_villages_that_have_not_submitted_with_their_due_dates(worl
     # No plan for 2026: 10 days after 30 September.
     assert set(rows) == {"红星村", "阿克达拉村"}
     assert rows["红星村"].due == dt.date(2026, 10, 10) and rows["红星村"].overdue
-    assert "逾期未报" in client.get(reverse("reports:list")).content.decode()
+    html = client.get(reverse("reports:list")).content.decode()
+    assert "逾期未报" in html
+    assert f"{reverse('reports:create')}?village={world.pastoral.pk}&amp;year=2026&amp;quarter=3" in html
 
     draft = _report(world)
     rows, _ = _panel(client)
