@@ -410,3 +410,16 @@ def test_it_reads_in_english_after_switching(world, login, clock):
     assert "本季度按计划播放。" in html  # the report itself stays as written
     html = client.get(reverse("reports:list")).content.decode()
     assert "Villages that have not submitted for Q3 2026" in html and ">Quarterly reports</a>" in html
+
+
+def test_a_refused_approval_changes_nothing_and_says_why(world, login, clock, cast):
+    """The wanted date passed while the report waited: the film request would be refused, so the
+    approval is too, and the report stays submitted for the station to return."""
+    report = services.submit(_report(world, lines=[(cast.key_film.pk, "2026-12-01")]), user=world.operator)
+    clock.at = local(2026, 12, 2, 10, 0)
+    client = login(world.station)
+    response = client.post(reverse("reports:approve", args=[report.pk]), follow=True)
+    assert "计划放映日期不能早于今天" in response.content.decode()
+    report.refresh_from_db()
+    assert report.status == "submitted" and report.versions.get().outcome == ""
+    assert not FilmRequest.objects.exists()
