@@ -1,6 +1,6 @@
 """Chinese is the source language; English is a complete, shipped translation.
 
-The catalog is dianjiao/locale/en/LC_MESSAGES/django.po, kept current with `make messages`
+The catalogs are dianjiao/locale/en/LC_MESSAGES/django.po and the apps' own (dianjiao/<app>/locale), kept current with `make messages`
 (makemessages + compilemessages). The compiled django.mo is committed, because `make run` on a
 fresh machine has no gettext tools to compile it.
 """
@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-LOCALE = Path(__file__).resolve().parent.parent / "dianjiao" / "locale" / "en" / "LC_MESSAGES"
-PO = LOCALE / "django.po"
-MO = LOCALE / "django.mo"
+ROOT = Path(__file__).resolve().parent.parent / "dianjiao"
+# The project's catalog and the apps' own (an app with a locale/ directory keeps its strings there).
+CATALOGS = sorted(ROOT.glob("**/locale/en/LC_MESSAGES/django.po"))
+PO = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
 
@@ -34,23 +35,30 @@ def _catalog(mo_path: Path) -> dict:
     return catalog
 
 
-def test_it_has_a_complete_english_catalog():
+def test_the_project_catalog_is_among_the_catalogs_checked():
+    assert PO in CATALOGS and len(CATALOGS) >= 2
+
+
+@pytest.mark.parametrize("po", CATALOGS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_it_has_a_complete_english_catalog(po):
     result = subprocess.run(
-        [_msgfmt(), "--statistics", "--check", "-o", "/dev/null", str(PO)],
+        [_msgfmt(), "--statistics", "--check", "-o", "/dev/null", str(po)],
         capture_output=True, text=True, env={"LC_ALL": "C"},
     )
     assert result.returncode == 0, result.stderr
     stats = result.stderr.strip().splitlines()[-1]
     assert re.fullmatch(r"\d+ translated messages\.", stats), f"incomplete catalog: {stats} (run `make messages`)"
-    flags = [line for line in PO.read_text(encoding="utf-8").splitlines() if line.startswith("#,") and "fuzzy" in line]
+    flags = [line for line in po.read_text(encoding="utf-8").splitlines() if line.startswith("#,") and "fuzzy" in line]
     assert not flags, "fuzzy entries in django.po: check them and remove the flags"
 
 
-def test_it_ships_a_compiled_catalog_that_matches_the_po(tmp_path):
-    assert MO.exists(), "django.mo is missing: run `make messages` and commit it"
+@pytest.mark.parametrize("po", CATALOGS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_it_ships_a_compiled_catalog_that_matches_the_po(tmp_path, po):
+    mo = po.with_suffix(".mo")
+    assert mo.exists(), f"{mo} is missing: run `make messages` and commit it"
     fresh = tmp_path / "django.mo"
-    subprocess.run([_msgfmt(), "--check-format", "-o", str(fresh), str(PO)], check=True, capture_output=True)
-    committed, expected = _catalog(MO), _catalog(fresh)
+    subprocess.run([_msgfmt(), "--check-format", "-o", str(fresh), str(po)], check=True, capture_output=True)
+    committed, expected = _catalog(mo), _catalog(fresh)
     assert committed.keys() == expected.keys(), "django.mo is out of date: run `make messages` and commit it"
     changed = sorted(str(k) for k in expected if committed[k] != expected[k])
     assert not changed, f"django.mo is out of date for {changed[:5]}: run `make messages` and commit it"

@@ -10,12 +10,13 @@ from .models import InfoItem
 LIST_RELATED = ("village", "sent_by")
 
 
-def items_per_village_month(township: Township, year: int) -> dict[tuple[int, int], int]:
-    """(village_id, month) -> items SENT that month in `year`. An item counts in the month it was
-    first sent: a resend after a return is a new version of the same item, not a new item.
-    Months are in the configured time zone. One query."""
+def items_per_village_month(townships, year: int) -> dict[tuple[int, int], int]:
+    """(village_id, month) -> items SENT that month in `year`, for a Township or a collection of
+    township ids. An item counts in the month it was first sent: a resend after a return is a new
+    version of the same item, not a new item. Months are in the configured time zone. One query."""
+    ids = [townships.pk] if isinstance(townships, Township) else list(townships)
     rows = (
-        InfoItem.objects.filter(township=township, sent_at__year=year)
+        InfoItem.objects.filter(township_id__in=ids, sent_at__year=year)
         .annotate(month=ExtractMonth("sent_at"))
         .values("village_id", "month")
         .annotate(n=Count("pk"))

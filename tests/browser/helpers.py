@@ -30,5 +30,7 @@ def shot(page: Page, name: str) -> Path:
 
 
 def horizontal_overflow(page: Page) -> int:
-    """How many CSS px the document is wider than the window (0 when nothing sticks out)."""
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    """How many CSS px the document is wider than the device's viewport (0 when nothing sticks
+    out). Measured against the emulated viewport, not window.innerWidth: a mobile browser zooms
+    out to fit a page that is too wide, and then the window grows with the page."""
+    return page.evaluate("document.documentElement.scrollWidth") - page.viewport_size["width"]

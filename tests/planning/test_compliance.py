@@ -16,7 +16,9 @@ import pytest
 from django.utils import translation
 
 from dianjiao.planning import selectors
+from dianjiao.planning.models import AnnualPlan
 from dianjiao.planning.services import workplan_submit
+from dianjiao.reports.models import QuarterlyReport
 from dianjiao.teaching import services
 from tests import factories
 from tests.teaching.conftest import ABSENT, EXCUSED, NOW, PRESENT, local, record, record_key
@@ -75,7 +77,13 @@ def test_a_village_operator_sees_only_their_village_and_the_county_sees_township
     mine = rows["乌伦古乡"]
     assert (mine.villages, mine.months_ended, mine.months_held, mine.feedback_sent, mine.behind) == (2, 20, 2, 1, 2)
     assert mine.held_pct == 10.0 and mine.coverage == 87.5
-    assert not county.with_info  # several townships: the information column is left out
+    # information items are counted for every township the county sees
+    from tests.infoitems.helpers import send
+
+    send(world, at=local(2026, 10, 5, 10))
+    send(world, user=world.outsider, village=world.far_village, at=local(2026, 10, 6, 10))
+    county = selectors.compliance(world.county_viewer, year=2026, as_of=AS_OF)
+    assert {t.township.name: t.info_items for t in county.by_township()} == {"乌伦古乡": 1, "齐干吉迭乡": 1}
 
 
 def test_the_todo_list_names_what_is_overdue_or_due(year, world):
@@ -103,8 +111,88 @@ def test_it_runs_a_fixed_number_of_queries_whatever_the_data(cast, clock, world,
         record(cast, author=world.station, village=village, point=point, held_at=local(2026, 10, day, 9),
                attendance={m.pk: (PRESENT, "") for m in members})
     clock.at = NOW
-    with django_assert_num_queries(8):
+    from tests.infoitems.helpers import send
+
+    for i in range(n):
+        send(world, user=world.station, village=village, at=local(2026, 10, 1 + i, 15))
+        QuarterlyReport.objects.create(village=village, year=2026 - i, quarter=1 + i % 4, author=world.station,
+                                       created_at=NOW, status="submitted")
+    with django_assert_num_queries(9):
         c = selectors.compliance(world.station, year=2026, as_of=AS_OF)
-    assert c.rows[2].cells[9].sessions == n
-    with django_assert_num_queries(5):
-        selectors.todos(world.station, as_of=AS_OF)
+    assert c.rows[2].cells[9].sessions == n and c.rows[2].cells[9].info_items == n
+    with django_assert_num_queries(8):
+        todo = selectors.todos(world.station, as_of=AS_OF)
+    assert sum("待审核" in t.text or "awaiting" in t.text for t in todo) == 2  # reports and items waiting
+
+
+def report(world, village, quarter, status):
+    return QuarterlyReport.objects.create(village=village, year=2026, quarter=quarter, author=world.station,
+                                          created_at=NOW, status=status)
+
+
+def test_quarterly_reports_are_due_the_plans_days_after_the_quarter(world):
+    """Plan: due 15 days after the quarter's end. 29 November: Q1–Q3 ended (Q3 due 15 October),
+    Q4 not. 红星村: Q1 approved, Q2 submitted, Q3 returned. 阿克达拉村: nothing."""
+    AnnualPlan.objects.create(township=world.township, year=2026, quarterly_report_due_days=15)
+    report(world, world.village, 1, "approved")
+    report(world, world.village, 2, "submitted")
+    report(world, world.village, 3, "returned")
+    red, pastoral = selectors.compliance(world.station, year=2026, as_of=AS_OF).rows
+    assert [q.due for q in red.quarters] == [dt.date(2026, 4, 15), dt.date(2026, 7, 15), dt.date(2026, 10, 15), dt.date(2027, 1, 15)]
+    assert [(q.ended, q.sent, q.overdue) for q in red.quarters] == [
+        (True, True, False), (True, True, False), (True, False, True), (False, False, False)]
+    assert (red.reports_sent, red.reports_due, red.reports_overdue) == (2, 3, 1)
+    assert (pastoral.reports_sent, pastoral.reports_due, pastoral.reports_overdue) == (0, 3, 3)
+    # on 12 October Q3 is ended but not yet overdue
+    early = selectors.compliance(world.station, year=2026, as_of=dt.date(2026, 10, 12)).rows[1]
+    assert [q.overdue for q in early.quarters] == [True, True, False, False]
+    with translation.override("zh-hans"):
+        assert [q.label for q in pastoral.quarters] == ["逾期未报", "逾期未报", "逾期未报", "未到期"]
+        assert [q.label for q in early.quarters][2] == "未填报"
+        texts = [(t.village and t.village.name, t.text, t.overdue) for t in selectors.todos(world.station, as_of=AS_OF)]
+    assert ("红星村", "2026年第3季度报告被退回，请修改后重新上报", True) in texts
+    assert ("阿克达拉村", "2026年第1季度报告尚未上报（截止4/15）", True) in texts
+    assert not any(v == "红星村" and "第1季度" in t for v, t, _ in texts)
+    assert (None, "1份季度报告待审核", False) in texts
+
+
+def test_in_january_the_last_quarter_of_the_year_before_is_due(world):
+    with translation.override("zh-hans"):
+        texts = [t.text for t in selectors.todos(world.operator, as_of=dt.date(2027, 1, 5))]
+    assert "2026年第4季度报告尚未上报（截止1/10）" in texts
+
+
+def test_information_items_are_measured_against_the_plans_monthly_number(world):
+    """Plan: 2 items a village a month. 红星村 sends 2 in September, 1 in October; November is
+    still open. The month an item counts in is the month it was first sent."""
+    from tests.infoitems.helpers import send
+
+    AnnualPlan.objects.create(township=world.township, year=2026, info_items_per_village_month=2)
+    send(world, at=local(2026, 9, 3, 10))
+    send(world, at=local(2026, 9, 20, 10))
+    send(world, at=local(2026, 10, 8, 10))
+    send(world, at=local(2026, 11, 2, 10))
+    red = selectors.compliance(world.station, year=2026, as_of=AS_OF).rows[0]
+    assert [c.info_items for c in red.cells[8:11]] == [2, 1, 1]
+    assert [c.info_ok for c in red.cells[8:11]] == [True, False, False]
+    assert red.info_items == 4
+    assert red.info_months_short == 9  # January–August with none, October with one; November still open
+    with translation.override("zh-hans"):
+        texts = [t.text for t in selectors.todos(world.operator, as_of=AS_OF)]
+    assert "本月电教信息已报1条，应报2条（还剩1天）" in texts
+
+
+def test_pastoral_teaching_hours_add_up_the_pastoral_sessions(cast, clock, world):
+    """R13: two pastoral sessions at 阿克达拉村 of 150 and 105 minutes make 4.25 → 4.2 hours;
+    a monthly showing does not count. The plan asks for 30 (the default)."""
+    for day, minutes in ((5, 150), (20, 105)):
+        at(clock, 2026, 8, day, 20)
+        record(cast, author=world.other_op, village=world.pastoral, point=world.pastoral_point, kind="pastoral",
+               held_at=local(2026, 8, day, 15), duration_minutes=minutes,
+               attendance={world.pastoral_member.pk: (PRESENT, "")})
+    at(clock, 2026, 9, 1, 20)
+    record(cast, held_at=local(2026, 9, 1, 15), duration_minutes=90)
+    clock.at = NOW
+    c = selectors.compliance(world.station, year=2026, as_of=AS_OF)
+    assert {r.village.name: r.pastoral_minutes for r in c.rows} == {"红星村": 0, "阿克达拉村": 255}
+    assert c.rows[1].pastoral_hours == 4.2 and c.pastoral_hours == 4.2 and c.pastoral_target == 30

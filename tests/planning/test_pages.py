@@ -2,6 +2,8 @@
 
 import io
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -38,6 +40,46 @@ def test_the_exports_read_back(year, world, login):  # noqa: F811
     towns = sheet(login(world.county_viewer).get(reverse("planning:export"), {"year": 2026, "table": "townships"}))
     assert [t[0] for t in towns[1:]] == ["乌伦古乡", "齐干吉迭乡"]
     assert client.get(reverse("planning:export"), {"table": "nope"}).status_code == 404
+    reports = sheet(client.get(reverse("planning:export"), {"year": 2026, "table": "reports"}))
+    assert reports[0] == ["村", "第1季度", "第2季度", "第3季度", "第4季度"]
+    assert reports[1] == ["红星村", "逾期未报", "逾期未报", "逾期未报", "未到期"]
+
+
+def _crowd(world, n):
+    """n more villages with a member, a report and an information item each."""
+    import datetime as dt
+
+    from dianjiao.reports.models import QuarterlyReport
+    from tests import factories
+    from tests.infoitems.helpers import send
+    from tests.teaching.conftest import NOW, local
+
+    for i in range(n):
+        v = factories.village(f"新村{i:02d}", world.township, sort_order=10 + i)
+        factories.member(v, f"党员{i:02d}", factories.point(v, "电教室"), birth=dt.date(1970, 1, 1) + dt.timedelta(days=i))
+        QuarterlyReport.objects.create(village=v, year=2026, quarter=1, author=world.station, created_at=NOW, status="submitted")
+        send(world, user=world.station, village=v, at=local(2026, 10, 1 + i, 15))
+
+
+def test_the_dashboard_and_the_home_page_run_a_fixed_number_of_queries(year, world, login, django_assert_num_queries):  # noqa: F811
+    client = login(world.station)
+    counts = {}
+    for url in (URL, reverse("web:home")):
+        client.get(url)  # warm the session and the caches
+        with CaptureQueriesContext(connection) as before:
+            assert client.get(url).status_code == 200
+        counts[url] = len(before.captured_queries)
+    _crowd(world, 6)
+    for url in (URL, reverse("web:home")):
+        with django_assert_num_queries(counts[url]):
+            html = client.get(url).content.decode()
+        assert "新村05" in html
+
+
+def test_the_to_do_list_leads_the_home_page(year, world, login):  # noqa: F811
+    html = login(world.operator).get(reverse("web:home")).content.decode()
+    assert "待办事项" in html and "2026年第1季度报告尚未上报" in html
+    assert f"{reverse('reports:list')}?year=2026&amp;quarter=1&amp;village={world.village.pk}" in html
 
 
 def test_the_county_sees_townships_side_by_side(year, world, login):  # noqa: F811
