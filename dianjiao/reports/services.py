@@ -193,5 +193,6 @@ def approve(report: QuarterlyReport, *, user) -> QuarterlyReport:
             lines = [(films[line["film"]], dt.date.fromisoformat(line["wanted_on"])) for line in report.film_lines]
             film_services.request_create(
                 village=report.village, author=report.author, lines=lines, source=year_quarter_label(report),
+                at=report.decided_at,  # the approval's moment (the demo's clock when it records the past)
             )
     return report
