@@ -113,3 +113,11 @@ def test_villages_submit_work_plans_and_see_versions(world, login):
     r = login(world.station).post(reverse("planning:workplan_submit") + "?year=2026",
                                   {"village": world.pastoral.pk, "text": "牧区夏季流动播放，冬季集中收看。"})
     assert r.status_code == 302 and VillageWorkPlan.objects.filter(village=world.pastoral).count() == 1
+
+
+def test_the_party_committee_reads_the_dashboard_without_changing_anything(year, world, login):  # noqa: F811
+    client = login(world.leader)
+    html = client.get(URL, {"year": 2026}).content.decode()
+    assert "逐月达标情况" in html and "红星村" in html
+    assert reverse("planning:plan_edit", args=[2026]) not in html
+    assert client.get(reverse("planning:plan_edit", args=[2026])).status_code == 403
