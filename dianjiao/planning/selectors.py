@@ -176,13 +176,11 @@ class VillageRow:
         return round(self.pastoral_minutes / 60, 1)
 
 
-@dataclass
-class Compliance:
-    year: int
-    as_of: dt.date
-    rows: list[VillageRow]
-    plan: AnnualPlan | None  # the plan, when the rows are of one township
-    plans: dict = field(default_factory=dict)  # township id -> AnnualPlan of the year
+class PastoralTotals:
+    """R13's hours over `rows`, against `plan` (the default target without one)."""
+
+    rows: list
+    plan: AnnualPlan | None
 
     @property
     def pastoral_hours(self) -> float:
@@ -191,6 +189,15 @@ class Compliance:
     @property
     def pastoral_target(self) -> int:
         return (self.plan or DEFAULTS).pastoral_hours
+
+
+@dataclass
+class Compliance(PastoralTotals):
+    year: int
+    as_of: dt.date
+    rows: list[VillageRow]
+    plan: AnnualPlan | None  # the plan, when the rows are of one township
+    plans: dict = field(default_factory=dict)  # township id -> AnnualPlan of the year
 
     @property
     def months(self):
@@ -216,7 +223,7 @@ class Compliance:
 
 
 @dataclass
-class TownshipRow:
+class TownshipRow(PastoralTotals):
     township: Township
     rows: list[VillageRow]
     plan: AnnualPlan | None = None
@@ -272,14 +279,6 @@ class TownshipRow:
     @property
     def reports_due(self) -> int:
         return sum(r.reports_due for r in self.rows)
-
-    @property
-    def pastoral_hours(self) -> float:
-        return round(sum(r.pastoral_minutes for r in self.rows) / 60, 1)
-
-    @property
-    def pastoral_target(self) -> int:
-        return (self.plan or DEFAULTS).pastoral_hours
 
 
 def _state(year: int, month: int, as_of: dt.date) -> str:
