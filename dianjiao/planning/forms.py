@@ -21,6 +21,9 @@ class AnnualPlanForm(forms.ModelForm):
         self.instance.year = year
         # Only the township's own films are offered; anything else is refused below.
         self.fields["key_films"].queryset = Film.objects.filter(township=township)
+        self.fields["key_films"].help_text = _("本年度计划保存后，片库中的重点片标记随之更新；重点片须按四环教学法组织收看。")
+        if self.instance.pk is None:  # a new plan starts from the films the library marks as key
+            self.initial.setdefault("key_films", [f.pk for f in self.fields["key_films"].queryset if f.is_key_film])
         self.township = township
 
     def clean_key_films(self):

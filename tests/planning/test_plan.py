@@ -98,3 +98,25 @@ def test_each_townships_members_are_measured_against_their_own_plan(world):
     assert Member.objects.filter(village=world.far_village).count() == 1
     records = selectors.village_learning(world.station, world.village, year=2026, as_of=dt.date(2026, 11, 29))
     assert records and {r.target for r in records} == {10}
+
+
+def test_the_running_years_plan_decides_which_films_are_key(world):
+    """Saving this year's plan marks its key films in the library and unmarks the others; a
+    new plan's form starts from the library's marks; last year's plan changes no mark."""
+    from dianjiao.audit.models import AuditEvent
+    from dianjiao.lib.dates import today
+
+    old = Film.objects.create(township=world.township, title="旧重点片", duration_minutes=60, is_key_film=True)
+    new = Film.objects.create(township=world.township, title="榜样9", duration_minutes=90)
+    far = Film.objects.create(township=world.other_township, title="别乡重点片", duration_minutes=30, is_key_film=True)
+    f = AnnualPlanForm({**GOOD, "key_films": [new.pk]}, township=world.township, year=today().year)
+    assert f.initial["key_films"] == [old.pk]
+    assert f.is_valid(), f.errors
+    plan_save(form=f, user=world.station)
+    assert {x.title: x.is_key_film for x in Film.objects.order_by("pk")} == {"旧重点片": False, "榜样9": True, "别乡重点片": True}
+    changed = AuditEvent.objects.filter(model="films.film", action="update", object_pk__in=[str(old.pk), str(new.pk)])
+    assert changed.count() == 2
+    last_year = AnnualPlanForm({**GOOD, "key_films": [old.pk]}, township=world.township, year=today().year - 1)
+    assert last_year.is_valid()
+    plan_save(form=last_year, user=world.station)
+    assert not Film.objects.get(pk=old.pk).is_key_film and far.is_key_film
