@@ -32,7 +32,7 @@ def figure_rows(report) -> list[tuple[str, str]]:
         (_("实到人次"), str(f.get("present", 0))),
         (_("到课率（实到/应到）"), "—" if rate is None else f"{rate}%"),
         (_("播放影片"), "、".join(f.get("films") or []) or "—"),
-        (_("重点片四环教学完整"), f"{f.get('key_complete', 0)}/{f.get('key_sessions', 0)}"),
+        (_("放映重点片的场次：四环完整/全部"), f"{f.get('key_complete', 0)}/{f.get('key_sessions', 0)}"),
         (_("未播放月份"), "、".join(_("%(m)s月") % {"m": m} for m in f.get("months_without") or []) or _("无")),
     ]
     return rows

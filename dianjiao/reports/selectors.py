@@ -29,6 +29,17 @@ def last_ended_quarter(today: dt.date) -> tuple[int, int]:
     return (today.year - 1, 4) if current == 1 else (today.year, current - 1)
 
 
+def quarter_to_file(village, today: dt.date) -> tuple[int, int]:
+    """The quarter a village's next report is for: the one after its latest report when that has
+    ended, else the last ended quarter (a village new to the system starts there). One query."""
+    last = last_ended_quarter(today)
+    latest = QuarterlyReport.objects.filter(village=village).order_by("-year", "-quarter").values_list("year", "quarter").first()
+    if latest is None:
+        return last
+    following = (latest[0] + 1, 1) if latest[1] == 4 else (latest[0], latest[1] + 1)
+    return following if following <= last else last
+
+
 def quarter_ended(year: int, quarter: int, today: dt.date) -> bool:
     return today >= quarter_bounds(year, quarter)[1]
 

@@ -101,17 +101,18 @@ def _films(user, report=None):
 
 def _chosen(request, form):
     """(village, year, quarter) the figures are shown for: the posted or asked-for ones, else the
-    last ended quarter of the user's village (or of the first village the user writes)."""
+    village's earliest recent quarter not reported yet (the last ended one for the station
+    before it picks a village)."""
     data = request.POST if request.method == "POST" else request.GET
-    year, quarter = selectors.last_ended_quarter(today())
-    with contextlib.suppress(ValueError):
-        year, quarter = int(data.get("year", year)), int(data.get("quarter", quarter))
     villages = Village.objects.writable_by(request.user)
     if request.user.village_id:
         village = villages.filter(pk=request.user.village_id).first()
     else:
         pk = data.get("village", "")
         village = villages.filter(pk=pk).first() if pk.isdigit() else None
+    year, quarter = selectors.quarter_to_file(village, today()) if village else selectors.last_ended_quarter(today())
+    with contextlib.suppress(ValueError):
+        year, quarter = int(data.get("year", year)), int(data.get("quarter", quarter))
     if year not in dict(form.fields["year"].choices):
         year = None
     return village, year, quarter

@@ -423,3 +423,21 @@ def test_a_refused_approval_changes_nothing_and_says_why(world, login, clock, ca
     report.refresh_from_db()
     assert report.status == "submitted" and report.versions.get().outcome == ""
     assert not FilmRequest.objects.exists()
+
+
+def test_the_form_offers_the_quarter_after_the_latest_report(world):
+    """29 November 2026, last ended quarter 2026-Q3. A village without reports starts there; one
+    whose latest report is 2025-Q4 is offered 2026-Q1; one up to date stays on 2026-Q3."""
+    import datetime as dt
+
+    from dianjiao.lib.dates import now
+    from dianjiao.reports import selectors
+
+    today = dt.date(2026, 11, 29)
+    assert selectors.quarter_to_file(world.village, today) == (2026, 3)
+    QuarterlyReport.objects.create(village=world.village, year=2025, quarter=4, author=world.operator, created_at=now())
+    assert selectors.quarter_to_file(world.village, today) == (2026, 1)
+    QuarterlyReport.objects.create(village=world.village, year=2026, quarter=3, author=world.operator, created_at=now())
+    assert selectors.quarter_to_file(world.village, today) == (2026, 3)
+    assert selectors.quarter_to_file(world.village, dt.date(2027, 2, 1)) == (2026, 4)
+    assert selectors.quarter_to_file(world.pastoral, dt.date(2027, 2, 1)) == (2026, 4)
