@@ -48,4 +48,11 @@ def reports(c):
     return write_table(_("季度报告情况"), headers, rows), _("季度报告情况"), "quarterly-reports"
 
 
-TABLES = {"matrix": matrix, "coverage": coverage, "townships": townships, "reports": reports}
+def workplans(c):
+    headers = [_("村"), _("最新版本"), _("报送人"), _("报送时间"), _("工作计划")]
+    rows = [[r.village.name, r.workplan.version, str(r.workplan.submitted_by), r.workplan.submitted_at, r.workplan.text]
+            if r.workplan else [r.village.name, None, "", None, _("未报送")] for r in c.rows]
+    return write_table(_("村电教工作计划"), headers, rows), _("村电教工作计划"), "work-plans"
+
+
+TABLES = {"matrix": matrix, "coverage": coverage, "townships": townships, "reports": reports, "workplans": workplans}

@@ -342,7 +342,7 @@ def compliance(user, *, year: int, as_of: dt.date) -> Compliance:
             cell.expected = len(members)
             cell.present = len(members & present[(village_id, month)])
 
-    for wp in VillageWorkPlan.objects.visible_to(user).filter(year=year).order_by("village_id", "-version"):
+    for wp in VillageWorkPlan.objects.visible_to(user).filter(year=year).select_related("submitted_by").order_by("village_id", "-version"):
         if wp.village_id in rows and rows[wp.village_id].workplan is None:
             rows[wp.village_id].workplan = wp
 

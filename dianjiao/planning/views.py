@@ -30,6 +30,12 @@ def _year(request) -> int:
     return year if 2000 <= year <= today.year + 1 else today.year
 
 
+def _years() -> list[int]:
+    """The years offered in the year selectors: next year's plan down to four years back."""
+    this = dates.today().year
+    return list(range(this + 1, this - 4, -1))
+
+
 def _bars(values):
     """[(label, pct)] -> bar geometry for an inline SVG (presentation attributes only)."""
     out = []
@@ -54,7 +60,7 @@ def dashboard(request):
         "held_chart": _bars([(r.village.name[:3], 100 * r.months_held / r.months_ended if r.months_ended else None)
                              for r in c.rows]),
         "can_edit_plan": request.user.role == Role.STATION_ADMIN,
-        "years": list(range(as_of.year + 1, as_of.year - 4, -1)),
+        "years": _years(),
     })
 
 
@@ -96,7 +102,7 @@ def workplans(request):
         by_village.setdefault(p.village_id, []).append(p)
     return render(request, "planning/workplans.html", {
         "year": year, "rows": [(v, by_village[v.pk]) for v in villages],
-        "can_write": Village.objects.writable_by(request.user).exists(),
+        "can_write": Village.objects.writable_by(request.user).exists(), "years": _years(),
     })
 
 

@@ -113,6 +113,10 @@ def test_villages_submit_work_plans_and_see_versions(world, login):
     r = login(world.station).post(reverse("planning:workplan_submit") + "?year=2026",
                                   {"village": world.pastoral.pk, "text": "牧区夏季流动播放，冬季集中收看。"})
     assert r.status_code == 302 and VillageWorkPlan.objects.filter(village=world.pastoral).count() == 1
+    rows = sheet(login(world.station).get(reverse("planning:export"), {"year": 2026, "table": "workplans"}))
+    assert rows[0] == ["村", "最新版本", "报送人", "报送时间", "工作计划"]
+    assert [r[:3] for r in rows[1:]] == [["红星村", 2, "刘电教"], ["阿克达拉村", 1, "王站长"]]
+    assert rows[1][4].startswith("第二稿")
 
 
 def test_the_party_committee_reads_the_dashboard_without_changing_anything(year, world, login):  # noqa: F811
