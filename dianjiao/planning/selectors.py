@@ -308,11 +308,13 @@ def compliance(user, *, year: int, as_of: dt.date) -> Compliance:
         ViewingSession.objects.visible_to(user).filter(held_at__gte=start, held_at__lt=end, kind__in=COUNTED)
         .with_figures().prefetch_related("films")
     )
+    session_month: dict = {}  # session id -> (village id, month), for the attendance below
     for s in sessions:
         if s.village_id not in rows:
             continue
         row = rows[s.village_id]
-        cell = row.cells[local_month(s.held_at)[1] - 1]
+        session_month[s.pk] = (s.village_id, local_month(s.held_at)[1])
+        cell = row.cells[session_month[s.pk][1] - 1]
         cell.sessions += 1
         if s.is_key:
             cell.key_sessions += 1
@@ -329,9 +331,11 @@ def compliance(user, *, year: int, as_of: dt.date) -> Compliance:
     present: dict[tuple[int, int], set] = defaultdict(set)
     att = Attendance.objects.visible_to(user).filter(
         session__held_at__gte=start, session__held_at__lt=end, session__kind__in=COUNTED,
-    ).values_list("session__village_id", "session__held_at", "member_id", "expected", "status")
-    for village_id, held_at, member_id, is_expected, status in att:
-        key = (village_id, local_month(held_at)[1])
+    ).values_list("session_id", "member_id", "expected", "status")
+    for session_id, member_id, is_expected, status in att:
+        key = session_month.get(session_id)
+        if key is None:
+            continue
         if is_expected:
             expected[key].add(member_id)
         if status == Attendance.Status.PRESENT:

@@ -22,6 +22,13 @@ PAGES = [
     "/members/",
     "/members/?q=zh",
     "/members/?page=5",
+    "/teaching/",
+    "/logbook/",
+    "/films/",
+    "/info/",
+    "/reports/",
+    "/plan/",
+    "/plan/workplans/",
 ]
 
 
