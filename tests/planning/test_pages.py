@@ -24,6 +24,8 @@ def test_the_station_sees_the_matrix_with_drill_down_and_inline_svg(year, world,
     assert r.status_code == 200
     assert "<svg" in html and "<rect" in html and "style=" not in html
     assert f"{reverse('teaching:list')}?village={world.village.pk}&amp;month=2026-10" in html
+    assert f"{reverse('infoitems:list')}?village={world.village.pk}&amp;month=2026-10" in html
+    assert f"{reverse('teaching:feedback')}?village={world.village.pk}&amp;month=2026-10" in html
     assert "分母是应到党员" in html
     assert "2026年年度计划尚未制定" in html  # the station's to-do
 
