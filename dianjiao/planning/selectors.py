@@ -8,7 +8,9 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dianjiao.infoitems.models import InfoItem
 from dianjiao.infoitems.selectors import items_per_village_month
@@ -416,14 +418,15 @@ def todos(user, *, as_of: dt.date) -> list[Todo]:
     for v in villages:
         plan = plans.get((v.township_id, year))
         if v.pk not in held:
-            out.append(Todo(v, _("本月尚未组织收看（还剩%(days)d天）") % {"days": days_left}, False,
+            out.append(Todo(v, ngettext("本月尚未组织收看（还剩%(days)d天）", "本月尚未组织收看（还剩%(days)d天）", days_left) % {"days": days_left}, False,
                             "teaching:list", f"village={v.pk}&month={year:04d}-{month:02d}"))
         if v.pk not in sent:
             out.append(Todo(v, _("%(month)s月收看情况尚未反馈") % {"month": prev[1]}, True,
                             "teaching:feedback", f"village={v.pk}&month={prev_value}"))
         wanted = (plan or DEFAULTS).info_items_per_village_month
         if items_this_month[v.pk] < wanted:
-            out.append(Todo(v, _("本月电教信息已报%(n)d条，应报%(wanted)d条（还剩%(days)d天）") % {
+            out.append(Todo(v, ngettext("本月电教信息已报%(n)d条，应报%(wanted)d条（还剩%(days)d天）",
+                                        "本月电教信息已报%(n)d条，应报%(wanted)d条（还剩%(days)d天）", days_left) % {
                 "n": items_this_month[v.pk], "wanted": wanted, "days": days_left}, False, "infoitems:list", f"village={v.pk}"))
         for y, q in asked:
             status = reports.get((v.pk, y, q), "")
@@ -434,7 +437,7 @@ def todos(user, *, as_of: dt.date) -> list[Todo]:
                 text = _("%(year)d年第%(quarter)d季度报告被退回，请修改后重新上报") % {"year": y, "quarter": q}
             else:
                 text = _("%(year)d年第%(quarter)d季度报告尚未上报（截止%(due)s）") % {
-                    "year": y, "quarter": q, "due": f"{due.month}/{due.day}"}
+                    "year": y, "quarter": q, "due": date_format(due, _("n月j日"))}
             out.append(Todo(v, text, as_of > due, "reports:list", f"year={y}&quarter={q}&village={v.pk}"))
         if v.pk not in planned:
             out.append(Todo(v, _("%(year)d年电教工作计划尚未报送") % {"year": year}, True, "planning:workplans", f"year={year}"))

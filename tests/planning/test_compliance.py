@@ -151,7 +151,7 @@ def test_quarterly_reports_are_due_the_plans_days_after_the_quarter(world):
         assert [q.label for q in early.quarters][2] == "未填报"
         texts = [(t.village and t.village.name, t.text, t.overdue) for t in selectors.todos(world.station, as_of=AS_OF)]
     assert ("红星村", "2026年第3季度报告被退回，请修改后重新上报", True) in texts
-    assert ("阿克达拉村", "2026年第1季度报告尚未上报（截止4/15）", True) in texts
+    assert ("阿克达拉村", "2026年第1季度报告尚未上报（截止4月15日）", True) in texts
     assert not any(v == "红星村" and "第1季度" in t for v, t, _ in texts)
     assert (None, "1份季度报告待审核", False) in texts
 
@@ -159,7 +159,7 @@ def test_quarterly_reports_are_due_the_plans_days_after_the_quarter(world):
 def test_in_january_the_last_quarter_of_the_year_before_is_due(world):
     with translation.override("zh-hans"):
         texts = [t.text for t in selectors.todos(world.operator, as_of=dt.date(2027, 1, 5))]
-    assert "2026年第4季度报告尚未上报（截止1/10）" in texts
+    assert "2026年第4季度报告尚未上报（截止1月10日）" in texts
 
 
 def test_information_items_are_measured_against_the_plans_monthly_number(world):
