@@ -239,6 +239,7 @@ def _assert_a_believable_plan_year(township):
     assert all(cell.held and cell.feedback and cell.info_items for cell in late.cells[:7])
     assert (reports.filter(village=late.village).count(), on_time["齐干套克村"], late.workplan) == (1, 1, None)
     assert not ViewingSession.objects.filter(village=late.village, held_at__gte=local(year, 8, 1)).exists()
+    assert not FilmRequest.objects.filter(village=late.village, requested_at__gte=local(year, 8, 1)).exists()  # gone quiet
     assert rows["幸福村"].feedback_sent == 10  # it reported its month without a viewing, with the reason
     assert rows["喀拉玛盖村"].feedback_sent == 8
     assert sum(r.key_incomplete for r in rows.values()) >= 1  # the careless villages' four rings

@@ -567,7 +567,8 @@ def build_history(p: DemoPlan, tree: Tree, users: list[User]) -> dict:
     from dianjiao.teaching.demo_history import build_history as build_sessions
 
     story = plan_year.story([v.name for v in p.org.villages], p.as_of)
-    films = build_films(part_rng(p.seed, "films"), township=tree.township, as_of=p.as_of, users={u.username: u for u in users})
+    films = build_films(part_rng(p.seed, "films"), township=tree.township, as_of=p.as_of,
+                        users={u.username: u for u in users}, silent=story.skips)
     sessions = build_sessions(
         part_rng(p.seed, "history"), township=tree.township, as_of=p.as_of, skips=story.skips, careless=story.careless,
     )

@@ -144,10 +144,12 @@ class _Clock:
             fn(when)
 
 
-def build_films(rng: random.Random, *, township: Township, as_of: dt.date, users: dict) -> dict:
+def build_films(rng: random.Random, *, township: Township, as_of: dt.date, users: dict, silent=None) -> dict:
     """Build the library of `township` with a year of history up to `as_of`. `users` maps any
     key to the demo's User objects; the station admin and each village's operator are found by
-    role. Returns counts for the demo command's summary."""
+    role. `silent` maps a village name to the (year, month)s it files no request in (a village
+    that has gone quiet). Returns counts for the demo command's summary."""
+    silent = silent or {}
     people = list(users.values())
     station = next(u for u in people if u.role == Role.STATION_ADMIN and u.township_id == township.pk and not u.is_superuser)
     villages = list(Village.objects.filter(township=township).order_by("sort_order", "name"))
@@ -272,12 +274,14 @@ def build_films(rng: random.Random, *, township: Township, as_of: dt.date, users
     day = start
     while day < as_of:
         for village in villages:
-            if day.weekday() < 5 and rng.random() < 1 / 25:
+            if day.weekday() < 5 and rng.random() < 1 / 25 and (day.year, day.month) not in silent.get(village.name, ()):
                 clock.at(_at(day, rng.randint(9, 17), rng.randint(0, 59)), lambda at, v=village: file_request(v, at))
         day += dt.timedelta(days=1)
     # Two requests from yesterday afternoon, still waiting for the station.
-    for village in rng.sample(villages, min(2, len(villages))):
-        clock.at(_at(as_of - dt.timedelta(days=1), rng.randint(15, 17)), lambda at, v=village: file_request(v, at, decide=False))
+    yesterday = as_of - dt.timedelta(days=1)
+    talking = [v for v in villages if (yesterday.year, yesterday.month) not in silent.get(v.name, ())]
+    for village in rng.sample(talking, min(2, len(talking))):
+        clock.at(_at(yesterday, rng.randint(15, 17)), lambda at, v=village: file_request(v, at, decide=False))
     # The two copies that never came back: out about seven weeks ago, due one to two weeks ago.
     for village in rng.sample(villages, min(2, len(villages))):
         clock.at(_at(as_of - dt.timedelta(days=rng.randint(45, 55)), 10), lambda at, v=village: file_overdue(v, at))
