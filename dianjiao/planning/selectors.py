@@ -427,7 +427,7 @@ def todos(user, *, as_of: dt.date) -> list[Todo]:
         if items_this_month[v.pk] < wanted:
             out.append(Todo(v, ngettext("本月电教信息已报%(n)d条，应报%(wanted)d条（还剩%(days)d天）",
                                         "本月电教信息已报%(n)d条，应报%(wanted)d条（还剩%(days)d天）", days_left) % {
-                "n": items_this_month[v.pk], "wanted": wanted, "days": days_left}, False, "infoitems:list", f"village={v.pk}"))
+                "n": items_this_month[v.pk], "wanted": wanted, "days": days_left}, False, "infoitems:list", f"village={v.pk}&month={year:04d}-{month:02d}"))
         for y, q in asked:
             status = reports.get((v.pk, y, q), "")
             if status in SENT:
@@ -443,9 +443,9 @@ def todos(user, *, as_of: dt.date) -> list[Todo]:
             out.append(Todo(v, _("%(year)d年电教工作计划尚未报送") % {"year": year}, True, "planning:workplans", f"year={year}"))
     if user.role == "station_admin":
         if reports_waiting:
-            out.insert(0, Todo(None, _("%(n)d份季度报告待审核") % {"n": reports_waiting}, False, "reports:list", "status=submitted"))
+            out.insert(0, Todo(None, ngettext("%(n)d份季度报告待审核", "%(n)d份季度报告待审核", reports_waiting) % {"n": reports_waiting}, False, "reports:list", "status=submitted"))
         if items_waiting:
-            out.insert(0, Todo(None, _("%(n)d条电教信息待审核") % {"n": items_waiting}, False, "infoitems:list", "status=sent"))
+            out.insert(0, Todo(None, ngettext("%(n)d条电教信息待审核", "%(n)d条电教信息待审核", items_waiting) % {"n": items_waiting}, False, "infoitems:list", "status=sent"))
         if user.township_id and (user.township_id, year) not in plans:
             out.insert(0, Todo(None, _("%(year)d年年度计划尚未制定") % {"year": year}, True))
     return sorted(out, key=lambda t: not t.overdue)  # overdue first, otherwise in village order
