@@ -293,8 +293,9 @@ def compliance(user, *, year: int, as_of: dt.date) -> Compliance:
     """The villages × months matrix of `year` for the villages `user` sees, with each village's
     quarterly reports, information items and pastoral teaching hours.
 
-    Nine queries whatever the data: villages, the plans of the year, sessions (with figures),
-    their films, feedback, expected attendance, work plans, information items, reports."""
+    Nine queries whatever the data: villages, the plans of the year, sessions (with figures and,
+    by with_figures, their films), feedback, expected attendance, work plans, information items,
+    reports."""
     villages = list(Village.objects.visible_to(user).select_related("township").order_by("township_id", "sort_order", "name"))
     township_ids = {v.township_id for v in villages}
     plans = {p.township_id: p for p in AnnualPlan.objects.filter(year=year, township_id__in=township_ids)}
@@ -308,7 +309,7 @@ def compliance(user, *, year: int, as_of: dt.date) -> Compliance:
 
     sessions = (
         ViewingSession.objects.visible_to(user).filter(held_at__gte=start, held_at__lt=end, kind__in=COUNTED)
-        .with_figures().prefetch_related("films")
+        .with_figures()
     )
     session_month: dict = {}  # session id -> (village id, month), for the attendance below
     for s in sessions:

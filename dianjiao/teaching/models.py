@@ -95,6 +95,9 @@ class ViewingSession(models.Model):
     kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices, default=Kind.MONTHLY)
     # The township's catalogue (dianjiao.films); its usage page counts showings through "sessions".
     films = models.ManyToManyField("films.Film", verbose_name=_("影片"), related_name="sessions")
+    # Fixed when the session is recorded: a film marked key later (the next year's plan) does not
+    # turn a past showing into a key-film session whose four rings were never asked for.
+    key_session = models.BooleanField(_("重点片教学"), default=False, editable=False)
     operator = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+",
     )
@@ -158,8 +161,9 @@ class ViewingSession(models.Model):
 
     @property
     def is_key(self) -> bool:
-        """Taught with the four-ring method: a key-film session, or any key film shown."""
-        return self.kind == self.Kind.KEY_FILM or any(f.is_key_film for f in self.films.all())
+        """Taught with the four-ring method: a key-film session, or a key film shown (as the
+        library marked it when the session was recorded)."""
+        return self.key_session
 
     @property
     def expected_count(self) -> int:

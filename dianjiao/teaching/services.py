@@ -452,7 +452,7 @@ def _record(*, author, village, point, held_at, kind, film_ids, duration_minutes
         duration_minutes=duration_minutes, kind=kind, operator=author, captured_at=captured_at,
         received_at=dates.now(), notes=notes, submission_hash=submission,
         preparation=fr.preparation, prepared_at=fr.prepared_at, prompts=fr.prompts,
-        record_notes=fr.record_notes, discussion=fr.discussion,
+        record_notes=fr.record_notes, discussion=fr.discussion, key_session=checked.is_key,
     )
     session.full_clean(validate_unique=False)
     session.save(force_insert=True)

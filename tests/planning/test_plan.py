@@ -1,7 +1,9 @@
 """The township's annual plan (validated targets) and the villages' own work plans (R1)."""
 
+import datetime as dt
+
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from dianjiao.films.models import Film
 from dianjiao.planning.forms import AnnualPlanForm, WorkPlanForm
@@ -120,3 +122,43 @@ def test_the_running_years_plan_decides_which_films_are_key(world):
     assert last_year.is_valid()
     plan_save(form=last_year, user=world.station)
     assert not Film.objects.get(pk=old.pk).is_key_film and far.is_key_film
+
+
+def test_marking_a_film_key_later_does_not_change_past_sessions(world, cast, clock):
+    """A monthly showing of a film that was not key needs no four rings; when next year's plan
+    (or the library) makes the film key, that past session stays what it was."""
+    from dianjiao.lib.dates import today
+    from dianjiao.planning import selectors
+    from tests.teaching.conftest import local, record
+
+    clock.at = local(2026, 3, 10, 12)
+    past = record(cast, held_at=local(2026, 3, 10, 9), films=[cast.film])
+    clock.at = local(2026, 11, 29, 10)
+    assert not past.is_key
+    f = AnnualPlanForm({**GOOD, "key_films": [cast.film.pk]}, township=world.township, year=today().year)
+    assert f.is_valid(), f.errors
+    plan_save(form=f, user=world.station)
+    assert Film.objects.get(pk=cast.film.pk).is_key_film
+    past.refresh_from_db()
+    assert not past.is_key
+    march = selectors.compliance(world.station, year=2026, as_of=dt.date(2026, 11, 29)).rows[0].cells[2]
+    assert (march.sessions, march.key_sessions, march.four_ring_ok) == (1, 0, None)
+    # Shown after the mark, the film is taught with the four rings: preparation is asked for.
+    with pytest.raises(ValidationError, match="重点片须先备课"):
+        record(cast, held_at=local(2026, 11, 29, 9), films=[cast.film])
+
+
+def test_sessions_recorded_before_the_mark_was_stored_take_it_from_their_films(world, cast, clock):
+    import importlib
+
+    from django.apps import apps
+
+    from dianjiao.teaching.models import ViewingSession
+    from tests.teaching.conftest import local, record, record_key
+
+    migration = importlib.import_module("dianjiao.teaching.migrations.0002_session_key_mark_fixed_at_recording")
+    plain = record(cast, held_at=local(2026, 11, 29, 8), films=[cast.film])
+    key = record_key(cast, held_at=local(2026, 11, 29, 9))
+    ViewingSession.objects.update(key_session=False)  # as the column arrived
+    migration.mark_key_sessions(apps, None)
+    assert dict(ViewingSession.objects.values_list("pk", "key_session")) == {plain.pk: False, key.pk: True}
