@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from .models import Role
+
 
 def _eq(path: str, pk) -> Q:
     return Q(**{path or "pk": pk})
@@ -53,6 +55,13 @@ class ScopedQuerySet(models.QuerySet):
 
 def can_write(user) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or user.role_can_write))
+
+
+def is_station(user) -> bool:
+    """The township station's administrator (or a superuser): keeps the library, reviews what
+    the villages send."""
+    return bool(user and user.is_authenticated and user.is_active
+                and (user.is_superuser or user.role == Role.STATION_ADMIN))
 
 
 def require_write(user) -> None:

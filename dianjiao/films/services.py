@@ -26,7 +26,7 @@ from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 from dianjiao.accounts.models import Role, User
-from dianjiao.accounts.scope import require_write
+from dianjiao.accounts.scope import is_station, require_write
 from dianjiao.lib.i18n import in_record_language
 from dianjiao.orgs.models import Township, Village
 
@@ -54,12 +54,6 @@ def copy_out_message() -> str:
 
 
 # --- who may ------------------------------------------------------------------------------
-
-
-def is_station(user) -> bool:
-    """The station's administrator (or a superuser): keeps the library and dispatches."""
-    return bool(user and user.is_authenticated and user.is_active
-                and (user.is_superuser or user.role == Role.STATION_ADMIN))
 
 
 def require_station(user, township_id: int | None = None) -> None:

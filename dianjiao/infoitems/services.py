@@ -10,18 +10,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from dianjiao.accounts.models import Role, User
-from dianjiao.accounts.scope import require_write
+from dianjiao.accounts.models import User
+from dianjiao.accounts.scope import is_station, require_write
 from dianjiao.lib import dates
 from dianjiao.orgs.models import Village
 
 from . import images
 from .models import InfoItem, InfoItemPhoto, InfoItemVersion
-
-
-def is_station(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active
-                and (user.is_superuser or user.role == Role.STATION_ADMIN))
 
 
 def require_station(user, township_id: int | None = None) -> None:

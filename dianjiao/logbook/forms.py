@@ -83,12 +83,3 @@ class GrantForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = Village.objects.writable_by(user)
-
-
-def add_service_errors(form, exc, field_map=None) -> None:
-    """Put a service's ValidationError next to the form fields it names."""
-    field_map = field_map or {}
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for field, messages in errors.items():
-        target = field_map.get(field, field)
-        form.add_error(target if target in form.fields else None, messages)

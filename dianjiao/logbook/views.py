@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from dianjiao.accounts.models import Role
 from dianjiao.accounts.scope import get_for_user, require_write
 from dianjiao.lib import dates
+from dianjiao.lib.forms import add_service_errors
 from dianjiao.orgs.models import Village
 
 from . import selectors, services
-from .forms import BookFilterForm, CorrectionForm, EntryForm, GrantForm, add_service_errors
+from .forms import BookFilterForm, CorrectionForm, EntryForm, GrantForm
 from .models import LogbookEntry
 
 PAGE_SIZE = 30

@@ -1,5 +1,5 @@
 """Forms of the teaching pages. They check shapes only; every rule is in services.py, whose
-ValidationError is put back next to the field it names (`add_service_errors`)."""
+ValidationError is put back next to the field it names (`dianjiao.lib.forms.add_service_errors`)."""
 
 import datetime as dt
 import re
@@ -23,15 +23,6 @@ _DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 GUEST_ROWS = 2
 TASK_ROWS = 2
-
-
-def add_service_errors(form, exc, field_map=None) -> None:
-    """Put a service's ValidationError next to the form fields it names."""
-    field_map = field_map or {}
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for name, messages in errors.items():
-        target = field_map.get(name, name)
-        form.add_error(target if target in form.fields else None, messages)
 
 
 def parse_month(value: str) -> tuple[int, int] | None:

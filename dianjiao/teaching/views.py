@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from dianjiao.accounts.scope import get_for_user, require_write
 from dianjiao.lib import dates
+from dianjiao.lib.forms import add_service_errors
 from dianjiao.logbook.models import LogbookEntry
 from dianjiao.orgs.models import ViewingPoint, Village
 
@@ -26,7 +27,6 @@ from .forms import (
     SessionFilterForm,
     SessionForm,
     SetupForm,
-    add_service_errors,
     parse_month,
 )
 from .models import ViewingSession
