@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 
 from dianjiao.accounts.scope import get_for_user, require_write
 from dianjiao.lib.dates import today
+from dianjiao.lib.forms import add_service_errors
 
 from . import exports, ranges, selectors, services, usage
 from .forms import (
@@ -31,7 +32,6 @@ from .forms import (
     ReturnForm,
     VideoUploadForm,
     WriteOffForm,
-    add_service_errors,
 )
 from .models import Announcement, Film, FilmCopy, FilmRequest, FilmRequestLine, Loan
 
@@ -41,7 +41,7 @@ def _form_page(request, form, title, cancel_url):
 
 
 def _confirm_page(request, *, title, facts, button, cancel_url, danger=False):
-    return render(request, "films/confirm.html", {
+    return render(request, "web/confirm.html", {
         "title": title, "facts": facts, "button": button, "cancel_url": cancel_url, "danger": danger,
     })
 

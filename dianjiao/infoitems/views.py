@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 
 from dianjiao.accounts.scope import get_for_user, require_write
 from dianjiao.lib.dates import today
+from dianjiao.lib.forms import add_service_errors
 from dianjiao.lib.xlsx import write_table
 
 from . import selectors, services
@@ -31,19 +32,11 @@ def _form_page(request, form, title, cancel_url):
     return render(request, "web/form.html", {"form": form, "title": title, "cancel_url": cancel_url})
 
 
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _run(form, service, **kwargs):
     try:
         return service(**kwargs)
     except ValidationError as exc:
-        _add_errors(form, exc)
+        add_service_errors(form, exc)
         return None
 
 
@@ -144,8 +137,10 @@ def _confirm(request, pk, service, *, title, button, done):
         else:
             messages.success(request, done)
         return redirect("infoitems:detail", item.pk)
-    return render(request, "infoitems/confirm.html", {
-        "title": title, "button": button, "item": item, "cancel_url": reverse("infoitems:detail", args=[pk]),
+    facts = [(_("标题"), item.title), (_("报送村"), item.village.name), (_("报送人"), item.sent_by),
+             (_("状态"), item.get_status_display())]
+    return render(request, "web/confirm.html", {
+        "title": title, "button": button, "facts": facts, "cancel_url": reverse("infoitems:detail", args=[pk]),
     })
 
 

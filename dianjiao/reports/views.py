@@ -17,6 +17,7 @@ from dianjiao.accounts.scope import get_for_user, require_write
 from dianjiao.films.exports import xlsx_response
 from dianjiao.films.models import Film
 from dianjiao.lib.dates import today
+from dianjiao.lib.forms import add_service_errors
 from dianjiao.lib.xlsx import write_table
 from dianjiao.orgs.models import Village
 
@@ -35,13 +36,10 @@ STATUS = {"draft": "草稿", "submitted": "已上报", "returned": "已退回", 
 def _add_errors(form, exc: ValidationError, line_errors: list) -> None:
     """The service's messages next to their fields; the film lines' under the lines."""
     if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            if field == "film_lines":
-                line_errors.extend(e for err in errors for e in err.messages)
-            else:
-                form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
+        line_errors.extend(m for err in exc.error_dict.pop("film_lines", []) for m in err.messages)
+        if not exc.error_dict:
+            return
+    add_service_errors(form, exc)
 
 
 def _filtered(request):
@@ -188,8 +186,10 @@ def report_edit(request, pk):
 
 
 def _confirm_page(request, report, *, title, button, note=""):
-    return render(request, "reports/confirm.html", {
-        "title": title, "button": button, "report": report, "note": note,
+    facts = [(_("村"), report.village.name), (_("季度"), _("%(y)s年第%(q)s季度") % {"y": report.year, "q": report.quarter}),
+             (_("填报人"), report.author), (_("状态"), report.get_status_display())]
+    return render(request, "web/confirm.html", {
+        "title": title, "button": button, "facts": facts, "note": note,
         "cancel_url": reverse("reports:detail", args=[report.pk]),
     })
 
