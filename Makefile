@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.12 || command -v python3)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint messages clean-venv
+.PHONY: run test format messages clean-venv
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,11 +21,12 @@ run: $(BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/dianjiao makemigrations --check --dry-run
 	$(BIN)/ruff check dianjiao tests
+	$(BIN)/ruff format --check dianjiao tests
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: $(BIN)/.installed
-	$(BIN)/ruff check dianjiao tests
-	$(BIN)/ruff format --check dianjiao tests
+format: $(BIN)/.installed
+	$(BIN)/ruff format dianjiao tests
+	$(BIN)/ruff check --fix dianjiao tests
 
 # Chinese is the source language; English is the translation. Needs gettext's msgfmt.
 messages: $(BIN)/.installed

@@ -147,7 +147,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it even when serving from finders
+STATIC_ROOT.mkdir(
+    parents=True, exist_ok=True
+)  # whitenoise expects it even when serving from finders
 WHITENOISE_USE_FINDERS = True  # serve straight from the apps: no collectstatic step on a station PC
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"

@@ -16,14 +16,29 @@ from django.db import connection, connections
 
 def rerun_on_a_file_database(test, tmp_path) -> bool:
     """True when `test` was run again on a file database (and passed): the caller returns."""
-    if not (connection.vendor == "sqlite" and connection.creation.is_in_memory_db(connection.settings_dict["NAME"])):
+    if not (
+        connection.vendor == "sqlite"
+        and connection.creation.is_in_memory_db(connection.settings_dict["NAME"])
+    ):
         return False
     env = {**os.environ, "TEST_SQLITE_NAME": str(tmp_path / "concurrency.sqlite3")}
     env.pop("DATABASE_URL", None)
     module = sys.modules[test.__module__].__file__
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"{module}::{test.__name__}"],
-        cwd=Path(settings.BASE_DIR).parent, env=env, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            f"{module}::{test.__name__}",
+        ],
+        cwd=Path(settings.BASE_DIR).parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "1 passed" in run.stdout

@@ -25,16 +25,22 @@ def county(name="福海县"):
 
 
 def township(name="乌伦古乡", county_obj=None):
-    return Township.objects.get_or_create(county=county_obj or county(), name=name, defaults={"station_name": f"{name}电教站"})[0]
+    return Township.objects.get_or_create(
+        county=county_obj or county(), name=name, defaults={"station_name": f"{name}电教站"}
+    )[0]
 
 
 def village(name="红星村", township_obj=None, **kw):
     kw.setdefault("branch_name", f"{name}党支部")
-    return Village.objects.get_or_create(township=township_obj or township(), name=name, defaults=kw)[0]
+    return Village.objects.get_or_create(
+        township=township_obj or township(), name=name, defaults=kw
+    )[0]
 
 
 def point(village_obj=None, name="村委会电教室", **kw):
-    return ViewingPoint.objects.get_or_create(village=village_obj or village(), name=name, defaults=kw)[0]
+    return ViewingPoint.objects.get_or_create(
+        village=village_obj or village(), name=name, defaults=kw
+    )[0]
 
 
 def equipment(point_obj=None, **kw):
@@ -48,18 +54,34 @@ def id_number(birth=dt.date(1975, 3, 8), male=True):
     return idcard.make("654323", birth, seq)
 
 
-def member(village_obj=None, name="张三", point_obj=None, male=True, birth=dt.date(1975, 3, 8), **kw):
+def member(
+    village_obj=None, name="张三", point_obj=None, male=True, birth=dt.date(1975, 3, 8), **kw
+):
     village_obj = village_obj or village()
     kw.setdefault("joined_on", dt.date(2000, 7, 1))
     kw.setdefault("id_number", id_number(birth, male))
-    m = Member(village=village_obj, point=point_obj, name=name, gender="M" if male else "F", birth_date=birth, **kw)
+    m = Member(
+        village=village_obj,
+        point=point_obj,
+        name=name,
+        gender="M" if male else "F",
+        birth_date=birth,
+        **kw,
+    )
     m.full_clean()
     m.save()
     return m
 
 
 def user(username, role, *, county_obj=None, township_obj=None, village_obj=None, **kw):
-    u = User(username=username, role=role, county=county_obj, township=township_obj, village=village_obj, **kw)
+    u = User(
+        username=username,
+        role=role,
+        county=county_obj,
+        township=township_obj,
+        village=village_obj,
+        **kw,
+    )
     u.set_password(PASSWORD)
     u.full_clean()
     u.save()
@@ -77,25 +99,44 @@ class World:
         self.pastoral = village("阿克达拉村", is_pastoral=True, sort_order=2)
         self.far_village = village("喀拉吉拉村", township_obj=self.other_township)
         self.point = point(self.village, "村委会电教室")
-        self.pastoral_point = point(self.pastoral, "夏牧场流动播放点", kind=ViewingPoint.Kind.PASTORAL, seasonal_place="乌伦古河夏牧场")
+        self.pastoral_point = point(
+            self.pastoral,
+            "夏牧场流动播放点",
+            kind=ViewingPoint.Kind.PASTORAL,
+            seasonal_place="乌伦古河夏牧场",
+        )
         self.far_point = point(self.far_village, "村委会电教室")
         self.tv = equipment(self.point)
         self.far_tv = equipment(self.far_point)
         self.member = member(self.village, "张三", self.point)
-        self.pastoral_member = member(self.pastoral, "努尔兰·叶尔肯", self.pastoral_point, ethnicity="哈萨克族", mobility=Member.Mobility.PASTORAL)
+        self.pastoral_member = member(
+            self.pastoral,
+            "努尔兰·叶尔肯",
+            self.pastoral_point,
+            ethnicity="哈萨克族",
+            mobility=Member.Mobility.PASTORAL,
+        )
         self.far_member = member(self.far_village, "李四", self.far_point)
-        self.station = user("station", Role.STATION_ADMIN, township_obj=self.township, full_name="王站长")
+        self.station = user(
+            "station", Role.STATION_ADMIN, township_obj=self.township, full_name="王站长"
+        )
         self.leader = user("leader", Role.LEADER, township_obj=self.township)
         self.inspector = user("inspector", Role.INSPECTOR, township_obj=self.township)
         self.county_viewer = user("county", Role.COUNTY_VIEWER, county_obj=self.county)
-        self.operator = user("operator", Role.VILLAGE_OPERATOR, village_obj=self.village, full_name="刘电教")
+        self.operator = user(
+            "operator", Role.VILLAGE_OPERATOR, village_obj=self.village, full_name="刘电教"
+        )
         self.other_op = user("other_op", Role.VILLAGE_OPERATOR, village_obj=self.pastoral)
         self.outsider = user("outsider", Role.STATION_ADMIN, township_obj=self.other_township)
 
     @property
     def personas(self):
         return {
-            "station": self.station, "leader": self.leader, "inspector": self.inspector,
-            "county": self.county_viewer, "operator": self.operator, "other_op": self.other_op,
+            "station": self.station,
+            "leader": self.leader,
+            "inspector": self.inspector,
+            "county": self.county_viewer,
+            "operator": self.operator,
+            "other_op": self.other_op,
             "outsider": self.outsider,
         }

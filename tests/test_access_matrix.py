@@ -20,15 +20,24 @@ def own(*, other_op=404, outsider=404, read_only=200):
     """An object of 红星村: its township sees it, the county sees it, other villages and
     townships get 404. `read_only` is what leader/inspector/county get (403 on write pages)."""
     return {
-        "station": 200, "leader": read_only, "inspector": read_only, "county": read_only,
-        "operator": 200, "other_op": other_op, "outsider": outsider,
+        "station": 200,
+        "leader": read_only,
+        "inspector": read_only,
+        "county": read_only,
+        "operator": 200,
+        "other_op": other_op,
+        "outsider": outsider,
     }
 
 
 def _batch(w):
     from dianjiao.members.models import RosterImport
 
-    return {"pk": RosterImport.objects.create(uploaded_by=w.station, filename="花名册.xlsx", sha256="0" * 64).pk}
+    return {
+        "pk": RosterImport.objects.create(
+            uploaded_by=w.station, filename="花名册.xlsx", sha256="0" * 64
+        ).pk
+    }
 
 
 def _logbook_entry(w):
@@ -36,7 +45,14 @@ def _logbook_entry(w):
 
     from dianjiao.logbook.services import entry_append
 
-    entry = entry_append(village=w.village, kind="other", title="检修", body={}, occurred_at=timezone.now(), author=w.operator)
+    entry = entry_append(
+        village=w.village,
+        kind="other",
+        title="检修",
+        body={},
+        occurred_at=timezone.now(),
+        author=w.operator,
+    )
     return {"pk": entry.pk}
 
 
@@ -48,12 +64,25 @@ def _session(w):
     from dianjiao.lib import dates
     from dianjiao.teaching.services import session_record
 
-    film = Film.objects.create(township=w.township, title="榜样8", duration_minutes=90, is_key_film=True)
+    film = Film.objects.create(
+        township=w.township, title="榜样8", duration_minutes=90, is_key_film=True
+    )
     held_at = dates.now()  # this very moment: same day whatever the hour
     session = session_record(
-        author=w.operator, village=w.village, point=w.point, held_at=held_at, kind="key_film", films=[film],
-        duration_minutes=90, attendance={w.member.pk: ("present", "")}, guests=[], notes="",
-        four_ring={"preparation": "学习影片简介", "prepared_at": held_at - dt.timedelta(minutes=30)},
+        author=w.operator,
+        village=w.village,
+        point=w.point,
+        held_at=held_at,
+        kind="key_film",
+        films=[film],
+        duration_minutes=90,
+        attendance={w.member.pk: ("present", "")},
+        guests=[],
+        notes="",
+        four_ring={
+            "preparation": "学习影片简介",
+            "prepared_at": held_at - dt.timedelta(minutes=30),
+        },
     )
     return {"pk": session.pk}
 
@@ -99,59 +128,137 @@ MATRIX = {
     "films:list": (None, ALL),
     "films:export": (None, ALL),
     "films:create": (None, {**WRITERS, "operator": 403, "other_op": 403}),
-    "films:detail": (lambda w: __import__("tests.films.matrix", fromlist=["_"]).film(w), own(other_op=200)),
-    "films:edit": (lambda w: __import__("tests.films.matrix", fromlist=["_"]).film(w), {**own(other_op=403, read_only=403), "operator": 403}),
-    "films:copy_create": (lambda w: __import__("tests.films.matrix", fromlist=["_"]).film(w), {**own(other_op=403, read_only=403), "operator": 403}),
+    "films:detail": (
+        lambda w: __import__("tests.films.matrix", fromlist=["_"]).film(w),
+        own(other_op=200),
+    ),
+    "films:edit": (
+        lambda w: __import__("tests.films.matrix", fromlist=["_"]).film(w),
+        {**own(other_op=403, read_only=403), "operator": 403},
+    ),
+    "films:copy_create": (
+        lambda w: __import__("tests.films.matrix", fromlist=["_"]).film(w),
+        {**own(other_op=403, read_only=403), "operator": 403},
+    ),
     "films:copy_list": (None, ALL),
-    "films:copy_edit": (lambda w: __import__("tests.films.matrix", fromlist=["_"]).copy(w), {**own(other_op=403, read_only=403), "operator": 403}),
-    "films:copy_upload": (lambda w: __import__("tests.films.matrix", fromlist=["_"]).copy(w), {**own(other_op=403, read_only=403), "operator": 403}),
-    "films:copy_write_off": (lambda w: __import__("tests.films.matrix", fromlist=["_"]).copy(w), {**own(other_op=403, read_only=403), "operator": 403}),
-    "films:copy_video": (lambda w: __import__("tests.films.matrix", fromlist=["_"]).digital_copy(w), own(other_op=200)),
+    "films:copy_edit": (
+        lambda w: __import__("tests.films.matrix", fromlist=["_"]).copy(w),
+        {**own(other_op=403, read_only=403), "operator": 403},
+    ),
+    "films:copy_upload": (
+        lambda w: __import__("tests.films.matrix", fromlist=["_"]).copy(w),
+        {**own(other_op=403, read_only=403), "operator": 403},
+    ),
+    "films:copy_write_off": (
+        lambda w: __import__("tests.films.matrix", fromlist=["_"]).copy(w),
+        {**own(other_op=403, read_only=403), "operator": 403},
+    ),
+    "films:copy_video": (
+        lambda w: __import__("tests.films.matrix", fromlist=["_"]).digital_copy(w),
+        own(other_op=200),
+    ),
     "films:announcement_list": (None, ALL),
     "films:announcement_create": (None, {**WRITERS, "operator": 403, "other_op": 403}),
     "films:request_list": (None, ALL),
     "films:request_create": (None, WRITERS),
     # A request and a loan of 红星村: the station decides and takes back; only the village signs for receipt.
-    "films:request_detail": (lambda w: __import__("tests.films.matrix", fromlist=["_"]).request(w), own()),
-    "films:request_approve": (lambda w: __import__("tests.films.matrix", fromlist=["_"]).request(w), {**own(read_only=403), "operator": 403}),
-    "films:request_reject": (lambda w: __import__("tests.films.matrix", fromlist=["_"]).request(w), {**own(read_only=403), "operator": 403}),
+    "films:request_detail": (
+        lambda w: __import__("tests.films.matrix", fromlist=["_"]).request(w),
+        own(),
+    ),
+    "films:request_approve": (
+        lambda w: __import__("tests.films.matrix", fromlist=["_"]).request(w),
+        {**own(read_only=403), "operator": 403},
+    ),
+    "films:request_reject": (
+        lambda w: __import__("tests.films.matrix", fromlist=["_"]).request(w),
+        {**own(read_only=403), "operator": 403},
+    ),
     "films:loan_list": (None, ALL),
     "films:overdue": (None, ALL),
     "films:loan_export": (None, ALL),
     "films:loan_dispatch": (None, {**WRITERS, "operator": 403, "other_op": 403}),
-    "films:loan_receive": (lambda w: __import__("tests.films.matrix", fromlist=["_"]).loan(w), {**own(read_only=403), "station": 403}),
-    "films:loan_return": (lambda w: __import__("tests.films.matrix", fromlist=["_"]).loan(w), {**own(read_only=403), "operator": 403}),
+    "films:loan_receive": (
+        lambda w: __import__("tests.films.matrix", fromlist=["_"]).loan(w),
+        {**own(read_only=403), "station": 403},
+    ),
+    "films:loan_return": (
+        lambda w: __import__("tests.films.matrix", fromlist=["_"]).loan(w),
+        {**own(read_only=403), "operator": 403},
+    ),
     "films:usage": (None, ALL),
     # Information items (R14): a village's items; the station reviews; published ones are the township's.
     "infoitems:list": (None, ALL),
     "infoitems:export": (None, ALL),
     "infoitems:published": (None, ALL),
     "infoitems:send": (None, WRITERS),
-    "infoitems:detail": (lambda w: __import__("tests.infoitems.matrix", fromlist=["_"]).item(w), own()),
-    "infoitems:resend": (lambda w: __import__("tests.infoitems.matrix", fromlist=["_"]).item(w), own(read_only=403)),
-    "infoitems:adopt": (lambda w: __import__("tests.infoitems.matrix", fromlist=["_"]).item(w), {**own(read_only=403), "operator": 403}),
-    "infoitems:return": (lambda w: __import__("tests.infoitems.matrix", fromlist=["_"]).item(w), {**own(read_only=403), "operator": 403}),
-    "infoitems:publish": (lambda w: __import__("tests.infoitems.matrix", fromlist=["_"]).item(w), {**own(read_only=403), "operator": 403}),
-    "infoitems:photo": (lambda w: __import__("tests.infoitems.matrix", fromlist=["_"]).photo(w), own()),
+    "infoitems:detail": (
+        lambda w: __import__("tests.infoitems.matrix", fromlist=["_"]).item(w),
+        own(),
+    ),
+    "infoitems:resend": (
+        lambda w: __import__("tests.infoitems.matrix", fromlist=["_"]).item(w),
+        own(read_only=403),
+    ),
+    "infoitems:adopt": (
+        lambda w: __import__("tests.infoitems.matrix", fromlist=["_"]).item(w),
+        {**own(read_only=403), "operator": 403},
+    ),
+    "infoitems:return": (
+        lambda w: __import__("tests.infoitems.matrix", fromlist=["_"]).item(w),
+        {**own(read_only=403), "operator": 403},
+    ),
+    "infoitems:publish": (
+        lambda w: __import__("tests.infoitems.matrix", fromlist=["_"]).item(w),
+        {**own(read_only=403), "operator": 403},
+    ),
+    "infoitems:photo": (
+        lambda w: __import__("tests.infoitems.matrix", fromlist=["_"]).photo(w),
+        own(),
+    ),
     # Planning and compliance: the station sets the year's plan; villages submit their work plans.
     "planning:dashboard": (None, ALL),
     "planning:export": (None, ALL),
     "planning:plan_edit": (lambda w: {"year": 2026}, {**WRITERS, "operator": 403, "other_op": 403}),
     "planning:workplans": (None, ALL),
     "planning:workplan_submit": (None, WRITERS),
-    "planning:workplan_detail": (lambda w: __import__("tests.planning.matrix", fromlist=["_"]).workplan(w), own()),
+    "planning:workplan_detail": (
+        lambda w: __import__("tests.planning.matrix", fromlist=["_"]).workplan(w),
+        own(),
+    ),
     # Quarterly reports (R11): a village's report; its operator or the station writes and submits,
     # only the station approves or returns; every reader downloads.
     "reports:list": (None, ALL),
     "reports:export": (None, ALL),
     "reports:create": (None, WRITERS),
-    "reports:detail": (lambda w: __import__("tests.reports.matrix", fromlist=["_"]).submitted(w), own()),
-    "reports:edit": (lambda w: __import__("tests.reports.matrix", fromlist=["_"]).draft(w), own(read_only=403)),
-    "reports:submit": (lambda w: __import__("tests.reports.matrix", fromlist=["_"]).draft(w), own(read_only=403)),
-    "reports:approve": (lambda w: __import__("tests.reports.matrix", fromlist=["_"]).submitted(w), {**own(read_only=403), "operator": 403}),
-    "reports:return": (lambda w: __import__("tests.reports.matrix", fromlist=["_"]).submitted(w), {**own(read_only=403), "operator": 403}),
-    "reports:docx": (lambda w: __import__("tests.reports.matrix", fromlist=["_"]).submitted(w), own()),
-    "reports:xlsx": (lambda w: __import__("tests.reports.matrix", fromlist=["_"]).submitted(w), own()),
+    "reports:detail": (
+        lambda w: __import__("tests.reports.matrix", fromlist=["_"]).submitted(w),
+        own(),
+    ),
+    "reports:edit": (
+        lambda w: __import__("tests.reports.matrix", fromlist=["_"]).draft(w),
+        own(read_only=403),
+    ),
+    "reports:submit": (
+        lambda w: __import__("tests.reports.matrix", fromlist=["_"]).draft(w),
+        own(read_only=403),
+    ),
+    "reports:approve": (
+        lambda w: __import__("tests.reports.matrix", fromlist=["_"]).submitted(w),
+        {**own(read_only=403), "operator": 403},
+    ),
+    "reports:return": (
+        lambda w: __import__("tests.reports.matrix", fromlist=["_"]).submitted(w),
+        {**own(read_only=403), "operator": 403},
+    ),
+    "reports:docx": (
+        lambda w: __import__("tests.reports.matrix", fromlist=["_"]).submitted(w),
+        own(),
+    ),
+    "reports:xlsx": (
+        lambda w: __import__("tests.reports.matrix", fromlist=["_"]).submitted(w),
+        own(),
+    ),
 }
 
 
@@ -162,7 +269,9 @@ def test_it_covers_every_url():
     assert not stale, f"these URLs no longer exist: {sorted(stale)}"
 
 
-CASES = [(name, persona) for name, (_, expected) in MATRIX.items() if expected for persona in PERSONAS]
+CASES = [
+    (name, persona) for name, (_, expected) in MATRIX.items() if expected for persona in PERSONAS
+]
 
 
 @pytest.mark.parametrize(("name", "persona"), CASES)

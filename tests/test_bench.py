@@ -16,4 +16,3 @@ def test_it_measures_each_page_with_its_query_count(world):
 def test_it_needs_a_station_to_measure(db):
     with pytest.raises(CommandError, match="电教站管理员"):
         call_command("bench", "--repeat", "1")
-

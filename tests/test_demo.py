@@ -25,8 +25,10 @@ FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # the real one 
 
 def _identity(p: builder.DemoPlan):
     """What must not move with the date: who the people are."""
-    return [(m.village, m.name, m.gender, m.ethnicity, m.birth_date, m.id_number, m.point)
-            for m in p.members]
+    return [
+        (m.village, m.name, m.gender, m.ethnicity, m.birth_date, m.id_number, m.point)
+        for m in p.members
+    ]
 
 
 def test_the_same_seed_gives_the_same_plan():
@@ -85,15 +87,28 @@ def test_the_plan_is_plausible():
         assert (as_of - e.last_checked_on).days <= 150
 
 
-@pytest.mark.parametrize("as_of", [
-    dt.date(2026, 1, 3), dt.date(2026, 2, 15), dt.date(2026, 4, 1), dt.date(2026, 6, 30), dt.date(2026, 7, 1),
-    dt.date(2026, 11, 29), dt.date(2026, 12, 31), dt.date(2028, 3, 1),
-])
+@pytest.mark.parametrize(
+    "as_of",
+    [
+        dt.date(2026, 1, 3),
+        dt.date(2026, 2, 15),
+        dt.date(2026, 4, 1),
+        dt.date(2026, 6, 30),
+        dt.date(2026, 7, 1),
+        dt.date(2026, 11, 29),
+        dt.date(2026, 12, 31),
+        dt.date(2028, 3, 1),
+    ],
+)
 def test_the_plan_year_story_is_relative_to_the_day(as_of):
     villages = [v[0] for v in names.VILLAGES]
     s = plan_year.story(villages, as_of)
     assert s.months == tuple(_history_months(as_of))  # the same window as the viewing history
-    assert len(s.months) == 12 and s.months[-1] == (as_of.year, as_of.month) and len(set(s.months)) == 12
+    assert (
+        len(s.months) == 12
+        and s.months[-1] == (as_of.year, as_of.month)
+        and len(set(s.months)) == 12
+    )
     ended = s.ended
     # The very late village: nothing in the last three ended months, nor in the running one.
     assert s.very_late == "齐干套克村"
@@ -112,8 +127,15 @@ def test_the_plan_year_story_is_relative_to_the_day(as_of):
         assert quarter_bounds(y, q)[1] <= as_of
         assert {(y, 3 * q - k) for k in (0, 1, 2)} <= set(s.months)
     assert s.missing_reports == {"齐干套克村": set(s.quarters[-2:])}
-    names_used = {*plan_year.BEHIND, *plan_year.INFO_SHORT, plan_year.WORKPLAN_REVISED, plan_year.REPORT_RETURNED,
-                  plan_year.REPORT_LATE, *plan_year.REPORT_LINES_APPROVED, *plan_year.REPORT_LINES_WAITING}
+    names_used = {
+        *plan_year.BEHIND,
+        *plan_year.INFO_SHORT,
+        plan_year.WORKPLAN_REVISED,
+        plan_year.REPORT_RETURNED,
+        plan_year.REPORT_LATE,
+        *plan_year.REPORT_LINES_APPROVED,
+        *plan_year.REPORT_LINES_WAITING,
+    }
     assert names_used <= set(villages)
 
 
@@ -126,7 +148,10 @@ def test_demo_builds_a_valid_pastoral_township(settings, tmp_path, clock):  # no
 
     township = Township.objects.get()
     assert (township.name, township.county.name, township.county.area_code) == (
-        "乌伦古乡", "福海县", "654323")
+        "乌伦古乡",
+        "福海县",
+        "654323",
+    )
     villages = Village.objects.filter(township=township)
     assert 11 <= villages.count() <= 13
     assert villages.filter(is_pastoral=True).count() == 4
@@ -188,11 +213,23 @@ def test_demo_builds_a_valid_pastoral_township(settings, tmp_path, clock):  # no
     call_command("verify-logbook", stdout=verify)
     assert verify.getvalue().startswith("OK")
 
-    assert "季度报告" in out.getvalue() and "电教信息" in out.getvalue()  # the plan year's summary line
+    assert (
+        "季度报告" in out.getvalue() and "电教信息" in out.getvalue()
+    )  # the plan year's summary line
     _assert_a_believable_plan_year(township)
 
 
-GREEN = ["红星村", "团结村", "胜利村", "友谊村", "光明村", "新华村", "永丰村", "阿克达拉村", "阔克阿尕什村"]
+GREEN = [
+    "红星村",
+    "团结村",
+    "胜利村",
+    "友谊村",
+    "光明村",
+    "新华村",
+    "永丰村",
+    "阿克达拉村",
+    "阔克阿尕什村",
+]
 
 
 def _assert_a_believable_plan_year(township):
@@ -210,50 +247,102 @@ def _assert_a_believable_plan_year(township):
     plan = AnnualPlan.objects.get(township=township, year=year)
     key_films = set(Film.objects.filter(township=township, is_key_film=True))
     assert len(key_films) >= 5 and set(plan.key_films.all()) == key_films
-    assert (plan.viewings_per_member, plan.info_items_per_village_month, plan.quarterly_report_due_days,
-            plan.joint_meetings, plan.summary_meetings, plan.trainings, plan.pastoral_hours) == (12, 1, 10, 4, 2, 1, 30)
-    assert AnnualPlan.objects.filter(township=township, year=year - 1).exists()  # the history began in December
+    assert (
+        plan.viewings_per_member,
+        plan.info_items_per_village_month,
+        plan.quarterly_report_due_days,
+        plan.joint_meetings,
+        plan.summary_meetings,
+        plan.trainings,
+        plan.pastoral_hours,
+    ) == (12, 1, 10, 4, 2, 1, 30)
+    assert AnnualPlan.objects.filter(
+        township=township, year=year - 1
+    ).exists()  # the history began in December
 
     c = compliance(User.objects.get(username="zhanzhang"), year=year, as_of=TODAY)
     rows = {r.village.name: r for r in c.rows}
     assert {r.months_ended for r in c.rows} == {10}
     reports = QuarterlyReport.objects.filter(village__township=township, year=year)
     # Sent (submitted or approved) by the plan's due day: the tenth day after the quarter.
-    on_time = Counter(r.village.name for r in reports.exclude(status__in=["draft", "returned"])
-                      if timezone.localdate(r.versions.all()[0].submitted_at) <= quarter_bounds(year, r.quarter)[1] + dt.timedelta(days=9))
+    on_time = Counter(
+        r.village.name
+        for r in reports.exclude(status__in=["draft", "returned"])
+        if timezone.localdate(r.versions.all()[0].submitted_at)
+        <= quarter_bounds(year, r.quarter)[1] + dt.timedelta(days=9)
+    )
 
     def missed(r):
         return r.months_ended - r.months_held
 
-    green = [n for n, r in rows.items()
-             if not missed(r) and r.feedback_sent == r.months_ended and not r.key_incomplete and on_time[n] == 3
-             and r.workplan is not None]
+    green = [
+        n
+        for n, r in rows.items()
+        if not missed(r)
+        and r.feedback_sent == r.months_ended
+        and not r.key_incomplete
+        and on_time[n] == 3
+        and r.workplan is not None
+    ]
     behind = sorted(n for n, r in rows.items() if 1 <= missed(r) <= 2)
     very_late = [n for n, r in rows.items() if missed(r) >= 3]
     assert len(green) >= 8 and green == GREEN
-    assert behind == ["喀拉玛盖村", "幸福村"] and [n for n in rows if rows[n].behind] == ["幸福村", "喀拉玛盖村", "齐干套克村"]
+    assert behind == ["喀拉玛盖村", "幸福村"] and [n for n in rows if rows[n].behind] == [
+        "幸福村",
+        "喀拉玛盖村",
+        "齐干套克村",
+    ]
     assert very_late == ["齐干套克村"]
     late = rows["齐干套克村"]
-    for cell in late.cells[7:11]:  # August, September, October and the running November: nothing at all
+    for cell in late.cells[
+        7:11
+    ]:  # August, September, October and the running November: nothing at all
         assert (cell.held, cell.feedback, cell.info_items) == (False, False, 0), cell.month
     assert all(cell.held and cell.feedback and cell.info_items for cell in late.cells[:7])
-    assert (reports.filter(village=late.village).count(), on_time["齐干套克村"], late.workplan) == (1, 1, None)
-    assert not ViewingSession.objects.filter(village=late.village, held_at__gte=local(year, 8, 1)).exists()
-    assert not FilmRequest.objects.filter(village=late.village, requested_at__gte=local(year, 8, 1)).exists()  # gone quiet
-    assert rows["幸福村"].feedback_sent == 10  # it reported its month without a viewing, with the reason
+    assert (reports.filter(village=late.village).count(), on_time["齐干套克村"], late.workplan) == (
+        1,
+        1,
+        None,
+    )
+    assert not ViewingSession.objects.filter(
+        village=late.village, held_at__gte=local(year, 8, 1)
+    ).exists()
+    assert not FilmRequest.objects.filter(
+        village=late.village, requested_at__gte=local(year, 8, 1)
+    ).exists()  # gone quiet
+    assert (
+        rows["幸福村"].feedback_sent == 10
+    )  # it reported its month without a viewing, with the reason
     assert rows["喀拉玛盖村"].feedback_sent == 8
     assert sum(r.key_incomplete for r in rows.values()) >= 1  # the careless villages' four rings
 
     # Information items: at least one a month from every village, but for the gaps.
-    short = {n: [cell.month for cell in r.cells[:10] if cell.info_items < 1] for n, r in rows.items()}
-    assert {n: len(ms) for n, ms in short.items() if ms} == {"幸福村": 1, "喀拉玛盖村": 2, "永丰村": 1, "齐干套克村": 3}
+    short = {
+        n: [cell.month for cell in r.cells[:10] if cell.info_items < 1] for n, r in rows.items()
+    }
+    assert {n: len(ms) for n, ms in short.items() if ms} == {
+        "幸福村": 1,
+        "喀拉玛盖村": 2,
+        "永丰村": 1,
+        "齐干套克村": 3,
+    }
     assert short["幸福村"] == [m for m in range(1, 11) if not rows["幸福村"].cells[m - 1].held]
-    assert sum(r.info_items for r in rows.values()) == InfoItem.objects.filter(sent_at__year=year).count() > 100
+    assert (
+        sum(r.info_items for r in rows.values())
+        == InfoItem.objects.filter(sent_at__year=year).count()
+        > 100
+    )
     statuses = Counter(InfoItem.objects.values_list("status", flat=True))
-    assert set(statuses) == set(InfoItem.Status) and statuses["adopted"] + statuses["published"] > statuses["sent"]
+    assert (
+        set(statuses) == set(InfoItem.Status)
+        and statuses["adopted"] + statuses["published"] > statuses["sent"]
+    )
     resent = [i for i in InfoItem.objects.all() if i.versions.count() == 2]
     assert resent and all(i.return_reason and i.status != InfoItem.Status.RETURNED for i in resent)
-    assert InfoItem.objects.filter(status=InfoItem.Status.RETURNED).exclude(return_reason="").count() == statuses["returned"]
+    assert (
+        InfoItem.objects.filter(status=InfoItem.Status.RETURNED).exclude(return_reason="").count()
+        == statuses["returned"]
+    )
     photos = list(InfoItemPhoto.objects.all())
     assert 1 <= len(photos) <= 10
     for photo in photos:
@@ -266,25 +355,39 @@ def _assert_a_believable_plan_year(township):
     assert Counter(reports.values_list("status", flat=True)) == {"approved": 31, "submitted": 3}
     waiting = reports.filter(status=QuarterlyReport.Status.SUBMITTED)
     assert {r.village.name for r in waiting} == {"新华村", "阔克阿尕什村", "喀拉玛盖村"}
-    assert waiting.get(village__name="喀拉玛盖村").submitted_at.date() > quarter_bounds(year, 3)[1] + dt.timedelta(days=9)
+    assert waiting.get(village__name="喀拉玛盖村").submitted_at.date() > quarter_bounds(year, 3)[
+        1
+    ] + dt.timedelta(days=9)
     returned = reports.get(village__name="胜利村", quarter=2)
-    assert [(v.number, v.outcome, bool(v.reason)) for v in returned.versions.all()] == [(1, "returned", True), (2, "approved", False)]
+    assert [(v.number, v.outcome, bool(v.reason)) for v in returned.versions.all()] == [
+        (1, "returned", True),
+        (2, "approved", False),
+    ]
     assert returned.versions.all()[0].narrative != returned.versions.all()[1].narrative
     assert all(r.versions.count() == 1 for r in reports.exclude(pk=returned.pk))
     # Approval turned the film lines into film requests; those still waiting have not made any yet.
     with_lines = reports.exclude(film_lines=[])
-    assert {r.village.name for r in with_lines} == {"红星村", "友谊村", "阿克达拉村", "新华村", "阔克阿尕什村"}
+    assert {r.village.name for r in with_lines} == {
+        "红星村",
+        "友谊村",
+        "阿克达拉村",
+        "新华村",
+        "阔克阿尕什村",
+    }
     made = FilmRequest.objects.filter(source__in={year_quarter_label(r) for r in with_lines})
     assert sorted(r.village.name for r in made) == ["友谊村", "红星村", "阿克达拉村"]
     for r in with_lines.filter(status=QuarterlyReport.Status.APPROVED):
         request = made.get(village=r.village)
-        assert sorted((line.film_id, line.wanted_on.isoformat()) for line in request.lines.all()) == sorted(
-            (line["film"], line["wanted_on"]) for line in r.film_lines)
+        assert sorted(
+            (line.film_id, line.wanted_on.isoformat()) for line in request.lines.all()
+        ) == sorted((line["film"], line["wanted_on"]) for line in r.film_lines)
 
     # Work plans: every village but the very late one; 红星村 revised its plan in March.
     plans = VillageWorkPlan.objects.filter(village__township=township, year=year)
     assert {p.village.name for p in plans} == set(rows) - {"齐干套克村"}
-    assert rows["红星村"].workplan.version == 2 and plans.filter(village__name="红星村").count() == 2
+    assert (
+        rows["红星村"].workplan.version == 2 and plans.filter(village__name="红星村").count() == 2
+    )
 
 
 @pytest.mark.django_db

@@ -24,7 +24,9 @@ CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 def _msgfmt() -> str:
     path = shutil.which("msgfmt")
     if path is None:
-        pytest.fail("msgfmt not found: install GNU gettext (apt-get install gettext) to check the translations")
+        pytest.fail(
+            "msgfmt not found: install GNU gettext (apt-get install gettext) to check the translations"
+        )
     return path
 
 
@@ -43,12 +45,20 @@ def test_the_project_catalog_is_among_the_catalogs_checked():
 def test_it_has_a_complete_english_catalog(po):
     result = subprocess.run(
         [_msgfmt(), "--statistics", "--check", "-o", "/dev/null", str(po)],
-        capture_output=True, text=True, env={"LC_ALL": "C"},
+        capture_output=True,
+        text=True,
+        env={"LC_ALL": "C"},
     )
     assert result.returncode == 0, result.stderr
     stats = result.stderr.strip().splitlines()[-1]
-    assert re.fullmatch(r"\d+ translated messages\.", stats), f"incomplete catalog: {stats} (run `make messages`)"
-    flags = [line for line in po.read_text(encoding="utf-8").splitlines() if line.startswith("#,") and "fuzzy" in line]
+    assert re.fullmatch(r"\d+ translated messages\.", stats), (
+        f"incomplete catalog: {stats} (run `make messages`)"
+    )
+    flags = [
+        line
+        for line in po.read_text(encoding="utf-8").splitlines()
+        if line.startswith("#,") and "fuzzy" in line
+    ]
     assert not flags, "fuzzy entries in django.po: check them and remove the flags"
 
 
@@ -57,11 +67,17 @@ def test_it_ships_a_compiled_catalog_that_matches_the_po(tmp_path, po):
     mo = po.with_suffix(".mo")
     assert mo.exists(), f"{mo} is missing: run `make messages` and commit it"
     fresh = tmp_path / "django.mo"
-    subprocess.run([_msgfmt(), "--check-format", "-o", str(fresh), str(po)], check=True, capture_output=True)
+    subprocess.run(
+        [_msgfmt(), "--check-format", "-o", str(fresh), str(po)], check=True, capture_output=True
+    )
     committed, expected = _catalog(mo), _catalog(fresh)
-    assert committed.keys() == expected.keys(), "django.mo is out of date: run `make messages` and commit it"
+    assert committed.keys() == expected.keys(), (
+        "django.mo is out of date: run `make messages` and commit it"
+    )
     changed = sorted(str(k) for k in expected if committed[k] != expected[k])
-    assert not changed, f"django.mo is out of date for {changed[:5]}: run `make messages` and commit it"
+    assert not changed, (
+        f"django.mo is out of date for {changed[:5]}: run `make messages` and commit it"
+    )
 
 
 def _nav(html: str) -> str:
@@ -116,7 +132,12 @@ def test_it_writes_records_in_the_townships_language_whatever_the_user_reads(wor
     from dianjiao.logbook.services import entry_grant_late
 
     with translation.override("en"):
-        entry_grant_late(village=world.village, day=today() - dt.timedelta(days=1), granted_by=world.station, reason="停电")
+        entry_grant_late(
+            village=world.village,
+            day=today() - dt.timedelta(days=1),
+            granted_by=world.station,
+            reason="停电",
+        )
     entry = LogbookEntry.objects.get(village=world.village)
     assert entry.title.startswith("批准补录")
 
@@ -130,12 +151,29 @@ def test_every_string_in_the_code_is_in_a_catalog(tmp_path):
     copy = tmp_path / "dianjiao"
     shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns("__pycache__", "static", "*.mo"))
     run = subprocess.run(
-        [sys.executable, "-c", "from dianjiao.cli import main; main()", "makemessages", "-l", "en", "--no-obsolete"],
-        cwd=copy, capture_output=True, text=True, env={**os.environ, "LC_ALL": "C.UTF-8"},
+        [
+            sys.executable,
+            "-c",
+            "from dianjiao.cli import main; main()",
+            "makemessages",
+            "-l",
+            "en",
+            "--no-obsolete",
+        ],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "LC_ALL": "C.UTF-8"},
     )
     assert run.returncode == 0, run.stderr
     for po in sorted(copy.glob("**/locale/en/LC_MESSAGES/django.po")):
-        result = subprocess.run([_msgfmt(), "--statistics", "-o", "/dev/null", str(po)], capture_output=True, text=True,
-                                env={"LC_ALL": "C"})
+        result = subprocess.run(
+            [_msgfmt(), "--statistics", "-o", "/dev/null", str(po)],
+            capture_output=True,
+            text=True,
+            env={"LC_ALL": "C"},
+        )
         stats = result.stderr.strip().splitlines()[-1]
-        assert re.fullmatch(r"\d+ translated messages\.", stats), f"{po.relative_to(copy)}: {stats} (run `make messages`)"
+        assert re.fullmatch(r"\d+ translated messages\.", stats), (
+            f"{po.relative_to(copy)}: {stats} (run `make messages`)"
+        )

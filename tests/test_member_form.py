@@ -14,10 +14,17 @@ BIRTH = dt.date(1980, 5, 1)
 @pytest.fixture
 def form_data(world):
     return {
-        "name": "王芳", "gender": "F", "ethnicity": "汉族", "birth_date": BIRTH.isoformat(),
-        "id_number": idcard.make("654323", BIRTH, 124), "phone": "13899990000",
-        "village": world.village.pk, "category": "full", "joined_on": "2005-07-01",
-        "mobility": "resident", "point": world.point.pk,
+        "name": "王芳",
+        "gender": "F",
+        "ethnicity": "汉族",
+        "birth_date": BIRTH.isoformat(),
+        "id_number": idcard.make("654323", BIRTH, 124),
+        "phone": "13899990000",
+        "village": world.village.pk,
+        "category": "full",
+        "joined_on": "2005-07-01",
+        "mobility": "resident",
+        "point": world.point.pk,
     }
 
 
@@ -72,14 +79,23 @@ def test_it_moves_a_member_within_their_village_and_keeps_the_history(world, log
     other_point = world.point.__class__.objects.create(village=world.village, name="三组活动室")
     client = login(world.operator)
     data = {
-        "name": "张三", "gender": "M", "ethnicity": "汉族", "birth_date": world.member.birth_date.isoformat(),
-        "id_number": world.member.id_number, "village": world.village.pk, "category": "full",
-        "joined_on": "2000-07-01", "mobility": "resident", "point": other_point.pk,
+        "name": "张三",
+        "gender": "M",
+        "ethnicity": "汉族",
+        "birth_date": world.member.birth_date.isoformat(),
+        "id_number": world.member.id_number,
+        "village": world.village.pk,
+        "category": "full",
+        "joined_on": "2000-07-01",
+        "mobility": "resident",
+        "point": other_point.pk,
     }
     assert client.post(f"/members/{world.member.pk}/edit/", data).status_code == 302
     world.member.refresh_from_db()
     assert world.member.point == other_point
-    events = AuditEvent.objects.filter(model="members.member", object_pk=str(world.member.pk)).order_by("pk")
+    events = AuditEvent.objects.filter(
+        model="members.member", object_pk=str(world.member.pk)
+    ).order_by("pk")
     assert [e.data["point_id"] for e in events] == [world.point.pk, other_point.pk]
     assert events.last().actor == world.operator
 
@@ -88,7 +104,10 @@ def test_it_marks_a_member_left_and_never_deletes(world, login):
     client = login(world.operator)
     response = client.post(f"/members/{world.member.pk}/leave/", {"left_on": "", "left_reason": ""})
     assert response.status_code == 200 and "left_on" in response.context["form"].errors
-    response = client.post(f"/members/{world.member.pk}/leave/", {"left_on": "2026-01-05", "left_reason": "组织关系转出"})
+    response = client.post(
+        f"/members/{world.member.pk}/leave/",
+        {"left_on": "2026-01-05", "left_reason": "组织关系转出"},
+    )
     assert response.status_code == 302
     world.member.refresh_from_db()
     assert world.member.active is False
@@ -98,7 +117,9 @@ def test_it_marks_a_member_left_and_never_deletes(world, login):
     assert world.member in list(client.get("/members/?status=left").context["page_obj"].object_list)
 
 
-def test_it_pages_and_searches_the_roster_in_a_fixed_number_of_queries(world, login, django_assert_num_queries):
+def test_it_pages_and_searches_the_roster_in_a_fixed_number_of_queries(
+    world, login, django_assert_num_queries
+):
     from tests.factories import member
 
     client = login(world.station)

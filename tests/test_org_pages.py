@@ -9,7 +9,12 @@ from tests.factories import equipment, member, point, village
 def test_it_counts_coverage_from_the_records(world, login):
     # 红星村: 张三 at a point, plus one member with no point; the TV at 村委会电教室 breaks.
     member(world.village, "王五", None, birth=dt.date(1968, 2, 2))
-    equipment(world.point, kind=Equipment.Kind.PLAYER, condition=Equipment.Condition.FAULTY, repair_notes="读不了碟")
+    equipment(
+        world.point,
+        kind=Equipment.Kind.PLAYER,
+        condition=Equipment.Condition.FAULTY,
+        repair_notes="读不了碟",
+    )
     response = login(world.station).get("/coverage/")
     totals = response.context["totals"]
     assert (totals["n_villages"], totals["n_points"], totals["n_members"]) == (2, 2, 3)
@@ -20,8 +25,12 @@ def test_it_counts_coverage_from_the_records(world, login):
     assert "李四" not in html  # another township's member
 
 
-def test_it_draws_the_coverage_page_in_a_fixed_number_of_queries(world, login, django_assert_num_queries):
-    member(world.village, "王五", None, birth=dt.date(1968, 2, 2))  # so the unassigned list is drawn
+def test_it_draws_the_coverage_page_in_a_fixed_number_of_queries(
+    world, login, django_assert_num_queries
+):
+    member(
+        world.village, "王五", None, birth=dt.date(1968, 2, 2)
+    )  # so the unassigned list is drawn
     client = login(world.station)
     client.get("/coverage/")
     with django_assert_num_queries(8) as before:
@@ -70,7 +79,10 @@ def test_it_asks_for_repair_notes_when_equipment_breaks(world, login):
 
 def test_it_refuses_a_check_date_in_the_future(world, login):
     future = (dt.date.today() + dt.timedelta(days=3)).isoformat()
-    response = login(world.operator).post(f"/equipment/{world.tv.pk}/edit/", {"kind": "tv", "condition": "good", "last_checked_on": future})
+    response = login(world.operator).post(
+        f"/equipment/{world.tv.pk}/edit/",
+        {"kind": "tv", "condition": "good", "last_checked_on": future},
+    )
     assert response.context["form"].errors["last_checked_on"] == ["日期不能晚于今天"]
 
 
@@ -82,7 +94,15 @@ def test_it_keeps_the_admin_for_staff_and_never_deletes(world, client, django_us
     superuser = django_user_model.objects.create_superuser("root", password="x-Long-Enough-1")
     request = type("R", (), {"user": superuser})()
     for model, model_admin in admin.site._registry.items():
-        if model._meta.app_label in {"orgs", "members", "accounts", "audit", "films", "logbook", "teaching"}:
+        if model._meta.app_label in {
+            "orgs",
+            "members",
+            "accounts",
+            "audit",
+            "films",
+            "logbook",
+            "teaching",
+        }:
             assert not model_admin.has_delete_permission(request), model
 
 
@@ -93,10 +113,15 @@ def test_it_shows_the_stations_film_announcements_on_a_villages_home_page(world,
     from dianjiao.films.services import announcement_publish
     from dianjiao.lib.dates import today
 
-    film = Film.objects.create(township=world.township, title="榜样9", duration_minutes=60, is_key_film=True)
+    film = Film.objects.create(
+        township=world.township, title="榜样9", duration_minutes=60, is_key_film=True
+    )
     announcement_publish(
-        user=world.station, title="第一季度供片", films=[film],
-        period_start=today(), period_end=today() + dt.timedelta(days=60),
+        user=world.station,
+        title="第一季度供片",
+        films=[film],
+        period_start=today(),
+        period_end=today() + dt.timedelta(days=60),
     )
     html = login(world.operator).get("/").content.decode()
     assert "第一季度供片" in html and "榜样9" in html

@@ -11,7 +11,10 @@ from tests.teaching.conftest import Cast, record
 pytestmark = pytest.mark.usefixtures("clock")
 
 
-@pytest.mark.parametrize(("language", "message"), [("en", "Please choose at least one film"), ("zh-hans", "请至少选择一部影片")])
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [("en", "Please choose at least one film"), ("zh-hans", "请至少选择一部影片")],
+)
 def test_a_refused_session_is_explained_in_the_readers_language(world, language, message):
     cast = Cast(world)
     with translation.override(language), pytest.raises(ValidationError) as refused:

@@ -66,9 +66,15 @@ def test_it_refuses_an_operator_editing_another_villages_member(world, login):
 def test_it_refuses_an_operator_registering_a_member_in_another_village(world, login):
     client = login(world.operator)
     data = {
-        "name": "王五", "gender": "M", "ethnicity": "汉族", "birth_date": "1975-03-08",
-        "id_number": "654323197503080019", "village": world.pastoral.pk, "category": "full",
-        "joined_on": "2000-07-01", "mobility": "resident",
+        "name": "王五",
+        "gender": "M",
+        "ethnicity": "汉族",
+        "birth_date": "1975-03-08",
+        "id_number": "654323197503080019",
+        "village": world.pastoral.pk,
+        "category": "full",
+        "joined_on": "2000-07-01",
+        "mobility": "resident",
     }
     response = client.post("/members/new/", data)
     assert response.status_code == 200
@@ -77,14 +83,19 @@ def test_it_refuses_an_operator_registering_a_member_in_another_village(world, l
 
 
 def test_it_refuses_an_operator_adding_equipment_to_another_villages_point(world, login):
-    response = login(world.operator).post(f"/points/{world.pastoral_point.pk}/equipment/new/", {"kind": "tv", "condition": "good"})
+    response = login(world.operator).post(
+        f"/points/{world.pastoral_point.pk}/equipment/new/", {"kind": "tv", "condition": "good"}
+    )
     assert response.status_code == 404
     assert not Equipment.objects.filter(point=world.pastoral_point).exists()
 
 
 def test_it_refuses_writes_from_read_only_roles(world, login):
     for persona in (world.leader, world.inspector, world.county_viewer):
-        response = login(persona).post(f"/equipment/{world.tv.pk}/edit/", {"kind": "tv", "condition": "faulty", "repair_notes": "x"})
+        response = login(persona).post(
+            f"/equipment/{world.tv.pk}/edit/",
+            {"kind": "tv", "condition": "faulty", "repair_notes": "x"},
+        )
         assert response.status_code == 403
     world.tv.refresh_from_db()
     assert world.tv.condition == "good"

@@ -11,7 +11,9 @@ from tests.factories import PASSWORD
 
 
 def attempt(client, username, password, ip="10.0.0.5"):
-    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip)
+    return client.post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip
+    )
 
 
 def test_it_logs_in_with_the_right_password(world, client):
@@ -53,13 +55,19 @@ def test_it_serves_its_assets_locally(world, login):
 @pytest.mark.parametrize("debug", ["0"])
 def test_it_passes_the_deploy_check_in_production_mode(debug, tmp_path):
     env = {
-        **os.environ, "DEBUG": debug, "DIANJIAO_HTTPS": "1", "DIANJIAO_VAR": str(tmp_path),
+        **os.environ,
+        "DEBUG": debug,
+        "DIANJIAO_HTTPS": "1",
+        "DIANJIAO_VAR": str(tmp_path),
         "SECRET_KEY": "k" * 20 + "production-secret-key-for-check-deploy-0123456789",
     }
     env.pop("DATABASE_URL", None)
     result = subprocess.run(
         [sys.executable, "-m", "dianjiao.cli", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env, capture_output=True, text=True, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -69,8 +77,17 @@ def test_it_records_every_write_with_who_and_when(world, login):
     from dianjiao.audit.models import AuditEvent
 
     client = login(world.operator)
-    response = client.post(f"/equipment/{world.tv.pk}/edit/", {"kind": "tv", "condition": "faulty", "repair_notes": "无图像"})
+    response = client.post(
+        f"/equipment/{world.tv.pk}/edit/",
+        {"kind": "tv", "condition": "faulty", "repair_notes": "无图像"},
+    )
     assert response.status_code == 302
-    event = AuditEvent.objects.filter(model="orgs.equipment", object_pk=str(world.tv.pk)).latest("pk")
-    assert (event.action, event.actor, event.data["condition"]) == ("update", world.operator, "faulty")
+    event = AuditEvent.objects.filter(model="orgs.equipment", object_pk=str(world.tv.pk)).latest(
+        "pk"
+    )
+    assert (event.action, event.actor, event.data["condition"]) == (
+        "update",
+        world.operator,
+        "faulty",
+    )
     assert event.at is not None and event.ip == "127.0.0.1"

@@ -11,7 +11,10 @@ class DianjiaoUserAdmin(UserAdmin):
     list_filter = ["role", "is_active", "township"]
     search_fields = ["username", "full_name", "phone"]
     fieldsets = UserAdmin.fieldsets + (
-        (_("电教角色与范围"), {"fields": ["full_name", "phone", "role", "county", "township", "village"]}),
+        (
+            _("电教角色与范围"),
+            {"fields": ["full_name", "phone", "role", "county", "township", "village"]},
+        ),
     )
 
     def has_delete_permission(self, request, obj=None):

@@ -25,12 +25,35 @@ ROLE_LEVEL = {
 
 
 class User(AbstractUser):
-    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.VILLAGE_OPERATOR)
+    role = models.CharField(
+        _("角色"), max_length=20, choices=Role.choices, default=Role.VILLAGE_OPERATOR
+    )
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = models.CharField(_("电话"), max_length=20, blank=True)
-    county = models.ForeignKey("orgs.County", verbose_name=_("县"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    township = models.ForeignKey("orgs.Township", verbose_name=_("乡镇"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    village = models.ForeignKey("orgs.Village", verbose_name=_("村"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    county = models.ForeignKey(
+        "orgs.County",
+        verbose_name=_("县"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    township = models.ForeignKey(
+        "orgs.Township",
+        verbose_name=_("乡镇"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    village = models.ForeignKey(
+        "orgs.Village",
+        verbose_name=_("村"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("用户")
@@ -49,7 +72,9 @@ class User(AbstractUser):
 
     @property
     def scope_node(self):
-        return {"county": self.county, "township": self.township, "village": self.village}[self.level]
+        return {"county": self.county, "township": self.township, "village": self.village}[
+            self.level
+        ]
 
     def clean(self):
         super().clean()
@@ -57,7 +82,12 @@ class User(AbstractUser):
             return
         field = self.level
         if getattr(self, f"{field}_id") is None:
-            raise ValidationError({field: _("该角色必须指定所属的%(node)s") % {"node": self._meta.get_field(field).verbose_name}})
+            raise ValidationError(
+                {
+                    field: _("该角色必须指定所属的%(node)s")
+                    % {"node": self._meta.get_field(field).verbose_name}
+                }
+            )
 
     def save(self, *args, **kwargs):
         # The tree is derived upward from the node the role is scoped to, so it cannot disagree.

@@ -13,7 +13,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete, post_save
 
-_actor: contextvars.ContextVar[tuple] = contextvars.ContextVar("audit_actor", default=(None, "", None))
+_actor: contextvars.ContextVar[tuple] = contextvars.ContextVar(
+    "audit_actor", default=(None, "", None)
+)
 _SKIP_FIELDS = {"password"}
 
 

@@ -213,25 +213,47 @@ def plan_org_tree(rng: random.Random) -> OrgPlan:
     # 红星村 and one or two others have a demonstration point.
     demo_villages = {"红星村", *rng.sample([v.name for v in villages[1:]], rng.randint(1, 2))}
     for v in villages:
-        points.append(PointPlan(
-            v.name, CLASSROOM, Kind.CLASSROOM, f"{names.TOWNSHIP}{v.name}村委会二楼", "",
-            names.OPERATORS[v.name],
-        ))
+        points.append(
+            PointPlan(
+                v.name,
+                CLASSROOM,
+                Kind.CLASSROOM,
+                f"{names.TOWNSHIP}{v.name}村委会二楼",
+                "",
+                names.OPERATORS[v.name],
+            )
+        )
         if v.name in demo_villages:
             ethnicity = "哈萨克族" if v.is_pastoral else "汉族"
-            points.append(PointPlan(
-                v.name, DEMONSTRATION, Kind.DEMONSTRATION, f"{names.TOWNSHIP}{v.name}党员活动中心",
-                "", _unique_name(rng, taken, ethnicity, rng.random() < 0.6),
-            ))
+            points.append(
+                PointPlan(
+                    v.name,
+                    DEMONSTRATION,
+                    Kind.DEMONSTRATION,
+                    f"{names.TOWNSHIP}{v.name}党员活动中心",
+                    "",
+                    _unique_name(rng, taken, ethnicity, rng.random() < 0.6),
+                )
+            )
         if v.is_pastoral:
             for place, address in rng.sample(names.PASTURES, rng.randint(1, 2)):
-                points.append(PointPlan(
-                    v.name, f"{place}流动播放点", Kind.PASTORAL, address, place,
-                    _unique_name(rng, taken, "哈萨克族", rng.random() < 0.8),
-                ))
+                points.append(
+                    PointPlan(
+                        v.name,
+                        f"{place}流动播放点",
+                        Kind.PASTORAL,
+                        address,
+                        place,
+                        _unique_name(rng, taken, "哈萨克族", rng.random() < 0.8),
+                    )
+                )
     return OrgPlan(
-        county=county, area_code=area_code, township=names.TOWNSHIP, station_name=names.STATION,
-        villages=villages, points=tuple(points),
+        county=county,
+        area_code=area_code,
+        township=names.TOWNSHIP,
+        station_name=names.STATION,
+        villages=villages,
+        points=tuple(points),
     )
 
 
@@ -240,30 +262,68 @@ def plan_org_tree(rng: random.Random) -> OrgPlan:
 # ---------------------------------------------------------------------------------------------
 
 MODELS = {
-    (EKind.TV, "fixed"): ["海信 HZ55E3D 55英寸", "创维 55A3 55英寸", "TCL 55V6E 55英寸",
-                          "长虹 55D4P 55英寸", "康佳 LED50G30UE 50英寸"],
-    (EKind.TV, "pastoral"): ["长虹 32D4P 32英寸（12V直流）", "海信 HZ32E35A 32英寸",
-                             "创维 32X3 32英寸"],
-    (EKind.PLAYER, None): ["先科 SA-8099 DVD影碟机", "步步高 DV-987 DVD影碟机",
-                           "金正 DVD-N600 影碟机", "新科 DVP-715 影碟机"],
-    (EKind.SATELLITE, "fixed"): ["九联 HDS-100 户户通卫星接收机", "同洲 N9201 直播卫星接收机",
-                                 "创维 HDS-A01 户户通接收机（0.45米天线）"],
-    (EKind.SATELLITE, "pastoral"): ["九联 户户通便携式卫星接收套装（0.35米天线）",
-                                    "同洲 便携式直播卫星接收机（0.35米天线）"],
-    (EKind.PROJECTOR, None): ["爱普生 CB-X06 投影仪", "明基 MX3291 投影仪", "索尼 VPL-EX430 投影仪"],
-    (EKind.COMPUTER, None): ["联想 启天 M430 台式机", "联想 扬天 M4000e 台式机",
-                             "华为 MateBook D14 笔记本电脑"],
+    (EKind.TV, "fixed"): [
+        "海信 HZ55E3D 55英寸",
+        "创维 55A3 55英寸",
+        "TCL 55V6E 55英寸",
+        "长虹 55D4P 55英寸",
+        "康佳 LED50G30UE 50英寸",
+    ],
+    (EKind.TV, "pastoral"): [
+        "长虹 32D4P 32英寸（12V直流）",
+        "海信 HZ32E35A 32英寸",
+        "创维 32X3 32英寸",
+    ],
+    (EKind.PLAYER, None): [
+        "先科 SA-8099 DVD影碟机",
+        "步步高 DV-987 DVD影碟机",
+        "金正 DVD-N600 影碟机",
+        "新科 DVP-715 影碟机",
+    ],
+    (EKind.SATELLITE, "fixed"): [
+        "九联 HDS-100 户户通卫星接收机",
+        "同洲 N9201 直播卫星接收机",
+        "创维 HDS-A01 户户通接收机（0.45米天线）",
+    ],
+    (EKind.SATELLITE, "pastoral"): [
+        "九联 户户通便携式卫星接收套装（0.35米天线）",
+        "同洲 便携式直播卫星接收机（0.35米天线）",
+    ],
+    (EKind.PROJECTOR, None): [
+        "爱普生 CB-X06 投影仪",
+        "明基 MX3291 投影仪",
+        "索尼 VPL-EX430 投影仪",
+    ],
+    (EKind.COMPUTER, None): [
+        "联想 启天 M430 台式机",
+        "联想 扬天 M4000e 台式机",
+        "华为 MateBook D14 笔记本电脑",
+    ],
     (EKind.SCREEN, None): ["红叶 100英寸电动幕布", "150英寸支架幕布"],
-    (EKind.SPEAKER, None): ["先科 SA-5016 功放音箱", "山水 SG-218 拉杆音箱", "JBL EON 710 有源音箱"],
-    (EKind.GENERATOR, None): ["晶科 300W 太阳能离网电源（含200Ah蓄电池）",
-                              "天合 500W 户用光伏电源（含逆变器）",
-                              "隆鑫 LC2500i 汽油发电机 2kW", "雅马哈 EF2000iS 变频发电机"],
+    (EKind.SPEAKER, None): [
+        "先科 SA-5016 功放音箱",
+        "山水 SG-218 拉杆音箱",
+        "JBL EON 710 有源音箱",
+    ],
+    (EKind.GENERATOR, None): [
+        "晶科 300W 太阳能离网电源（含200Ah蓄电池）",
+        "天合 500W 户用光伏电源（含逆变器）",
+        "隆鑫 LC2500i 汽油发电机 2kW",
+        "雅马哈 EF2000iS 变频发电机",
+    ],
 }
 
 KINDS_AT = {
     Kind.CLASSROOM: [EKind.TV, EKind.PLAYER, EKind.SATELLITE],
-    Kind.DEMONSTRATION: [EKind.TV, EKind.PLAYER, EKind.SATELLITE, EKind.PROJECTOR, EKind.COMPUTER,
-                         EKind.SCREEN, EKind.SPEAKER],
+    Kind.DEMONSTRATION: [
+        EKind.TV,
+        EKind.PLAYER,
+        EKind.SATELLITE,
+        EKind.PROJECTOR,
+        EKind.COMPUTER,
+        EKind.SCREEN,
+        EKind.SPEAKER,
+    ],
     Kind.PASTORAL: [EKind.TV, EKind.PLAYER, EKind.SATELLITE, EKind.GENERATOR],
 }
 
@@ -306,12 +366,18 @@ def plan_equipment(rng: random.Random, org: OrgPlan, as_of: dt.date) -> tuple[Eq
             replaced = rng.random() < 0.3  # bought later to replace the first one
             age = rng.randint(365, batch_days) if replaced else batch_days
             checked = rng.randint(3, 120)
-            rows.append({
-                "village": p.village, "point": p.name, "kind": kind,
-                "model_name": rng.choice(choices), "serial": f"FH-WLG-{len(rows) + 1:04d}",
-                "condition": Cond.GOOD, "acquired_on": as_of - dt.timedelta(days=age),
-                "last_checked_on": as_of - dt.timedelta(days=checked),
-            })
+            rows.append(
+                {
+                    "village": p.village,
+                    "point": p.name,
+                    "kind": kind,
+                    "model_name": rng.choice(choices),
+                    "serial": f"FH-WLG-{len(rows) + 1:04d}",
+                    "condition": Cond.GOOD,
+                    "acquired_on": as_of - dt.timedelta(days=age),
+                    "last_checked_on": as_of - dt.timedelta(days=checked),
+                }
+            )
     # A handful out of order: reported in the last two months, some already sent for repair.
     for i in rng.sample(range(len(rows)), rng.randint(5, 8)):
         row = rows[i]
@@ -333,8 +399,22 @@ def plan_equipment(rng: random.Random, org: OrgPlan, as_of: dt.date) -> tuple[Eq
 # ---------------------------------------------------------------------------------------------
 
 TOTAL_MEMBERS = 600
-MOBILE_PREFIXES = ["133", "135", "136", "138", "139", "151", "152", "158", "159", "180", "182",
-                   "187", "189", "199"]
+MOBILE_PREFIXES = [
+    "133",
+    "135",
+    "136",
+    "138",
+    "139",
+    "151",
+    "152",
+    "158",
+    "159",
+    "180",
+    "182",
+    "187",
+    "189",
+    "199",
+]
 LEFT_REASONS_TRANSFER = [
     "组织关系转出（转至福海县城镇社区党支部）",
     "组织关系转出（随子女迁居乌鲁木齐市）",
@@ -377,8 +457,11 @@ def plan_members(rng: random.Random, org: OrgPlan, as_of: dt.date) -> tuple[Memb
             # Draws whose meaning depends on as_of are taken as plain numbers first.
             join_frac = rng.betavariate(1.6, 2.8)
             probation_days = rng.randint(20, 360)
-            phone = (rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}"
-                     if rng.random() < 0.88 else "")
+            phone = (
+                rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}"
+                if rng.random() < 0.88
+                else ""
+            )
             r = rng.random()
             if r < 0.05:
                 mobility = Member.Mobility.MIGRANT
@@ -386,8 +469,11 @@ def plan_members(rng: random.Random, org: OrgPlan, as_of: dt.date) -> tuple[Memb
                 mobility = Member.Mobility.PASTORAL
             else:
                 mobility = Member.Mobility.RESIDENT
-            point = rng.choice(herding if mobility == Member.Mobility.PASTORAL else
-                               (fixed if rng.random() < 0.35 else fixed[:1]))
+            point = rng.choice(
+                herding
+                if mobility == Member.Mobility.PASTORAL
+                else (fixed if rng.random() < 0.35 else fixed[:1])
+            )
 
             if probationary:
                 joined = as_of - dt.timedelta(days=probation_days)
@@ -395,14 +481,23 @@ def plan_members(rng: random.Random, org: OrgPlan, as_of: dt.date) -> tuple[Memb
                 earliest = birth + dt.timedelta(days=18 * 366)
                 latest = min(birth + dt.timedelta(days=45 * 365), as_of - dt.timedelta(days=400))
                 joined = earliest + dt.timedelta(days=int(join_frac * (latest - earliest).days))
-            rows.append({
-                "village": v.name, "point": point.name, "name": name,
-                "gender": "M" if male else "F", "ethnicity": ethnicity, "birth_date": birth,
-                "id_number": idcard.make(org.area_code, birth, seq), "phone": phone,
-                "category": (Member.Category.PROBATIONARY if probationary
-                             else Member.Category.FULL),
-                "joined_on": joined, "mobility": mobility,
-            })
+            rows.append(
+                {
+                    "village": v.name,
+                    "point": point.name,
+                    "name": name,
+                    "gender": "M" if male else "F",
+                    "ethnicity": ethnicity,
+                    "birth_date": birth,
+                    "id_number": idcard.make(org.area_code, birth, seq),
+                    "phone": phone,
+                    "category": (
+                        Member.Category.PROBATIONARY if probationary else Member.Category.FULL
+                    ),
+                    "joined_on": joined,
+                    "mobility": mobility,
+                }
+            )
 
     # A few have left the roll: two old members died, two moved their membership away. Left
     # within the last year, which is after any full member joined (at least 400 days ago).
@@ -443,8 +538,10 @@ def plan_users(org: OrgPlan) -> tuple[UserPlan, ...]:
         u("jiancha", Role.INSPECTOR, staff["jiancha"]),
         u("xianli", Role.COUNTY_VIEWER, staff["xianli"]),
     ]
-    users += [u(v.username, Role.VILLAGE_OPERATOR, names.OPERATORS[v.name], village=v.name)
-              for v in org.villages]
+    users += [
+        u(v.username, Role.VILLAGE_OPERATOR, names.OPERATORS[v.name], village=v.name)
+        for v in org.villages
+    ]
     users.append(u("admin", Role.STATION_ADMIN, staff["admin"], is_superuser=True))
     return tuple(users)
 
@@ -503,17 +600,27 @@ def build_org_tree(p: DemoPlan) -> Tree:
     county = _save(County(name=org.county, area_code=org.area_code))
     township = _save(Township(county=county, name=org.township, station_name=org.station_name))
     villages = {
-        v.name: _save(Village(
-            township=township, name=v.name, branch_name=v.branch_name, is_pastoral=v.is_pastoral,
-            secretary=v.secretary, sort_order=v.sort_order,
-        ))
+        v.name: _save(
+            Village(
+                township=township,
+                name=v.name,
+                branch_name=v.branch_name,
+                is_pastoral=v.is_pastoral,
+                secretary=v.secretary,
+                sort_order=v.sort_order,
+            )
+        )
         for v in org.villages
     }
     points = {}
     for pt in org.points:
         point = ViewingPoint(
-            village=villages[pt.village], name=pt.name, kind=pt.kind, address=pt.address,
-            seasonal_place=pt.seasonal_place, operator_name=pt.operator_name,
+            village=villages[pt.village],
+            name=pt.name,
+            kind=pt.kind,
+            address=pt.address,
+            seasonal_place=pt.seasonal_place,
+            operator_name=pt.operator_name,
         )
         point.township = township
         points[pt.village, pt.name] = _save(point)
@@ -521,9 +628,13 @@ def build_org_tree(p: DemoPlan) -> Tree:
 
 
 def build_equipment(p: DemoPlan, tree: Tree) -> list[Equipment]:
-    fields = [f.name for f in dataclasses.fields(EquipmentPlan) if f.name not in ("village", "point")]
+    fields = [
+        f.name for f in dataclasses.fields(EquipmentPlan) if f.name not in ("village", "point")
+    ]
     return [
-        _save(Equipment(point=tree.points[e.village, e.point], **{f: getattr(e, f) for f in fields}))
+        _save(
+            Equipment(point=tree.points[e.village, e.point], **{f: getattr(e, f) for f in fields})
+        )
         for e in p.equipment
     ]
 
@@ -548,10 +659,14 @@ def build_users(p: DemoPlan, tree: Tree) -> list[User]:
     out = []
     for u in p.users:
         user = User(
-            username=u.username, role=u.role, full_name=u.full_name,
-            is_superuser=u.is_superuser, is_staff=u.is_superuser,
+            username=u.username,
+            role=u.role,
+            full_name=u.full_name,
+            is_superuser=u.is_superuser,
+            is_staff=u.is_superuser,
             county=tree.county if u.role == Role.COUNTY_VIEWER else None,
-            township=tree.township if u.role in (Role.STATION_ADMIN, Role.LEADER, Role.INSPECTOR)
+            township=tree.township
+            if u.role in (Role.STATION_ADMIN, Role.LEADER, Role.INSPECTOR)
             else None,
             village=tree.villages[u.village] if u.village else None,
         )
@@ -567,17 +682,28 @@ def build_history(p: DemoPlan, tree: Tree, users: list[User]) -> dict:
     from dianjiao.teaching.demo_history import build_history as build_sessions
 
     story = plan_year.story([v.name for v in p.org.villages], p.as_of)
-    films = build_films(part_rng(p.seed, "films"), township=tree.township, as_of=p.as_of,
-                        users={u.username: u for u in users}, silent=story.skips)
+    films = build_films(
+        part_rng(p.seed, "films"),
+        township=tree.township,
+        as_of=p.as_of,
+        users={u.username: u for u in users},
+        silent=story.skips,
+    )
     sessions = build_sessions(
-        part_rng(p.seed, "history"), township=tree.township, as_of=p.as_of, skips=story.skips, careless=story.careless,
+        part_rng(p.seed, "history"),
+        township=tree.township,
+        as_of=p.as_of,
+        skips=story.skips,
+        careless=story.careless,
     )
     return {"films": films, "sessions": sessions, "story": story}
 
 
 def build_plan_year(p: DemoPlan, tree: Tree, users: list[User]) -> plan_year.PlanYearReport:
     """The year's plans, work plans, feedback, information items and quarterly reports."""
-    return plan_year.build_plan_year(part_rng(p.seed, "plan-year"), tree.history["story"], township=tree.township, users=users)
+    return plan_year.build_plan_year(
+        part_rng(p.seed, "plan-year"), tree.history["story"], township=tree.township, users=users
+    )
 
 
 def plan_year_summary(r: plan_year.PlanYearReport) -> str:
@@ -585,8 +711,14 @@ def plan_year_summary(r: plan_year.PlanYearReport) -> str:
         "年度计划%(plans)s份，村工作计划%(workplans)s份，月度反馈%(feedback)s份，电教信息%(items)s条（照片%(photos)s张），"
         "季度报告%(reports)s份（已审核%(approved)s份、待审核%(submitted)s份），由季度报告生成片源申请%(requests)s份"
     ) % {
-        "plans": r.plans, "workplans": r.workplans, "feedback": r.feedback, "items": r.items, "photos": r.photos,
-        "reports": sum(r.reports.values()), "approved": r.reports["approved"], "submitted": r.reports["submitted"],
+        "plans": r.plans,
+        "workplans": r.workplans,
+        "feedback": r.feedback,
+        "items": r.items,
+        "photos": r.photos,
+        "reports": sum(r.reports.values()),
+        "approved": r.reports["approved"],
+        "submitted": r.reports["submitted"],
         "requests": r.film_requests,
     }
 

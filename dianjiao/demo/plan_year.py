@@ -56,8 +56,13 @@ REPORT_LINES_APPROVED = ("红星村", "友谊村", "阿克达拉村")
 REPORT_LINES_WAITING = ("新华村", "阔克阿尕什村")
 
 DEFAULT_TARGETS = {
-    "viewings_per_member": 12, "info_items_per_village_month": 1, "quarterly_report_due_days": 10,
-    "joint_meetings": 4, "summary_meetings": 2, "trainings": 1, "pastoral_hours": 30,
+    "viewings_per_member": 12,
+    "info_items_per_village_month": 1,
+    "quarterly_report_due_days": 10,
+    "joint_meetings": 4,
+    "summary_meetings": 2,
+    "trainings": 1,
+    "pastoral_hours": 30,
     "monthly_inspection": True,
 }
 
@@ -117,7 +122,9 @@ def story(villages, as_of: dt.date) -> Story:
     no_feedback = {name: ms for name, ms in skips.items() if name not in FEEDBACK_ANYWAY}
     window = set(months)
     quarters = tuple(
-        (y, q) for y in sorted({y for y, _m in months}) for q in (1, 2, 3, 4)
+        (y, q)
+        for y in sorted({y for y, _m in months})
+        for q in (1, 2, 3, 4)
         if all((y, 3 * q - k) in window for k in (0, 1, 2)) and quarter_bounds(y, q)[1] <= as_of
     )
     missing = {VERY_LATE: frozenset(quarters[-2:])} if VERY_LATE in villages else {}
@@ -160,11 +167,23 @@ WORKPLAN_REVISION = (
     "对外出务工党员增加“视频连线+回村补看”的安排。）"
 )
 
-FEEDBACK_NOTES = ("", "", "", "设备运行正常", "部分党员外出务工，已安排补看", "收看后开展了讨论，党员发言积极")
+FEEDBACK_NOTES = (
+    "",
+    "",
+    "",
+    "设备运行正常",
+    "部分党员外出务工，已安排补看",
+    "收看后开展了讨论，党员发言积极",
+)
 FEEDBACK_NOTES_PASTORAL = ("", "牧民转场，部分党员在流动播放点收看", "流动播放点设备运行正常")
 
 DEVICES = ("电视机", "影碟机", "卫星接收机", "功放音箱")
-TOPICS = ("身边的榜样是谁", "党员如何在乡村振兴中带头", "怎样为群众办好一件实事", "学了影片我们能做什么")
+TOPICS = (
+    "身边的榜样是谁",
+    "党员如何在乡村振兴中带头",
+    "怎样为群众办好一件实事",
+    "学了影片我们能做什么",
+)
 RETURN_REASONS = (
     "内容较简单，请补充收看人数、讨论发言和会后践行情况",
     "标题不够具体，请写明时间、地点和影片名称",
@@ -216,30 +235,58 @@ def _viewing_item(ctx: dict, session: ViewingSession) -> tuple[str, str, str, bo
 def _other_item(ctx: dict, rng: random.Random) -> tuple[str, str, str, bool]:
     c = ctx
     options = [
-        (InfoItem.Category.NEWS, f"{c['v']}及时修复电教设备保障正常收看",
-         f"{c['month']}月初，{c['v']}电教室的{rng.choice(DEVICES)}出现故障。电教员{c['op']}当天报乡电教站，"
-         f"县电教中心技术员随车进村检修，三天内恢复正常，确保了本月集中收看按时进行。", True),
-        (InfoItem.Category.NEWS, f"{c['v']}为缺课党员安排补看",
-         f"针对本月集中收看中因病、外出等原因缺课的党员，{c['v']}党支部逐一登记，"
-         f"利用晚上和农闲时间在{c['point']}安排补看，补看情况当天录入台账。", False),
-        (InfoItem.Category.INNOVATION, f"{c['v']}党员微信群“收看提醒”提高到课率",
-         f"{c['v']}电教员在每次集中收看前一天，把收看时间、地点和片目发到党员微信群，"
-         f"对年龄大、不用智能手机的老党员由党小组长上门通知。{c['month']}月集中收看到课党员{c['pres']}人。", False),
-        (InfoItem.Category.EXPERIENCE, f"收看后“说、议、做”：{c['v']}让电教学习落到实处",
-         f"{c['v']}党支部坚持收看后“说体会、议村事、做实事”：每次收看后请两三名党员谈体会，"
-         f"结合影片议一件村里的事，会后明确由谁来做、什么时候完成，下次收看时通报落实情况。", False),
-        (InfoItem.Category.OTHER, f"{c['v']}完成电教室线路和设备检查",
-         f"按照乡电教站每月检查的要求，{c['v']}电教员对电教室的电视机、影碟机、卫星接收设备和线路进行了检查，"
-         f"清理了设备灰尘，更换了一处老化插座，并登记在设备台账上。", True),
+        (
+            InfoItem.Category.NEWS,
+            f"{c['v']}及时修复电教设备保障正常收看",
+            f"{c['month']}月初，{c['v']}电教室的{rng.choice(DEVICES)}出现故障。电教员{c['op']}当天报乡电教站，"
+            f"县电教中心技术员随车进村检修，三天内恢复正常，确保了本月集中收看按时进行。",
+            True,
+        ),
+        (
+            InfoItem.Category.NEWS,
+            f"{c['v']}为缺课党员安排补看",
+            f"针对本月集中收看中因病、外出等原因缺课的党员，{c['v']}党支部逐一登记，"
+            f"利用晚上和农闲时间在{c['point']}安排补看，补看情况当天录入台账。",
+            False,
+        ),
+        (
+            InfoItem.Category.INNOVATION,
+            f"{c['v']}党员微信群“收看提醒”提高到课率",
+            f"{c['v']}电教员在每次集中收看前一天，把收看时间、地点和片目发到党员微信群，"
+            f"对年龄大、不用智能手机的老党员由党小组长上门通知。{c['month']}月集中收看到课党员{c['pres']}人。",
+            False,
+        ),
+        (
+            InfoItem.Category.EXPERIENCE,
+            f"收看后“说、议、做”：{c['v']}让电教学习落到实处",
+            f"{c['v']}党支部坚持收看后“说体会、议村事、做实事”：每次收看后请两三名党员谈体会，"
+            f"结合影片议一件村里的事，会后明确由谁来做、什么时候完成，下次收看时通报落实情况。",
+            False,
+        ),
+        (
+            InfoItem.Category.OTHER,
+            f"{c['v']}完成电教室线路和设备检查",
+            f"按照乡电教站每月检查的要求，{c['v']}电教员对电教室的电视机、影碟机、卫星接收设备和线路进行了检查，"
+            f"清理了设备灰尘，更换了一处老化插座，并登记在设备台账上。",
+            True,
+        ),
     ]
     if c["pastoral"]:
         options += [
-            (InfoItem.Category.EXPERIENCE, f"{c['v']}“三提前”做好转场期间的电教安排",
-             f"牧民转场前，{c['v']}做到“三提前”：提前摸清牧民党员转场路线和时间，提前调试流动播放设备和太阳能电源，"
-             f"提前把本季度片子拷进播放器，保证转场期间流动教学不断档。", False),
-            (InfoItem.Category.INNOVATION, f"{c['v']}用双语讲解让老党员看得懂学得会",
-             f"{c['v']}在集中收看时，由懂双语的党员对影片内容逐段讲解，"
-             f"帮助年龄较大的哈萨克族党员看懂政策、学会技术，收看后讨论更热烈了。", False),
+            (
+                InfoItem.Category.EXPERIENCE,
+                f"{c['v']}“三提前”做好转场期间的电教安排",
+                f"牧民转场前，{c['v']}做到“三提前”：提前摸清牧民党员转场路线和时间，提前调试流动播放设备和太阳能电源，"
+                f"提前把本季度片子拷进播放器，保证转场期间流动教学不断档。",
+                False,
+            ),
+            (
+                InfoItem.Category.INNOVATION,
+                f"{c['v']}用双语讲解让老党员看得懂学得会",
+                f"{c['v']}在集中收看时，由懂双语的党员对影片内容逐段讲解，"
+                f"帮助年龄较大的哈萨克族党员看懂政策、学会技术，收看后讨论更热烈了。",
+                False,
+            ),
         ]
     return rng.choice(options)
 
@@ -256,7 +303,11 @@ def demo_photo(rng: random.Random, month: int, name: str) -> ContentFile:
     horizon = rng.randint(120, 145)
     for y in range(horizon):
         d.line([(0, y), (w, y)], fill=(110 + y // 3, 160 + y // 4, 230))
-    peaks = [(0, horizon)] + [(x, horizon - rng.randint(30, 90)) for x in range(40, w, 80)] + [(w, horizon)]
+    peaks = (
+        [(0, horizon)]
+        + [(x, horizon - rng.randint(30, 90)) for x in range(40, w, 80)]
+        + [(w, horizon)]
+    )
     d.polygon(peaks, fill=(140, 150, 170))
     winter = month in (11, 12, 1, 2, 3)
     d.rectangle([0, horizon, w, h], fill=(235, 238, 242) if winter else (96, 150, 70))
@@ -268,16 +319,24 @@ def demo_photo(rng: random.Random, month: int, name: str) -> ContentFile:
     else:  # a village house
         x = rng.randint(20, 120)
         d.rectangle([x, horizon - 50, x + 110, horizon + 10], fill=(220, 200, 170))
-        d.polygon([(x - 10, horizon - 50), (x + 55, horizon - 85), (x + 120, horizon - 50)], fill=(150, 50, 40))
+        d.polygon(
+            [(x - 10, horizon - 50), (x + 55, horizon - 85), (x + 120, horizon - 50)],
+            fill=(150, 50, 40),
+        )
     sx = rng.randint(230, 268)
     d.rectangle([sx, horizon - 70, sx + 120, horizon], fill=(30, 30, 35))
-    d.rectangle([sx + 6, horizon - 64, sx + 114, horizon - 6], fill=(rng.randint(120, 220), rng.randint(90, 160), 60))
+    d.rectangle(
+        [sx + 6, horizon - 64, sx + 114, horizon - 6],
+        fill=(rng.randint(120, 220), rng.randint(90, 160), 60),
+    )
     d.line([(sx + 60, horizon), (sx + 60, horizon + 30)], fill=(60, 60, 60), width=4)
     for row in range(3):
         y = horizon + 40 + row * 32
         for i in range(8):
             x = 40 + i * 44 + rng.randint(-6, 6) + row * 10
-            color = rng.choice([(40, 60, 120), (120, 40, 40), (60, 60, 60), (30, 90, 60), (150, 110, 60)])
+            color = rng.choice(
+                [(40, 60, 120), (120, 40, 40), (60, 60, 60), (30, 90, 60), (150, 110, 60)]
+            )
             d.ellipse([x, y - 22, x + 16, y - 6], fill=(225, 190, 160))
             d.rectangle([x - 4, y - 6, x + 20, y + 22], fill=color)
     buf = io.BytesIO()
@@ -289,7 +348,9 @@ def demo_photo(rng: random.Random, month: int, name: str) -> ContentFile:
 
 
 def _aware(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return timezone.make_aware(dt.datetime(day.year, day.month, day.day, hour, minute), timezone.get_default_timezone())
+    return timezone.make_aware(
+        dt.datetime(day.year, day.month, day.day, hour, minute), timezone.get_default_timezone()
+    )
 
 
 def _month_end(y: int, m: int) -> dt.date:
@@ -300,16 +361,26 @@ class _Year:
     def __init__(self, rng: random.Random, s: Story, township, users):
         self.rng, self.story, self.township = rng, s, township
         self.now = timezone.now()
-        self.station = next(u for u in users if u.role == Role.STATION_ADMIN and u.township_id == township.pk and not u.is_superuser)
-        self.operators = {u.village_id: u for u in users if u.role == Role.VILLAGE_OPERATOR and u.village_id}
-        self.villages = list(Village.objects.filter(township=township).order_by("sort_order", "name"))
+        self.station = next(
+            u
+            for u in users
+            if u.role == Role.STATION_ADMIN and u.township_id == township.pk and not u.is_superuser
+        )
+        self.operators = {
+            u.village_id: u for u in users if u.role == Role.VILLAGE_OPERATOR and u.village_id
+        }
+        self.villages = list(
+            Village.objects.filter(township=township).order_by("sort_order", "name")
+        )
         self.films = list(Film.objects.filter(township=township, active=True).order_by("pk"))
         self.key_films = [f for f in self.films if f.is_key_film]
         self.report = PlanYearReport()
 
     def _ok(self, at: dt.datetime | None) -> bool:
         """Has the moment come (never later than the real now, nor after as_of's day)?"""
-        return at is not None and at <= self.now and timezone.localtime(at).date() <= self.story.as_of
+        return (
+            at is not None and at <= self.now and timezone.localtime(at).date() <= self.story.as_of
+        )
 
     def _op(self, village) -> User:
         return self.operators.get(village.pk, self.station)
@@ -331,10 +402,24 @@ class _Year:
         for i, village in enumerate(self.villages):
             if village.name == WORKPLAN_MISSING:
                 continue
-            points = "、".join(p.name for p in ViewingPoint.objects.filter(village=village, kind=ViewingPoint.Kind.PASTORAL).order_by("pk"))
-            third = WORKPLAN_PASTORAL.format(points=points or "流动播放点") if village.is_pastoral else WORKPLAN_FARMING
+            points = "、".join(
+                p.name
+                for p in ViewingPoint.objects.filter(
+                    village=village, kind=ViewingPoint.Kind.PASTORAL
+                ).order_by("pk")
+            )
+            third = (
+                WORKPLAN_PASTORAL.format(points=points or "流动播放点")
+                if village.is_pastoral
+                else WORKPLAN_FARMING
+            )
             text = WORKPLAN.format(year=year, village=village.name, films=titles, third=third)
-            self._workplan(village, year, text, _aware(dt.date(year, 1, 6) + dt.timedelta(days=2 * i), 10 + i % 7, 5 * i % 60))
+            self._workplan(
+                village,
+                year,
+                text,
+                _aware(dt.date(year, 1, 6) + dt.timedelta(days=2 * i), 10 + i % 7, 5 * i % 60),
+            )
             if village.name == WORKPLAN_REVISED and self.key_films:
                 text += WORKPLAN_REVISION.format(film=self.rng.choice(self.key_films).title)
                 self._workplan(village, year, text, _aware(dt.date(year, 3, 12), 16, 20))
@@ -342,41 +427,65 @@ class _Year:
     def _workplan(self, village, year, text, at) -> None:
         if self._ok(at):
             with dates.simulated_now(at):
-                plan_services.workplan_submit(village=village, year=year, text=text, user=self._op(village))
+                plan_services.workplan_submit(
+                    village=village, year=year, text=text, user=self._op(village)
+                )
             self.report.workplans += 1
 
     # -- monthly feedback --------------------------------------------------------------------
 
     def feedback(self) -> None:
-        sent = set(MonthlyFeedback.objects.filter(village__in=self.villages).values_list("village_id", "year", "month"))
+        sent = set(
+            MonthlyFeedback.objects.filter(village__in=self.villages).values_list(
+                "village_id", "year", "month"
+            )
+        )
         for y, m in self.story.ended:
             for village in self.villages:
-                if (y, m) in self.story.no_feedback.get(village.name, ()) or (village.pk, y, m) in sent:
+                if (y, m) in self.story.no_feedback.get(village.name, ()) or (
+                    village.pk,
+                    y,
+                    m,
+                ) in sent:
                     continue
                 if self.rng.random() < 0.1:  # sent in the first days of the next month: late
-                    at = _aware(_month_end(y, m) + dt.timedelta(days=self.rng.randint(1, 3)), self.rng.randint(9, 17))
+                    at = _aware(
+                        _month_end(y, m) + dt.timedelta(days=self.rng.randint(1, 3)),
+                        self.rng.randint(9, 17),
+                    )
                 else:
                     at = _aware(_month_end(y, m), 22) + dt.timedelta(minutes=self.rng.randrange(90))
                 if (y, m) in self.story.skips.get(village.name, ()):
                     note = FEEDBACK_ANYWAY.get(village.name, "")
                 else:
-                    note = self.rng.choice(FEEDBACK_NOTES_PASTORAL if village.is_pastoral else FEEDBACK_NOTES)
+                    note = self.rng.choice(
+                        FEEDBACK_NOTES_PASTORAL if village.is_pastoral else FEEDBACK_NOTES
+                    )
                 if not self._ok(at):
                     continue
                 with dates.simulated_now(at):
-                    teaching_services.feedback_send(author=self._op(village), village=village, year=y, month=m, note=note)
+                    teaching_services.feedback_send(
+                        author=self._op(village), village=village, year=y, month=m, note=note
+                    )
                 self.report.feedback += 1
 
     # -- information items -------------------------------------------------------------------
 
     def items(self) -> None:
         sessions: dict[tuple, list[ViewingSession]] = defaultdict(list)
-        qs = (ViewingSession.objects.filter(village__in=self.villages, kind__in=ViewingSession.COUNTED_KINDS)
-              .with_figures().order_by("held_at"))
+        qs = (
+            ViewingSession.objects.filter(
+                village__in=self.villages, kind__in=ViewingSession.COUNTED_KINDS
+            )
+            .with_figures()
+            .order_by("held_at")
+        )
         for s in qs:
             local = timezone.localtime(s.held_at)
             sessions[s.village_id, local.year, local.month].append(s)
-        points = {v.pk: list(ViewingPoint.objects.filter(village=v).order_by("pk")) for v in self.villages}
+        points = {
+            v.pk: list(ViewingPoint.objects.filter(village=v).order_by("pk")) for v in self.villages
+        }
         running = self.story.months[-1]
         for y, m in self.story.months:
             for village in self.villages:
@@ -386,38 +495,71 @@ class _Year:
                     continue  # this month's item not sent yet
                 held = sessions.get((village.pk, y, m), [])
                 for i in range(2 if self.rng.random() < 0.2 else 1):
-                    self._item(village, y, m, held[0] if held and i == 0 else None, points[village.pk])
+                    self._item(
+                        village, y, m, held[0] if held and i == 0 else None, points[village.pk]
+                    )
 
     def _item(self, village, y: int, m: int, session: ViewingSession | None, points) -> None:
         rng = self.rng
         pastoral = [p for p in points if p.kind == ViewingPoint.Kind.PASTORAL]
         ctx = {
-            "v": village.name, "sec": village.secretary or "支部书记", "op": self._op(village).full_name, "month": m,
-            "pastoral": village.is_pastoral, "topic": rng.choice(TOPICS),
-            "point": points[0].name if points else "村委会电教室", "place": pastoral[0].seasonal_place if pastoral else "",
-            "film": "", "exp": rng.randint(30, 50), "pres": rng.randint(25, 40), "day": f"{m}月",
+            "v": village.name,
+            "sec": village.secretary or "支部书记",
+            "op": self._op(village).full_name,
+            "month": m,
+            "pastoral": village.is_pastoral,
+            "topic": rng.choice(TOPICS),
+            "point": points[0].name if points else "村委会电教室",
+            "place": pastoral[0].seasonal_place if pastoral else "",
+            "film": "",
+            "exp": rng.randint(30, 50),
+            "pres": rng.randint(25, 40),
+            "day": f"{m}月",
         }
         last = min(_month_end(y, m), self.story.as_of)
         if session is not None:
             films = list(session.films.all())
             held = timezone.localtime(session.held_at).date()
-            ctx.update(film=films[0].title if films else "", exp=session.expected_count, pres=session.present_count,
-                       day=_cn_day(held), point=session.point.name, place=session.point.seasonal_place or ctx["place"])
+            ctx.update(
+                film=films[0].title if films else "",
+                exp=session.expected_count,
+                pres=session.present_count,
+                day=_cn_day(held),
+                point=session.point.name,
+                place=session.point.seasonal_place or ctx["place"],
+            )
             category, title, text, photogenic = _viewing_item(ctx, session)
             # Written up the same day or a day or two later, in the village's working hours.
             day = min(held + dt.timedelta(days=rng.randint(0, 2)), last)
-            at = max(_aware(day, rng.randint(9, 20), rng.randrange(60)), session.held_at + dt.timedelta(hours=2))
+            at = max(
+                _aware(day, rng.randint(9, 20), rng.randrange(60)),
+                session.held_at + dt.timedelta(hours=2),
+            )
         else:
             category, title, text, photogenic = _other_item(ctx, rng)
             first = dt.date(y, m, 1)
-            at = _aware(first + dt.timedelta(days=rng.randrange((last - first).days + 1)), rng.randint(9, 18), rng.randrange(60))
+            at = _aware(
+                first + dt.timedelta(days=rng.randrange((last - first).days + 1)),
+                rng.randint(9, 18),
+                rng.randrange(60),
+            )
         if not self._ok(at):
             return
         photos = []
         if photogenic and rng.random() < 0.12 and self.report.photos < 8:
-            photos = [demo_photo(rng, m, f"{village.name}-{y}{m:02d}-{n}.jpg") for n in range(1, 2 + (rng.random() < 0.3))]
-        item = info_services.item_send(user=self._op(village), village=village, title=title, text=text, category=category,
-                                       photos=photos, at=at)
+            photos = [
+                demo_photo(rng, m, f"{village.name}-{y}{m:02d}-{n}.jpg")
+                for n in range(1, 2 + (rng.random() < 0.3))
+            ]
+        item = info_services.item_send(
+            user=self._op(village),
+            village=village,
+            title=title,
+            text=text,
+            category=category,
+            photos=photos,
+            at=at,
+        )
         self.report.items += 1
         self.report.photos += len(photos)
         self._review(item, at, ctx)
@@ -426,7 +568,10 @@ class _Year:
 
     def _later(self, at: dt.datetime, lo: int, hi: int) -> dt.datetime:
         day = timezone.localtime(at).date() + dt.timedelta(days=self.rng.randint(lo, hi))
-        return max(_aware(day, self.rng.randint(9, 17), self.rng.randrange(60)), at + dt.timedelta(minutes=30))
+        return max(
+            _aware(day, self.rng.randint(9, 17), self.rng.randrange(60)),
+            at + dt.timedelta(minutes=30),
+        )
 
     def _review(self, item: InfoItem, at: dt.datetime, ctx: dict) -> None:
         """The station's work on an item: most adopted, some published, a few returned with a
@@ -437,14 +582,22 @@ class _Year:
             at = self._later(at, 1, 3)
             if not self._ok(at):
                 return
-            item = info_services.item_return(item=item, user=station, reason=rng.choice(RETURN_REASONS), at=at)
+            item = info_services.item_return(
+                item=item, user=station, reason=rng.choice(RETURN_REASONS), at=at
+            )
             at = self._later(at, 1, 4)
             if rng.random() < 0.2 or not self._ok(at):
                 return  # not resent yet
             version = item.versions.order_by("-number").first()
             text = version.text + "\n" + rng.choice(RESEND_NOTES).format(**ctx)
-            item = info_services.item_send(user=self._op(item.village), item=item, title=item.title, text=text,
-                                           category=item.category, at=at)
+            item = info_services.item_send(
+                user=self._op(item.village),
+                item=item,
+                title=item.title,
+                text=text,
+                category=item.category,
+                at=at,
+            )
         elif r > 0.92:
             return  # the station has not looked at it yet
         at = self._later(at, 1, 5)
@@ -495,17 +648,32 @@ class _Year:
                 if (y, q) in self.story.missing_reports.get(village.name, ()):
                     continue
                 late = latest and village.name == REPORT_LATE
-                submit_at = _aware(due + dt.timedelta(days=self.rng.randint(15, 18) if late else self.rng.randint(1, 8)),
-                                   self.rng.randint(9, 17), self.rng.randrange(60))
+                submit_at = _aware(
+                    due
+                    + dt.timedelta(
+                        days=self.rng.randint(15, 18) if late else self.rng.randint(1, 8)
+                    ),
+                    self.rng.randint(9, 17),
+                    self.rng.randrange(60),
+                )
                 if not self._ok(submit_at):
                     continue
-                lines = self._lines() if latest and village.name in (*REPORT_LINES_APPROVED, *REPORT_LINES_WAITING) else []
+                lines = (
+                    self._lines()
+                    if latest and village.name in (*REPORT_LINES_APPROVED, *REPORT_LINES_WAITING)
+                    else []
+                )
                 op = self._op(village)
                 with dates.simulated_now(submit_at):
                     figures = report_services.compute_figures(village, y, q)
                     report = report_services.create(
-                        village=village, author=op, year=y, quarter=q, narrative=self._narrative(village, figures, y, q),
-                        plan=self._plan_text(village, y, q), lines=lines,
+                        village=village,
+                        author=op,
+                        year=y,
+                        quarter=q,
+                        narrative=self._narrative(village, figures, y, q),
+                        plan=self._plan_text(village, y, q),
+                        lines=lines,
                     )
                     report = report_services.submit(report, user=op)
                 if before and village.name == REPORT_RETURNED:
@@ -520,7 +688,9 @@ class _Year:
                         self.report.film_requests += bool(report.film_lines)
                 else:
                     self._approve(report, submit_at, 3, 12)
-                self.report.reports[QuarterlyReport.objects.values_list("status", flat=True).get(pk=report.pk)] += 1
+                self.report.reports[
+                    QuarterlyReport.objects.values_list("status", flat=True).get(pk=report.pk)
+                ] += 1
 
     def _approve(self, report, after: dt.datetime, lo: int, hi: int):
         at = self._later(after, lo, hi)
@@ -536,14 +706,20 @@ class _Year:
             return report
         with dates.simulated_now(at):
             report = report_services.return_report(
-                report, user=self.station, reason="未写明缺课党员的补看安排和重点片讨论践行情况，请补充后重新上报")
+                report,
+                user=self.station,
+                reason="未写明缺课党员的补看安排和重点片讨论践行情况，请补充后重新上报",
+            )
         at = self._later(at, 1, 3)
         if not self._ok(at):
             return report
         with dates.simulated_now(at):
             report = report_services.edit(
-                report, user=op, plan=report.plan,
-                narrative=report.narrative + "缺课党员已由党小组长逐一通知，在下月集中收看后安排补看；"
+                report,
+                user=op,
+                plan=report.plan,
+                narrative=report.narrative
+                + "缺课党员已由党小组长逐一通知，在下月集中收看后安排补看；"
                 "重点片收看后党员认领了帮扶困难户、环境整治等践行任务，已在季末前完成。",
             )
             report = report_services.submit(report, user=op)

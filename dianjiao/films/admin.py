@@ -30,7 +30,15 @@ class LanguageAdmin(NoDeleteAdmin):
 
 @admin.register(Film)
 class FilmAdmin(NoDeleteAdmin):
-    list_display = ["title", "series", "township", "year", "duration_minutes", "is_key_film", "active"]
+    list_display = [
+        "title",
+        "series",
+        "township",
+        "year",
+        "duration_minutes",
+        "is_key_film",
+        "active",
+    ]
     list_filter = ["township", "is_key_film", "active", "themes", "languages"]
     search_fields = ["title", "series", "producer"]
     filter_horizontal = ["themes", "languages"]

@@ -44,52 +44,143 @@ class FilmSeed:
 
 
 CATALOGUE: tuple[FilmSeed, ...] = (
-    FilmSeed("榜样3", ("时代楷模", "先进性教育"), 100, CENTRE, 2018, "《榜样》系列", key=True, kazakh=True,
-             synopsis="讲述新时代优秀共产党员扎根基层、服务群众的先进事迹。"),
-    FilmSeed("榜样5", ("时代楷模", "先进性教育"), 95, CENTRE, 2020, "《榜样》系列", key=True, kazakh=True,
-             synopsis="聚焦脱贫攻坚和疫情防控一线的优秀共产党员。"),
-    FilmSeed("榜样6", ("时代楷模", "先进性教育"), 96, CENTRE, 2021, "《榜样》系列", key=True,
-             synopsis="建党百年之际，展现“七一勋章”获得者的初心与担当。"),
-    FilmSeed("榜样7", ("时代楷模", "先进性教育"), 98, CENTRE, 2022, "《榜样》系列", key=True, kazakh=True,
-             synopsis="新时代各条战线优秀共产党员的奋斗故事。"),
-    FilmSeed("榜样8", ("时代楷模", "先进性教育"), 97, CENTRE, 2024, "《榜样》系列", key=True,
-             synopsis="基层党组织书记和普通党员在乡村振兴中的担当作为。"),
+    FilmSeed(
+        "榜样3",
+        ("时代楷模", "先进性教育"),
+        100,
+        CENTRE,
+        2018,
+        "《榜样》系列",
+        key=True,
+        kazakh=True,
+        synopsis="讲述新时代优秀共产党员扎根基层、服务群众的先进事迹。",
+    ),
+    FilmSeed(
+        "榜样5",
+        ("时代楷模", "先进性教育"),
+        95,
+        CENTRE,
+        2020,
+        "《榜样》系列",
+        key=True,
+        kazakh=True,
+        synopsis="聚焦脱贫攻坚和疫情防控一线的优秀共产党员。",
+    ),
+    FilmSeed(
+        "榜样6",
+        ("时代楷模", "先进性教育"),
+        96,
+        CENTRE,
+        2021,
+        "《榜样》系列",
+        key=True,
+        synopsis="建党百年之际，展现“七一勋章”获得者的初心与担当。",
+    ),
+    FilmSeed(
+        "榜样7",
+        ("时代楷模", "先进性教育"),
+        98,
+        CENTRE,
+        2022,
+        "《榜样》系列",
+        key=True,
+        kazakh=True,
+        synopsis="新时代各条战线优秀共产党员的奋斗故事。",
+    ),
+    FilmSeed(
+        "榜样8",
+        ("时代楷模", "先进性教育"),
+        97,
+        CENTRE,
+        2024,
+        "《榜样》系列",
+        key=True,
+        synopsis="基层党组织书记和普通党员在乡村振兴中的担当作为。",
+    ),
     FilmSeed("保持共产党员先进性", ("先进性教育",), 45, CENTRE, 2005, "先进性教育专题"),
     FilmSeed("牢记宗旨 服务群众", ("先进性教育",), 40, XJ, 2006, "先进性教育专题", kazakh=True),
-    FilmSeed("八荣八耻 知荣明耻", ("社会主义荣辱观",), 35, XJ, 2006, "社会主义荣辱观系列", kazakh=True),
+    FilmSeed(
+        "八荣八耻 知荣明耻", ("社会主义荣辱观",), 35, XJ, 2006, "社会主义荣辱观系列", kazakh=True
+    ),
     FilmSeed("文明乡风进万家", ("社会主义荣辱观", "乡村振兴"), 30, ALTAY, 2021, kazakh=True),
     FilmSeed("移风易俗 婚事新办", ("社会主义荣辱观",), 25, ALTAY, 2019, kazakh=True),
     FilmSeed("党史故事100讲（一）", ("党史党课",), 60, CENTRE, 2021, "党史故事100讲"),
     FilmSeed("党史故事100讲（二）", ("党史党课",), 60, CENTRE, 2021, "党史故事100讲"),
-    FilmSeed("红色家书", ("党史党课",), 50, CENTRE, 2019, key=True,
-             synopsis="革命先辈写给亲人的家书，诉说信仰与牺牲。"),
+    FilmSeed(
+        "红色家书",
+        ("党史党课",),
+        50,
+        CENTRE,
+        2019,
+        key=True,
+        synopsis="革命先辈写给亲人的家书，诉说信仰与牺牲。",
+    ),
     FilmSeed("永远的丰碑", ("党史党课",), 30, CENTRE, 2016),
-    FilmSeed("焦裕禄", ("党史党课", "党风廉政"), 115, "峨眉电影制片厂", 1990, key=True,
-             synopsis="兰考县委书记焦裕禄带领群众治理风沙、内涝、盐碱的感人事迹。"),
-    FilmSeed("杨善洲", ("党风廉政", "时代楷模"), 105, "云南电影制片厂", 2011,
-             synopsis="退休地委书记二十二年义务植树造林的故事。"),
+    FilmSeed(
+        "焦裕禄",
+        ("党史党课", "党风廉政"),
+        115,
+        "峨眉电影制片厂",
+        1990,
+        key=True,
+        synopsis="兰考县委书记焦裕禄带领群众治理风沙、内涝、盐碱的感人事迹。",
+    ),
+    FilmSeed(
+        "杨善洲",
+        ("党风廉政", "时代楷模"),
+        105,
+        "云南电影制片厂",
+        2011,
+        synopsis="退休地委书记二十二年义务植树造林的故事。",
+    ),
     FilmSeed("党课开讲啦", ("党史党课",), 50, CENTRE, 2022),
     FilmSeed("将改革进行到底（第一集）", ("政策法规",), 50, "中央电视台", 2017, "政论专题片"),
-    FilmSeed("民法典进万家", ("政策法规", "法治宣传"), 40, LAW, 2020, key=True, kazakh=True,
-             synopsis="用村民身边的案例讲解民法典中婚姻家庭、继承、合同的规定。"),
+    FilmSeed(
+        "民法典进万家",
+        ("政策法规", "法治宣传"),
+        40,
+        LAW,
+        2020,
+        key=True,
+        kazakh=True,
+        synopsis="用村民身边的案例讲解民法典中婚姻家庭、继承、合同的规定。",
+    ),
     FilmSeed("草原法解读", ("政策法规", "法治宣传"), 35, XJ, 2018, kazakh=True),
     FilmSeed("农村土地承包法问答", ("政策法规",), 30, LAW, 2019, kazakh=True),
     FilmSeed("反电信网络诈骗", ("法治宣传",), 25, LAW, 2022, kazakh=True),
     FilmSeed("平安建设与法治乡村", ("法治宣传", "乡村振兴"), 30, ALTAY, 2023),
-    FilmSeed("民族团结一家亲", ("民族团结",), 45, XJ, 2017, key=True, kazakh=True,
-             synopsis="各族干部群众结对认亲、守望相助的真实故事。"),
+    FilmSeed(
+        "民族团结一家亲",
+        ("民族团结",),
+        45,
+        XJ,
+        2017,
+        key=True,
+        kazakh=True,
+        synopsis="各族干部群众结对认亲、守望相助的真实故事。",
+    ),
     FilmSeed("石榴花开", ("民族团结",), 40, XJ, 2020, kazakh=True),
     FilmSeed("同饮一江水", ("民族团结",), 35, ALTAY, 2021, kazakh=True),
     FilmSeed("牧区养殖技术", ("科技与农牧业技术",), 40, AGRI, 2018, "农牧业实用技术", kazakh=True),
-    FilmSeed("冬季牛羊舍饲育肥技术", ("科技与农牧业技术",), 35, AGRI, 2019, "农牧业实用技术", kazakh=True),
-    FilmSeed("细毛羊高效养殖", ("科技与农牧业技术",), 30, AGRI, 2017, "农牧业实用技术", kazakh=True),
-    FilmSeed("牲畜口蹄疫防控", ("科技与农牧业技术",), 25, AGRI, 2020, "农牧业实用技术", kazakh=True),
+    FilmSeed(
+        "冬季牛羊舍饲育肥技术", ("科技与农牧业技术",), 35, AGRI, 2019, "农牧业实用技术", kazakh=True
+    ),
+    FilmSeed(
+        "细毛羊高效养殖", ("科技与农牧业技术",), 30, AGRI, 2017, "农牧业实用技术", kazakh=True
+    ),
+    FilmSeed(
+        "牲畜口蹄疫防控", ("科技与农牧业技术",), 25, AGRI, 2020, "农牧业实用技术", kazakh=True
+    ),
     FilmSeed("棉花膜下滴灌技术", ("科技与农牧业技术",), 30, AGRI, 2016, "农牧业实用技术"),
     FilmSeed("设施大棚蔬菜种植", ("科技与农牧业技术",), 35, AGRI, 2019, "农牧业实用技术"),
-    FilmSeed("苜蓿种植与青贮加工", ("科技与农牧业技术",), 30, AGRI, 2021, "农牧业实用技术", kazakh=True),
+    FilmSeed(
+        "苜蓿种植与青贮加工", ("科技与农牧业技术",), 30, AGRI, 2021, "农牧业实用技术", kazakh=True
+    ),
     FilmSeed("奶牛科学饲养", ("科技与农牧业技术",), 35, AGRI, 2018, "农牧业实用技术", kazakh=True),
     FilmSeed("冷水鱼养殖技术", ("科技与农牧业技术",), 30, AGRI, 2022, "农牧业实用技术"),
-    FilmSeed("草原鼠虫害防治", ("科技与农牧业技术",), 25, AGRI, 2020, "农牧业实用技术", kazakh=True),
+    FilmSeed(
+        "草原鼠虫害防治", ("科技与农牧业技术",), 25, AGRI, 2020, "农牧业实用技术", kazakh=True
+    ),
     FilmSeed("牧民定居与草原生态保护", ("乡村振兴", "政策法规"), 40, ALTAY, 2021, kazakh=True),
     FilmSeed("转场路上的党课", ("党史党课", "民族团结"), 30, ALTAY, 2023, kazakh=True),
     FilmSeed("额尔齐斯河畔的好支书", ("时代楷模", "乡村振兴"), 35, ALTAY, 2022, kazakh=True),
@@ -144,17 +235,29 @@ class _Clock:
             fn(when)
 
 
-def build_films(rng: random.Random, *, township: Township, as_of: dt.date, users: dict, silent=None) -> dict:
+def build_films(
+    rng: random.Random, *, township: Township, as_of: dt.date, users: dict, silent=None
+) -> dict:
     """Build the library of `township` with a year of history up to `as_of`. `users` maps any
     key to the demo's User objects; the station admin and each village's operator are found by
     role. `silent` maps a village name to the (year, month)s it files no request in (a village
     that has gone quiet). Returns counts for the demo command's summary."""
     silent = silent or {}
     people = list(users.values())
-    station = next(u for u in people if u.role == Role.STATION_ADMIN and u.township_id == township.pk and not u.is_superuser)
+    station = next(
+        u
+        for u in people
+        if u.role == Role.STATION_ADMIN and u.township_id == township.pk and not u.is_superuser
+    )
     villages = list(Village.objects.filter(township=township).order_by("sort_order", "name"))
-    operators: dict[int, User] = {u.village_id: u for u in people if u.role == Role.VILLAGE_OPERATOR and u.village_id}
-    themes = {name: Theme.objects.get_or_create(name=name)[0] for seed in CATALOGUE for name in seed.themes}
+    operators: dict[int, User] = {
+        u.village_id: u for u in people if u.role == Role.VILLAGE_OPERATOR and u.village_id
+    }
+    themes = {
+        name: Theme.objects.get_or_create(name=name)[0]
+        for seed in CATALOGUE
+        for name in seed.themes
+    }
     mandarin = Language.objects.get_or_create(name=MANDARIN)[0]
     kazakh = Language.objects.get_or_create(name=KAZAKH)[0]
 
@@ -163,25 +266,55 @@ def build_films(rng: random.Random, *, township: Township, as_of: dt.date, users
     numbers = itertools.count(1)
     for seed in CATALOGUE:
         film = services.film_create(
-            user=station, township=township, title=seed.title, series=seed.series, producer=seed.producer,
-            year=seed.year, duration_minutes=seed.minutes, themes=[themes[t] for t in seed.themes],
-            languages=[mandarin, kazakh] if seed.kazakh else [mandarin], is_key_film=seed.key,
-            synopsis=seed.synopsis, **_teaching_notes(seed),
+            user=station,
+            township=township,
+            title=seed.title,
+            series=seed.series,
+            producer=seed.producer,
+            year=seed.year,
+            duration_minutes=seed.minutes,
+            themes=[themes[t] for t in seed.themes],
+            languages=[mandarin, kazakh] if seed.kazakh else [mandarin],
+            is_key_film=seed.key,
+            synopsis=seed.synopsis,
+            **_teaching_notes(seed),
         )
         films.append(film)
         n_copies = rng.choice((2, 3, 3)) if seed.key else rng.choice((1, 2, 2))
         for i in range(n_copies):
-            medium = FilmCopy.Medium.VCD if seed.year < 2010 and rng.random() < 0.5 else rng.choice(
-                (FilmCopy.Medium.DVD, FilmCopy.Medium.DVD, FilmCopy.Medium.DVD, FilmCopy.Medium.USB),
+            medium = (
+                FilmCopy.Medium.VCD
+                if seed.year < 2010 and rng.random() < 0.5
+                else rng.choice(
+                    (
+                        FilmCopy.Medium.DVD,
+                        FilmCopy.Medium.DVD,
+                        FilmCopy.Medium.DVD,
+                        FilmCopy.Medium.USB,
+                    ),
+                )
             )
             language = kazakh if seed.kazakh and i == n_copies - 1 and n_copies > 1 else mandarin
-            copies.setdefault(film.pk, []).append(services.copy_create(
-                user=station, film=film, inventory_no=f"WLG-{next(numbers):04d}", medium=medium, language=language,
-                condition=rng.choice((FilmCopy.Condition.GOOD,) * 4 + (FilmCopy.Condition.WORN,)),
-            ))
+            copies.setdefault(film.pk, []).append(
+                services.copy_create(
+                    user=station,
+                    film=film,
+                    inventory_no=f"WLG-{next(numbers):04d}",
+                    medium=medium,
+                    language=language,
+                    condition=rng.choice(
+                        (FilmCopy.Condition.GOOD,) * 4 + (FilmCopy.Condition.WORN,)
+                    ),
+                )
+            )
     # Two digital copies waiting for their video to be uploaded, and a disc to be written off.
     for film in films[3:5]:
-        services.copy_create(user=station, film=film, inventory_no=f"WLG-{next(numbers):04d}", medium=FilmCopy.Medium.FILE)
+        services.copy_create(
+            user=station,
+            film=film,
+            inventory_no=f"WLG-{next(numbers):04d}",
+            medium=FilmCopy.Medium.FILE,
+        )
     scratched = copies[films[10].pk][0]
 
     clock = _Clock()
@@ -207,25 +340,39 @@ def build_films(rng: random.Random, *, township: Township, as_of: dt.date, users
                 return chosen
         return films
 
-    def dispatch(line, village, when: dt.datetime, *, overdue: bool = False, tries: int = 3) -> None:
+    def dispatch(
+        line, village, when: dt.datetime, *, overdue: bool = False, tries: int = 3
+    ) -> None:
         shelf = [c for c in copies[line.film_id] if _refresh(c).is_lendable]
         if not shelf:
             if tries > 1:  # taken since the approval: try again when a copy may be back
-                clock.at(when + dt.timedelta(days=2), lambda t: dispatch(line, village, t, tries=tries - 1))
+                clock.at(
+                    when + dt.timedelta(days=2),
+                    lambda t: dispatch(line, village, t, tries=tries - 1),
+                )
             return  # else it stays approved, waiting for a copy, as on the real queue
         due_on = timezone.localdate(when) + dt.timedelta(days=rng.choice(LOAN_DAYS))
         if overdue:
             due_on = as_of - dt.timedelta(days=rng.randint(6, 12))
-        loan = services.loan_dispatch(copy=shelf[0], user=station, due_on=due_on, line=line, at=when)
+        loan = services.loan_dispatch(
+            copy=shelf[0], user=station, due_on=due_on, line=line, at=when
+        )
         stats["loans"] += 1
         received = when + dt.timedelta(days=rng.randint(1, 3), hours=rng.randint(0, 5))
         if village.pk in operators:
-            clock.at(received, lambda at: services.loan_confirm_receipt(loan=loan, user=operators[village.pk], at=at))
+            clock.at(
+                received,
+                lambda at: services.loan_confirm_receipt(
+                    loan=loan, user=operators[village.pk], at=at
+                ),
+            )
         if overdue:
             return  # never comes back: one of the two overdue copies
         back_day = due_on + dt.timedelta(days=rng.randint(-8, 3))
         if due_on < as_of:
-            back_day = min(back_day, as_of - dt.timedelta(days=1))  # so that nothing else ends up overdue
+            back_day = min(
+                back_day, as_of - dt.timedelta(days=1)
+            )  # so that nothing else ends up overdue
         back = max(_at(back_day, rng.randint(9, 17)), received + dt.timedelta(hours=2))
         clock.at(back, lambda at: services.loan_return(user=station, loan=loan, at=at))
 
@@ -234,9 +381,14 @@ def build_films(rng: random.Random, *, township: Township, as_of: dt.date, users
         # Mostly what the station announced for the period, sometimes anything in the catalogue.
         menu = offered(day + dt.timedelta(days=10)) if rng.random() < 0.6 else films
         film_request = services.request_create(
-            village=village, author=operators.get(village.pk, station), at=when,
+            village=village,
+            author=operators.get(village.pk, station),
+            at=when,
             source="季度播放计划" if rng.random() < 0.4 else "",
-            lines=[(f, day + dt.timedelta(days=rng.randint(7, 20))) for f in rng.sample(menu, rng.randint(1, 2))],
+            lines=[
+                (f, day + dt.timedelta(days=rng.randint(7, 20)))
+                for f in rng.sample(menu, rng.randint(1, 2))
+            ],
         )
         stats["requests"] += 1
         if not decide:
@@ -247,15 +399,24 @@ def build_films(rng: random.Random, *, township: Township, as_of: dt.date, users
         def approve(at: dt.datetime) -> None:
             for line in film_request.lines.select_related("film"):
                 if not reason and not any(_refresh(c).is_lendable for c in copies[line.film_id]):
-                    services.request_reject(film_request=film_request, user=station, at=at,
-                                            reason=f"{line.film}的拷贝已全部借出，请改选其他片目或下季度再申请")
+                    services.request_reject(
+                        film_request=film_request,
+                        user=station,
+                        at=at,
+                        reason=f"{line.film}的拷贝已全部借出，请改选其他片目或下季度再申请",
+                    )
                     return
             if reason:
-                services.request_reject(film_request=film_request, user=station, reason=reason, at=at)
+                services.request_reject(
+                    film_request=film_request, user=station, reason=reason, at=at
+                )
                 return
             services.request_approve(film_request=film_request, user=station, at=at)
             for line in film_request.lines.order_by("pk"):
-                clock.at(at + dt.timedelta(hours=rng.randint(1, 30)), lambda t, line=line: dispatch(line, village, t))
+                clock.at(
+                    at + dt.timedelta(hours=rng.randint(1, 30)),
+                    lambda t, line=line: dispatch(line, village, t),
+                )
 
         clock.at(decided, approve)
 
@@ -263,38 +424,70 @@ def build_films(rng: random.Random, *, township: Township, as_of: dt.date, users
         """Request, approval and dispatch in one go, so no other event takes the copy between."""
         film = rng.choice([f for f in films if any(_refresh(c).is_lendable for c in copies[f.pk])])
         film_request = services.request_create(
-            village=village, author=operators.get(village.pk, station), at=when,
+            village=village,
+            author=operators.get(village.pk, station),
+            at=when,
             lines=[(film, timezone.localdate(when) + dt.timedelta(days=5))],
         )
         stats["requests"] += 1
-        services.request_approve(film_request=film_request, user=station, at=when + dt.timedelta(hours=2))
+        services.request_approve(
+            film_request=film_request, user=station, at=when + dt.timedelta(hours=2)
+        )
         dispatch(film_request.lines.get(), village, when + dt.timedelta(hours=3), overdue=True)
 
     # About one request per village a month, on working days; the latest still wait for the station.
     day = start
     while day < as_of:
         for village in villages:
-            if day.weekday() < 5 and rng.random() < 1 / 25 and (day.year, day.month) not in silent.get(village.name, ()):
-                clock.at(_at(day, rng.randint(9, 17), rng.randint(0, 59)), lambda at, v=village: file_request(v, at))
+            if (
+                day.weekday() < 5
+                and rng.random() < 1 / 25
+                and (day.year, day.month) not in silent.get(village.name, ())
+            ):
+                clock.at(
+                    _at(day, rng.randint(9, 17), rng.randint(0, 59)),
+                    lambda at, v=village: file_request(v, at),
+                )
         day += dt.timedelta(days=1)
     # Two requests from yesterday afternoon, still waiting for the station.
     yesterday = as_of - dt.timedelta(days=1)
-    talking = [v for v in villages if (yesterday.year, yesterday.month) not in silent.get(v.name, ())]
+    talking = [
+        v for v in villages if (yesterday.year, yesterday.month) not in silent.get(v.name, ())
+    ]
     for village in rng.sample(talking, min(2, len(talking))):
-        clock.at(_at(yesterday, rng.randint(15, 17)), lambda at, v=village: file_request(v, at, decide=False))
+        clock.at(
+            _at(yesterday, rng.randint(15, 17)),
+            lambda at, v=village: file_request(v, at, decide=False),
+        )
     # The two copies that never came back: out about seven weeks ago, due one to two weeks ago.
     for village in rng.sample(villages, min(2, len(villages))):
-        clock.at(_at(as_of - dt.timedelta(days=rng.randint(45, 55)), 10), lambda at, v=village: file_overdue(v, at))
+        clock.at(
+            _at(as_of - dt.timedelta(days=rng.randint(45, 55)), 10),
+            lambda at, v=village: file_overdue(v, at),
+        )
     scratched_on = _at(as_of - dt.timedelta(days=120), 11)
-    clock.at(scratched_on, lambda at: services.copy_write_off(
-        copy=scratched, user=station, reason="光盘划伤严重，无法读取", status=FilmCopy.Status.WRITTEN_OFF, at=at,
-    ) if _refresh(scratched).status == FilmCopy.Status.SHELF else None)
+    clock.at(
+        scratched_on,
+        lambda at: (
+            services.copy_write_off(
+                copy=scratched,
+                user=station,
+                reason="光盘划伤严重，无法读取",
+                status=FilmCopy.Status.WRITTEN_OFF,
+                at=at,
+            )
+            if _refresh(scratched).status == FilmCopy.Status.SHELF
+            else None
+        ),
+    )
     clock.run_until(end)
 
     stats["films"] = len(films)
     stats["copies"] = FilmCopy.objects.filter(township=township).count()
     stats["overdue"] = Loan.objects.filter(township=township).overdue(as_of).count()
-    stats["pending"] = FilmRequest.objects.filter(township=township, status=FilmRequest.Status.REQUESTED).count()
+    stats["pending"] = FilmRequest.objects.filter(
+        township=township, status=FilmRequest.Status.REQUESTED
+    ).count()
     return stats
 
 
@@ -306,8 +499,14 @@ def _refresh(copy: FilmCopy) -> FilmCopy:
 def _publish(station, township, start: dt.date, end: dt.date, films: list[Film]):
     def run(at: dt.datetime) -> None:
         services.announcement_publish(
-            user=station, township=township, at=at, films=films, period_start=start, period_end=end,
+            user=station,
+            township=township,
+            at=at,
+            films=films,
+            period_start=start,
+            period_end=end,
             title=f"{start.year}年第{(start.month - 1) // 3 + 1}季度供片信息",
             note="重点片请按“四环教学法”组织收看；哈萨克语版本请在申请时注明。",
         )
+
     return run

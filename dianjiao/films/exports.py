@@ -10,13 +10,36 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # The file's own words, not the UI's translations: a spreadsheet is the same whatever the UI language.
 CATALOGUE_HEADERS = [
-    "序号", "片名", "系列", "出品单位", "出品年份", "时长（分钟）", "教育主题", "语种版本", "重点片",
-    "拷贝数", "在站可借", "状态",
+    "序号",
+    "片名",
+    "系列",
+    "出品单位",
+    "出品年份",
+    "时长（分钟）",
+    "教育主题",
+    "语种版本",
+    "重点片",
+    "拷贝数",
+    "在站可借",
+    "状态",
 ]
 MEDIA = {"dvd": "DVD光盘", "vcd": "VCD光盘", "usb": "U盘", "file": "数字文件"}
 LOAN_HEADERS = [
-    "序号", "库存编号", "片名", "介质", "借片村", "发放时间", "发放人", "应还日期", "签收时间", "签收人",
-    "归还时间", "收回经办人", "状态", "逾期天数", "备注",
+    "序号",
+    "库存编号",
+    "片名",
+    "介质",
+    "借片村",
+    "发放时间",
+    "发放人",
+    "应还日期",
+    "签收时间",
+    "签收人",
+    "归还时间",
+    "收回经办人",
+    "状态",
+    "逾期天数",
+    "备注",
 ]
 
 
@@ -24,9 +47,18 @@ def catalogue_xlsx(films) -> bytes:
     """`films` from selectors.films_for_list (counts annotated, themes and languages prefetched)."""
     rows = (
         [
-            n, f.title, f.series, f.producer, f.year, f.duration_minutes,
-            "、".join(t.name for t in f.themes.all()), "、".join(lang.name for lang in f.languages.all()),
-            "是" if f.is_key_film else "", f.n_copies, f.n_on_shelf, "在用" if f.active else "停用",
+            n,
+            f.title,
+            f.series,
+            f.producer,
+            f.year,
+            f.duration_minutes,
+            "、".join(t.name for t in f.themes.all()),
+            "、".join(lang.name for lang in f.languages.all()),
+            "是" if f.is_key_film else "",
+            f.n_copies,
+            f.n_on_shelf,
+            "在用" if f.active else "停用",
         ]
         for n, f in enumerate(films, start=1)
     )
@@ -51,9 +83,20 @@ def loans_xlsx(loans) -> bytes:
     """`loans` from selectors.loans_for (copy, film, village and the people selected)."""
     rows = (
         [
-            n, loan.copy.inventory_no, loan.copy.film.title, MEDIA.get(loan.copy.medium, loan.copy.medium), loan.village.name,
-            loan.dispatched_at, _who(loan.dispatched_by), loan.due_on, loan.received_at, _who(loan.received_by),
-            loan.returned_at, _who(loan.returned_to), loan_state(loan), loan.days_overdue or None,
+            n,
+            loan.copy.inventory_no,
+            loan.copy.film.title,
+            MEDIA.get(loan.copy.medium, loan.copy.medium),
+            loan.village.name,
+            loan.dispatched_at,
+            _who(loan.dispatched_by),
+            loan.due_on,
+            loan.received_at,
+            _who(loan.received_by),
+            loan.returned_at,
+            _who(loan.returned_to),
+            loan_state(loan),
+            loan.days_overdue or None,
             loan.return_note or loan.note,
         ]
         for n, loan in enumerate(loans, start=1)
@@ -64,5 +107,7 @@ def loans_xlsx(loans) -> bytes:
 def xlsx_response(content: bytes, *, filename: str, ascii_name: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
     # An ASCII name for old browsers, the Chinese one (RFC 5987) for the rest.
-    response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    )
     return response

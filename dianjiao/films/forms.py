@@ -22,13 +22,27 @@ class FilmForm(forms.ModelForm):
     class Meta:
         model = Film
         fields = [
-            "title", "series", "producer", "year", "duration_minutes", "themes", "languages", "is_key_film",
-            "synopsis", "prep_notes", "prompts", "discussion_questions", "active",
+            "title",
+            "series",
+            "producer",
+            "year",
+            "duration_minutes",
+            "themes",
+            "languages",
+            "is_key_film",
+            "synopsis",
+            "prep_notes",
+            "prompts",
+            "discussion_questions",
+            "active",
         ]
         widgets = {
-            "themes": forms.CheckboxSelectMultiple, "languages": forms.CheckboxSelectMultiple,
-            "synopsis": forms.Textarea(attrs={"rows": 4}), "prep_notes": forms.Textarea(attrs={"rows": 4}),
-            "prompts": forms.Textarea(attrs={"rows": 4}), "discussion_questions": forms.Textarea(attrs={"rows": 4}),
+            "themes": forms.CheckboxSelectMultiple,
+            "languages": forms.CheckboxSelectMultiple,
+            "synopsis": forms.Textarea(attrs={"rows": 4}),
+            "prep_notes": forms.Textarea(attrs={"rows": 4}),
+            "prompts": forms.Textarea(attrs={"rows": 4}),
+            "discussion_questions": forms.Textarea(attrs={"rows": 4}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -39,15 +53,33 @@ class FilmForm(forms.ModelForm):
 
 
 class FilmFilterForm(forms.Form):
-    q = forms.CharField(label=_("搜索"), required=False, widget=forms.TextInput(attrs={
-        "placeholder": _("片名、系列或主题"), "type": "search", "autocomplete": "off",
-    }))
-    theme = forms.ModelChoiceField(label=_("主题"), queryset=Theme.objects.all(), required=False, empty_label=_("全部"))
-    language = forms.ModelChoiceField(label=_("语种"), queryset=Language.objects.all(), required=False, empty_label=_("全部"))
+    q = forms.CharField(
+        label=_("搜索"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": _("片名、系列或主题"),
+                "type": "search",
+                "autocomplete": "off",
+            }
+        ),
+    )
+    theme = forms.ModelChoiceField(
+        label=_("主题"), queryset=Theme.objects.all(), required=False, empty_label=_("全部")
+    )
+    language = forms.ModelChoiceField(
+        label=_("语种"), queryset=Language.objects.all(), required=False, empty_label=_("全部")
+    )
     key = forms.BooleanField(label=_("只看重点片"), required=False)
-    status = forms.ChoiceField(label=_("状态"), required=False, choices=[
-        ("active", _("在用")), ("inactive", _("停用")), ("all", _("全部")),
-    ])
+    status = forms.ChoiceField(
+        label=_("状态"),
+        required=False,
+        choices=[
+            ("active", _("在用")),
+            ("inactive", _("停用")),
+            ("all", _("全部")),
+        ],
+    )
 
     def filter(self, queryset):
         if not self.is_valid():
@@ -55,9 +87,13 @@ class FilmFilterForm(forms.Form):
         d = self.cleaned_data
         queryset = queryset.search(d["q"])
         if d["theme"]:
-            queryset = queryset.filter(pk__in=Film.themes.through.objects.filter(theme=d["theme"]).values("film"))
+            queryset = queryset.filter(
+                pk__in=Film.themes.through.objects.filter(theme=d["theme"]).values("film")
+            )
         if d["language"]:
-            queryset = queryset.filter(pk__in=Film.languages.through.objects.filter(language=d["language"]).values("film"))
+            queryset = queryset.filter(
+                pk__in=Film.languages.through.objects.filter(language=d["language"]).values("film")
+            )
         if d["key"]:
             queryset = queryset.filter(is_key_film=True)
         status = d["status"] or "active"
@@ -81,28 +117,56 @@ class VideoUploadForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = _("MP4 或 WebM 格式可在手机和电脑的浏览器中直接播放；文件不能超过 %(limit)s。") % {
+        self.fields["file"].help_text = _(
+            "MP4 或 WebM 格式可在手机和电脑的浏览器中直接播放；文件不能超过 %(limit)s。"
+        ) % {
             "limit": video.size_label(video.max_video_bytes()),
         }
 
 
 class WriteOffForm(forms.Form):
-    status = forms.ChoiceField(label=_("类别"), choices=[
-        (FilmCopy.Status.LOST, _("遗失")), (FilmCopy.Status.WRITTEN_OFF, _("注销（损坏、过时等）")),
-    ])
-    reason = forms.CharField(label=_("原因"), max_length=200, widget=forms.Textarea(attrs={"rows": 3}),
-                             error_messages={"required": _("请填写遗失或注销的原因")})
+    status = forms.ChoiceField(
+        label=_("类别"),
+        choices=[
+            (FilmCopy.Status.LOST, _("遗失")),
+            (FilmCopy.Status.WRITTEN_OFF, _("注销（损坏、过时等）")),
+        ],
+    )
+    reason = forms.CharField(
+        label=_("原因"),
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请填写遗失或注销的原因")},
+    )
 
 
 class CopyFilterForm(forms.Form):
-    q = forms.CharField(label=_("搜索"), required=False, widget=forms.TextInput(attrs={
-        "placeholder": _("库存编号或片名"), "type": "search", "autocomplete": "off",
-    }))
-    status = forms.ChoiceField(label=_("现在何处"), required=False, choices=[
-        ("", _("全部在册")), *FilmCopy.Status.choices, ("overdue", _("逾期未还")),
-    ])
-    village = forms.ModelChoiceField(label=_("借片村"), queryset=Village.objects.none(), required=False, empty_label=_("全部"))
-    medium = forms.ChoiceField(label=_("介质"), required=False, choices=[("", _("全部")), *FilmCopy.Medium.choices])
+    q = forms.CharField(
+        label=_("搜索"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": _("库存编号或片名"),
+                "type": "search",
+                "autocomplete": "off",
+            }
+        ),
+    )
+    status = forms.ChoiceField(
+        label=_("现在何处"),
+        required=False,
+        choices=[
+            ("", _("全部在册")),
+            *FilmCopy.Status.choices,
+            ("overdue", _("逾期未还")),
+        ],
+    )
+    village = forms.ModelChoiceField(
+        label=_("借片村"), queryset=Village.objects.none(), required=False, empty_label=_("全部")
+    )
+    medium = forms.ChoiceField(
+        label=_("介质"), required=False, choices=[("", _("全部")), *FilmCopy.Medium.choices]
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,29 +177,44 @@ class CopyFilterForm(forms.Form):
             return queryset.exclude(status__in=FilmCopy.RETIRED)
         d = self.cleaned_data
         if d["q"]:
-            queryset = queryset.filter(Q(inventory_no__icontains=d["q"]) | Q(film__title__contains=d["q"]))
+            queryset = queryset.filter(
+                Q(inventory_no__icontains=d["q"]) | Q(film__title__contains=d["q"])
+            )
         if d["status"] == "overdue":
-            queryset = queryset.filter(pk__in=Loan.objects.visible_to(user).overdue().values("copy"))
+            queryset = queryset.filter(
+                pk__in=Loan.objects.visible_to(user).overdue().values("copy")
+            )
         elif d["status"]:
             queryset = queryset.filter(status=d["status"])
         else:
             queryset = queryset.exclude(status__in=FilmCopy.RETIRED)
         if d["village"]:
-            queryset = queryset.filter(pk__in=Loan.objects.visible_to(user).open().filter(village=d["village"]).values("copy"))
+            queryset = queryset.filter(
+                pk__in=Loan.objects.visible_to(user)
+                .open()
+                .filter(village=d["village"])
+                .values("copy")
+            )
         if d["medium"]:
             queryset = queryset.filter(medium=d["medium"])
         return queryset
 
 
 class AnnouncementForm(forms.Form):
-    title = forms.CharField(label=_("标题"), max_length=120, help_text=_("如“2026年第三季度供片信息”"))
+    title = forms.CharField(
+        label=_("标题"), max_length=120, help_text=_("如“2026年第三季度供片信息”")
+    )
     period_start = forms.DateField(label=_("供片开始日期"), widget=_DATE)
     period_end = forms.DateField(label=_("供片结束日期"), widget=_DATE)
     films = forms.ModelMultipleChoiceField(
-        label=_("供应片目"), queryset=Film.objects.none(), widget=forms.CheckboxSelectMultiple,
+        label=_("供应片目"),
+        queryset=Film.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("请至少选择一部电教片")},
     )
-    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -150,9 +229,15 @@ class AnnouncementForm(forms.Form):
 
 
 class RequestForm(forms.Form):
-    village = forms.ModelChoiceField(label=_("申请村"), queryset=Village.objects.none(), empty_label=None)
-    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                           help_text=_("如放映地点、组织收看的对象"))
+    village = forms.ModelChoiceField(
+        label=_("申请村"), queryset=Village.objects.none(), empty_label=None
+    )
+    note = forms.CharField(
+        label=_("说明"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("如放映地点、组织收看的对象"),
+    )
     source = forms.CharField(required=False, widget=forms.HiddenInput, max_length=200)
 
     def __init__(self, *args, user, **kwargs):
@@ -161,7 +246,9 @@ class RequestForm(forms.Form):
 
 
 class RequestLineForm(forms.Form):
-    film = forms.ModelChoiceField(label=_("电教片"), queryset=Film.objects.none(), required=False, empty_label=_("（不选）"))
+    film = forms.ModelChoiceField(
+        label=_("电教片"), queryset=Film.objects.none(), required=False, empty_label=_("（不选）")
+    )
     wanted_on = forms.DateField(label=_("计划放映日期"), required=False, widget=_DATE)
 
     def __init__(self, *args, films=None, **kwargs):
@@ -192,25 +279,48 @@ class BaseLineFormSet(forms.BaseFormSet):
             raise ValidationError(_("同一部电教片选了两次，每部片子申请一次即可"))
 
     def lines(self) -> list[tuple[Film, dt.date]]:
-        return [(f.cleaned_data["film"], f.cleaned_data["wanted_on"]) for f in self.forms if f.cleaned_data.get("film")]
+        return [
+            (f.cleaned_data["film"], f.cleaned_data["wanted_on"])
+            for f in self.forms
+            if f.cleaned_data.get("film")
+        ]
 
 
-RequestLineFormSet = forms.formset_factory(RequestLineForm, formset=BaseLineFormSet, extra=0, min_num=4, max_num=20)
+RequestLineFormSet = forms.formset_factory(
+    RequestLineForm, formset=BaseLineFormSet, extra=0, min_num=4, max_num=20
+)
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(label=_("驳回理由"), max_length=200, widget=forms.Textarea(attrs={"rows": 3}),
-                             error_messages={"required": _("驳回申请时请写明理由，村里才知道怎么改")})
+    reason = forms.CharField(
+        label=_("驳回理由"),
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("驳回申请时请写明理由，村里才知道怎么改")},
+    )
 
 
 class DispatchForm(forms.Form):
-    line = forms.ModelChoiceField(label=_("申请片目"), queryset=FilmRequestLine.objects.none(), required=False,
-                                  empty_label=_("（不按申请，直接借出）"))
-    copy = forms.ModelChoiceField(label=_("拷贝"), queryset=FilmCopy.objects.none(),
-                                  error_messages={"required": _("请选择要发放的拷贝"),
-                                                  "invalid_choice": _("该拷贝已被借出或已不在站，请选择其他在站的拷贝")})
-    village = forms.ModelChoiceField(label=_("借片村"), queryset=Village.objects.none(), required=False,
-                                     help_text=_("按申请发放时自动为申请村"))
+    line = forms.ModelChoiceField(
+        label=_("申请片目"),
+        queryset=FilmRequestLine.objects.none(),
+        required=False,
+        empty_label=_("（不按申请，直接借出）"),
+    )
+    copy = forms.ModelChoiceField(
+        label=_("拷贝"),
+        queryset=FilmCopy.objects.none(),
+        error_messages={
+            "required": _("请选择要发放的拷贝"),
+            "invalid_choice": _("该拷贝已被借出或已不在站，请选择其他在站的拷贝"),
+        },
+    )
+    village = forms.ModelChoiceField(
+        label=_("借片村"),
+        queryset=Village.objects.none(),
+        required=False,
+        help_text=_("按申请发放时自动为申请村"),
+    )
     due_on = forms.DateField(label=_("应还日期"), widget=_DATE)
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
@@ -221,10 +331,14 @@ class DispatchForm(forms.Form):
             .filter(request__status=FilmRequest.Status.APPROVED, loan__isnull=True)
             .select_related("film", "request__village")
         )
-        self.fields["line"].label_from_instance = lambda line: f"{line.request.village.name} · {line.film} · {line.wanted_on:%Y-%m-%d}"
+        self.fields["line"].label_from_instance = lambda line: (
+            f"{line.request.village.name} · {line.film} · {line.wanted_on:%Y-%m-%d}"
+        )
         self.fields["copy"].queryset = (
-            FilmCopy.objects.visible_to(user).filter(status=FilmCopy.Status.SHELF)
-            .exclude(medium=FilmCopy.Medium.FILE).select_related("film")
+            FilmCopy.objects.visible_to(user)
+            .filter(status=FilmCopy.Status.SHELF)
+            .exclude(medium=FilmCopy.Medium.FILE)
+            .select_related("film")
         )
         self.fields["village"].queryset = Village.objects.visible_to(user)
         self.fields["due_on"].initial = today() + dt.timedelta(days=DEFAULT_LOAN_DAYS)
@@ -237,21 +351,37 @@ class DispatchForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    condition = forms.ChoiceField(label=_("归还时状况"), required=False,
-                                  choices=[("", _("与借出时相同")), *FilmCopy.Condition.choices])
+    condition = forms.ChoiceField(
+        label=_("归还时状况"),
+        required=False,
+        choices=[("", _("与借出时相同")), *FilmCopy.Condition.choices],
+    )
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
 
 class LoanFilterForm(forms.Form):
     STATES = [
-        ("open", _("在借")), ("overdue", _("逾期未还")), ("unreceived", _("待签收")),
-        ("returned", _("已归还")), ("all", _("全部")),
+        ("open", _("在借")),
+        ("overdue", _("逾期未还")),
+        ("unreceived", _("待签收")),
+        ("returned", _("已归还")),
+        ("all", _("全部")),
     ]
-    q = forms.CharField(label=_("搜索"), required=False, widget=forms.TextInput(attrs={
-        "placeholder": _("库存编号或片名"), "type": "search", "autocomplete": "off",
-    }))
+    q = forms.CharField(
+        label=_("搜索"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": _("库存编号或片名"),
+                "type": "search",
+                "autocomplete": "off",
+            }
+        ),
+    )
     state = forms.ChoiceField(label=_("状态"), required=False, choices=STATES)
-    village = forms.ModelChoiceField(label=_("借片村"), queryset=Village.objects.none(), required=False, empty_label=_("全部"))
+    village = forms.ModelChoiceField(
+        label=_("借片村"), queryset=Village.objects.none(), required=False, empty_label=_("全部")
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -273,5 +403,7 @@ class LoanFilterForm(forms.Form):
         if d["village"]:
             queryset = queryset.filter(village=d["village"])
         if d["q"]:
-            queryset = queryset.filter(Q(copy__inventory_no__icontains=d["q"]) | Q(copy__film__title__contains=d["q"]))
+            queryset = queryset.filter(
+                Q(copy__inventory_no__icontains=d["q"]) | Q(copy__film__title__contains=d["q"])
+            )
         return queryset

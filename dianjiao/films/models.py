@@ -64,25 +64,38 @@ class FilmQuerySet(ScopedQuerySet):
 class Film(models.Model):
     """A title in the township's catalogue (a township-wide record every village may read)."""
 
-    township = models.ForeignKey("orgs.Township", verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+")
+    township = models.ForeignKey(
+        "orgs.Township", verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+"
+    )
     title = models.CharField(_("片名"), max_length=120)
     series = models.CharField(_("系列"), max_length=80, blank=True, help_text=_("如《榜样》系列"))
     producer = models.CharField(_("出品单位"), max_length=120, blank=True)
-    year = models.PositiveSmallIntegerField(_("出品年份"), null=True, blank=True, validators=[MinValueValidator(1949)])
-    duration_minutes = models.PositiveSmallIntegerField(
-        _("时长（分钟）"), validators=[MinValueValidator(1), MaxValueValidator(1500)],
+    year = models.PositiveSmallIntegerField(
+        _("出品年份"), null=True, blank=True, validators=[MinValueValidator(1949)]
     )
-    themes = models.ManyToManyField(Theme, verbose_name=_("教育主题"), blank=True, related_name="films")
-    languages = models.ManyToManyField(Language, verbose_name=_("语种版本"), blank=True, related_name="films")
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("时长（分钟）"),
+        validators=[MinValueValidator(1), MaxValueValidator(1500)],
+    )
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("教育主题"), blank=True, related_name="films"
+    )
+    languages = models.ManyToManyField(
+        Language, verbose_name=_("语种版本"), blank=True, related_name="films"
+    )
     is_key_film = models.BooleanField(
-        _("重点片"), default=False, help_text=_("重点片须按“四环教学法”组织收看"),
+        _("重点片"),
+        default=False,
+        help_text=_("重点片须按“四环教学法”组织收看"),
     )
     synopsis = models.TextField(_("内容简介"), blank=True)
     # The four-ring method (四环教学法) for key films: preparation, prompts, discussion.
     prep_notes = models.TextField(_("播前备课建议"), blank=True)
     prompts = models.TextField(_("播中提示"), blank=True)
     discussion_questions = models.TextField(_("看后讨论题"), blank=True)
-    active = models.BooleanField(_("在用"), default=True, help_text=_("停用的片子不再供申请，记录仍保留"))
+    active = models.BooleanField(
+        _("在用"), default=True, help_text=_("停用的片子不再供申请，记录仍保留")
+    )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
@@ -94,7 +107,9 @@ class Film(models.Model):
         verbose_name = _("电教片")
         verbose_name_plural = pgettext_lazy("plural", "电教片")
         ordering = ["series", "title", "pk"]
-        constraints = [models.UniqueConstraint(fields=["township", "title"], name="films_film_unique_title")]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "title"], name="films_film_unique_title")
+        ]
 
     def __str__(self):
         return f"《{self.title}》"
@@ -130,13 +145,32 @@ class FilmCopy(models.Model):
 
     RETIRED = (Status.LOST, Status.WRITTEN_OFF)
 
-    township = models.ForeignKey("orgs.Township", verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+", editable=False)
-    film = models.ForeignKey(Film, verbose_name=_("电教片"), on_delete=models.PROTECT, related_name="copies")
+    township = models.ForeignKey(
+        "orgs.Township",
+        verbose_name=_("乡镇"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    film = models.ForeignKey(
+        Film, verbose_name=_("电教片"), on_delete=models.PROTECT, related_name="copies"
+    )
     inventory_no = models.CharField(_("库存编号"), max_length=30)
     medium = models.CharField(_("介质"), max_length=10, choices=Medium.choices, default=Medium.DVD)
-    language = models.ForeignKey(Language, verbose_name=_("语种"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    condition = models.CharField(_("状况"), max_length=10, choices=Condition.choices, default=Condition.GOOD)
-    status = models.CharField(_("现在何处"), max_length=12, choices=Status.choices, default=Status.SHELF, editable=False)
+    language = models.ForeignKey(
+        Language,
+        verbose_name=_("语种"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    condition = models.CharField(
+        _("状况"), max_length=10, choices=Condition.choices, default=Condition.GOOD
+    )
+    status = models.CharField(
+        _("现在何处"), max_length=12, choices=Status.choices, default=Status.SHELF, editable=False
+    )
     note = models.CharField(_("备注"), max_length=200, blank=True)
     # The uploaded video of a digital copy. Its name in the default storage (MEDIA_ROOT/films/...)
     # is kept in a plain CharField rather than a FileField: the audit trail snapshots every field
@@ -148,10 +182,17 @@ class FilmCopy(models.Model):
     file_uploaded_at = models.DateTimeField(_("上传时间"), null=True, blank=True, editable=False)
     written_off_at = models.DateTimeField(_("注销时间"), null=True, blank=True, editable=False)
     written_off_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("注销人"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("注销人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
-    written_off_reason = models.CharField(_("遗失/注销原因"), max_length=200, blank=True, editable=False)
+    written_off_reason = models.CharField(
+        _("遗失/注销原因"), max_length=200, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -163,7 +204,9 @@ class FilmCopy(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "拷贝")
         ordering = ["inventory_no", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["township", "inventory_no"], name="films_copy_unique_inventory_no"),
+            models.UniqueConstraint(
+                fields=["township", "inventory_no"], name="films_copy_unique_inventory_no"
+            ),
         ]
 
     def __str__(self):
@@ -207,14 +250,21 @@ class AnnouncementQuerySet(ScopedQuerySet):
 class Announcement(models.Model):
     """供片信息: the films the station will supply for a coming period, announced early (R5)."""
 
-    township = models.ForeignKey("orgs.Township", verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+")
+    township = models.ForeignKey(
+        "orgs.Township", verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+"
+    )
     title = models.CharField(_("标题"), max_length=120)
     period_start = models.DateField(_("供片开始日期"))
     period_end = models.DateField(_("供片结束日期"))
     films = models.ManyToManyField(Film, verbose_name=_("供应片目"), related_name="announcements")
     note = models.TextField(_("说明"), blank=True)
     published_at = models.DateTimeField(_("发布时间"))
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发布人"), on_delete=models.PROTECT, related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发布人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     objects = AnnouncementQuerySet.as_manager()
     scope_township_path = "township"
@@ -247,16 +297,41 @@ class FilmRequest(models.Model):
         DISPATCHED = "dispatched", _("已发放")
         COMPLETED = "completed", _("已归还")
 
-    township = models.ForeignKey("orgs.Township", verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+", editable=False)
-    village = models.ForeignKey("orgs.Village", verbose_name=_("申请村"), on_delete=models.PROTECT, related_name="film_requests")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+")
+    township = models.ForeignKey(
+        "orgs.Township",
+        verbose_name=_("乡镇"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    village = models.ForeignKey(
+        "orgs.Village",
+        verbose_name=_("申请村"),
+        on_delete=models.PROTECT,
+        related_name="film_requests",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     requested_at = models.DateTimeField(_("申请时间"))
     note = models.TextField(_("说明"), blank=True)
-    source = models.CharField(_("来源"), max_length=200, blank=True, help_text=_("如“第三季度播放计划”"))
-    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.REQUESTED)
+    source = models.CharField(
+        _("来源"), max_length=200, blank=True, help_text=_("如“第三季度播放计划”")
+    )
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.REQUESTED
+    )
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("审批人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     reject_reason = models.CharField(_("驳回理由"), max_length=200, blank=True)
 
@@ -274,7 +349,10 @@ class FilmRequest(models.Model):
         if not self.village_id:
             return gettext("片源申请")
         when = f"{self.requested_at:%Y-%m-%d}" if self.requested_at else ""
-        return gettext("%(village)s %(when)s 片源申请") % {"village": self.village.name, "when": when}
+        return gettext("%(village)s %(when)s 片源申请") % {
+            "village": self.village.name,
+            "when": when,
+        }
 
     def save(self, *args, **kwargs):
         self.township_id = self.village.township_id
@@ -284,8 +362,12 @@ class FilmRequest(models.Model):
 class FilmRequestLine(models.Model):
     """One film of a request and the date the village wants to show it."""
 
-    request = models.ForeignKey(FilmRequest, verbose_name=_("申请"), on_delete=models.PROTECT, related_name="lines")
-    film = models.ForeignKey(Film, verbose_name=_("电教片"), on_delete=models.PROTECT, related_name="request_lines")
+    request = models.ForeignKey(
+        FilmRequest, verbose_name=_("申请"), on_delete=models.PROTECT, related_name="lines"
+    )
+    film = models.ForeignKey(
+        Film, verbose_name=_("电教片"), on_delete=models.PROTECT, related_name="request_lines"
+    )
     wanted_on = models.DateField(_("计划放映日期"))
 
     objects = ScopedQuerySet.as_manager()
@@ -296,10 +378,16 @@ class FilmRequestLine(models.Model):
         verbose_name = _("申请片目")
         verbose_name_plural = pgettext_lazy("plural", "申请片目")
         ordering = ["wanted_on", "pk"]
-        constraints = [models.UniqueConstraint(fields=["request", "film"], name="films_line_unique_film")]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "film"], name="films_line_unique_film")
+        ]
 
     def __str__(self):
-        return f"{self.film} {self.wanted_on:%Y-%m-%d}" if self.film_id and self.wanted_on else str(self.pk)
+        return (
+            f"{self.film} {self.wanted_on:%Y-%m-%d}"
+            if self.film_id and self.wanted_on
+            else str(self.pk)
+        )
 
 
 class LoanQuerySet(ScopedQuerySet):
@@ -313,25 +401,60 @@ class LoanQuerySet(ScopedQuerySet):
 class Loan(models.Model):
     """A copy lent to a village: dispatched, received, returned; each step dated and signed."""
 
-    township = models.ForeignKey("orgs.Township", verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+", editable=False)
-    village = models.ForeignKey("orgs.Village", verbose_name=_("借片村"), on_delete=models.PROTECT, related_name="film_loans")
-    copy = models.ForeignKey(FilmCopy, verbose_name=_("拷贝"), on_delete=models.PROTECT, related_name="loans")
+    township = models.ForeignKey(
+        "orgs.Township",
+        verbose_name=_("乡镇"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    village = models.ForeignKey(
+        "orgs.Village",
+        verbose_name=_("借片村"),
+        on_delete=models.PROTECT,
+        related_name="film_loans",
+    )
+    copy = models.ForeignKey(
+        FilmCopy, verbose_name=_("拷贝"), on_delete=models.PROTECT, related_name="loans"
+    )
     line = models.OneToOneField(
-        FilmRequestLine, verbose_name=_("申请片目"), null=True, blank=True, on_delete=models.PROTECT, related_name="loan",
+        FilmRequestLine,
+        verbose_name=_("申请片目"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="loan",
     )
     dispatched_at = models.DateTimeField(_("发放时间"))
-    dispatched_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发放人"), on_delete=models.PROTECT, related_name="+")
+    dispatched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发放人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     due_on = models.DateField(_("应还日期"))
     note = models.CharField(_("备注"), max_length=200, blank=True)
     received_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
     received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("签收人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("签收人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     returned_at = models.DateTimeField(_("归还时间"), null=True, blank=True)
     returned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("收回经办人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("收回经办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    return_condition = models.CharField(_("归还时状况"), max_length=10, choices=FilmCopy.Condition.choices, blank=True)
+    return_condition = models.CharField(
+        _("归还时状况"), max_length=10, choices=FilmCopy.Condition.choices, blank=True
+    )
     return_note = models.CharField(_("归还备注"), max_length=200, blank=True)
     lost = models.BooleanField(_("借出期间遗失或注销"), default=False)
 
@@ -343,26 +466,36 @@ class Loan(models.Model):
         verbose_name = pgettext_lazy("singular", "借片记录")
         verbose_name_plural = pgettext_lazy("plural", "借片记录")
         ordering = ["-dispatched_at", "-pk"]
-        indexes = [models.Index(fields=["township", "returned_at", "due_on"], name="films_loan_open_due")]
+        indexes = [
+            models.Index(fields=["township", "returned_at", "due_on"], name="films_loan_open_due")
+        ]
         constraints = [
             # A copy is in one place at a time: at most one loan of it is open. The service
             # checks first under a row lock; this is the floor under that check.
             models.UniqueConstraint(
-                fields=["copy"], condition=Q(returned_at__isnull=True), name="films_loan_one_open_per_copy",
+                fields=["copy"],
+                condition=Q(returned_at__isnull=True),
+                name="films_loan_one_open_per_copy",
                 violation_error_message=_("该拷贝已被借出"),
             ),
             models.CheckConstraint(
-                condition=Q(returned_at__isnull=True) | Q(returned_at__gte=models.F("dispatched_at")),
+                condition=Q(returned_at__isnull=True)
+                | Q(returned_at__gte=models.F("dispatched_at")),
                 name="films_loan_returned_after_dispatch",
             ),
             models.CheckConstraint(
-                condition=Q(received_at__isnull=True) | Q(received_at__gte=models.F("dispatched_at")),
+                condition=Q(received_at__isnull=True)
+                | Q(received_at__gte=models.F("dispatched_at")),
                 name="films_loan_received_after_dispatch",
             ),
         ]
 
     def __str__(self):
-        return f"{self.copy} → {self.village.name}" if self.copy_id and self.village_id else str(self.pk)
+        return (
+            f"{self.copy} → {self.village.name}"
+            if self.copy_id and self.village_id
+            else str(self.pk)
+        )
 
     def save(self, *args, **kwargs):
         self.township_id = self.copy.township_id

@@ -72,8 +72,17 @@ def _if_range_holds(request, etag: str, last_modified) -> bool:
     return bool(last_modified and when is not None and when == int(last_modified.timestamp()))
 
 
-def ranged_file_response(request, file, *, size: int, content_type: str, etag: str,
-                         last_modified=None, filename: str = "", download: bool = False):
+def ranged_file_response(
+    request,
+    file,
+    *,
+    size: int,
+    content_type: str,
+    etag: str,
+    last_modified=None,
+    filename: str = "",
+    download: bool = False,
+):
     """A 200 with the whole file, a 206 with the range asked for, or a 416; `file` is an open
     binary file, closed when the response is done."""
     try:
@@ -88,8 +97,11 @@ def ranged_file_response(request, file, *, size: int, content_type: str, etag: s
         wanted = None
     start, end = wanted if wanted is not None else (0, size - 1)
     length = max(0, end - start + 1)
-    response = StreamingHttpResponse(_chunks(file, start, length), content_type=content_type,
-                                     status=206 if wanted is not None else 200)
+    response = StreamingHttpResponse(
+        _chunks(file, start, length),
+        content_type=content_type,
+        status=206 if wanted is not None else 200,
+    )
     response["Content-Length"] = str(length)
     response["Accept-Ranges"] = "bytes"
     if wanted is not None:
@@ -101,5 +113,7 @@ def ranged_file_response(request, file, *, size: int, content_type: str, etag: s
     if filename:
         kind = "attachment" if download else "inline"
         fallback = "video" + os.path.splitext(filename)[1].encode("ascii", "ignore").decode()
-        response["Content-Disposition"] = f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+        response["Content-Disposition"] = (
+            f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+        )
     return response

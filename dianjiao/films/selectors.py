@@ -11,7 +11,13 @@ from .models import Announcement, Film, FilmCopy, FilmRequest, FilmRequestLine, 
 
 def _count(queryset, path: str = "film"):
     """Rows of `queryset` per outer row, as a subquery (no join fan-out)."""
-    sub = queryset.filter(**{path: OuterRef("pk")}).order_by().values(path).annotate(n=Count("pk")).values("n")
+    sub = (
+        queryset.filter(**{path: OuterRef("pk")})
+        .order_by()
+        .values(path)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return Coalesce(Subquery(sub, output_field=IntegerField()), Value(0))
 
 
@@ -20,7 +26,9 @@ def _in_stock():
 
 
 def _lendable():
-    return FilmCopy.objects.filter(status=FilmCopy.Status.SHELF).exclude(medium=FilmCopy.Medium.FILE)
+    return FilmCopy.objects.filter(status=FilmCopy.Status.SHELF).exclude(
+        medium=FilmCopy.Medium.FILE
+    )
 
 
 def films_for_list(user):
@@ -40,14 +48,18 @@ def open_loans_prefetch(user) -> Prefetch:
     """A copy's open loan, if the user may see it: an operator sees that a copy is out, and where
     only when it is out to their own village."""
     return Prefetch(
-        "loans", queryset=Loan.objects.visible_to(user).open().select_related("village"), to_attr="open_loans",
+        "loans",
+        queryset=Loan.objects.visible_to(user).open().select_related("village"),
+        to_attr="open_loans",
     )
 
 
 def copies_of(film, user):
     return (
-        FilmCopy.objects.visible_to(user).filter(film=film)
-        .select_related("language").prefetch_related(open_loans_prefetch(user))
+        FilmCopy.objects.visible_to(user)
+        .filter(film=film)
+        .select_related("language")
+        .prefetch_related(open_loans_prefetch(user))
     )
 
 
@@ -71,7 +83,11 @@ def copy_counts(user) -> dict:
 
 def loans_for(user):
     return Loan.objects.visible_to(user).select_related(
-        "copy__film", "village", "dispatched_by", "received_by", "returned_to",
+        "copy__film",
+        "village",
+        "dispatched_by",
+        "received_by",
+        "returned_to",
     )
 
 
@@ -90,7 +106,9 @@ def overdue_loans(user):
 def contacts_by_village(village_ids) -> dict[int, list[User]]:
     """The operators to call about a village's overdue copies, in one query."""
     contacts: dict[int, list[User]] = {}
-    operators = User.objects.filter(role=Role.VILLAGE_OPERATOR, is_active=True, village_id__in=set(village_ids))
+    operators = User.objects.filter(
+        role=Role.VILLAGE_OPERATOR, is_active=True, village_id__in=set(village_ids)
+    )
     for user in operators.order_by("village_id", "pk"):
         contacts.setdefault(user.village_id, []).append(user)
     return contacts
@@ -110,7 +128,11 @@ def requests_for(user):
 
 def pending_requests(user):
     """The station's queue: requests waiting for a decision, oldest first."""
-    return requests_for(user).filter(status=FilmRequest.Status.REQUESTED).order_by("requested_at", "pk")
+    return (
+        requests_for(user)
+        .filter(status=FilmRequest.Status.REQUESTED)
+        .order_by("requested_at", "pk")
+    )
 
 
 def lines_to_dispatch(user):
@@ -119,10 +141,20 @@ def lines_to_dispatch(user):
         FilmRequestLine.objects.visible_to(user)
         .filter(request__status=FilmRequest.Status.APPROVED, loan__isnull=True)
         .select_related("film", "request__village")
-        .annotate(n_on_shelf=Coalesce(Subquery(
-            _lendable().filter(film=OuterRef("film")).order_by().values("film").annotate(n=Count("pk")).values("n"),
-            output_field=IntegerField(),
-        ), Value(0)))
+        .annotate(
+            n_on_shelf=Coalesce(
+                Subquery(
+                    _lendable()
+                    .filter(film=OuterRef("film"))
+                    .order_by()
+                    .values("film")
+                    .annotate(n=Count("pk"))
+                    .values("n"),
+                    output_field=IntegerField(),
+                ),
+                Value(0),
+            )
+        )
         .order_by("wanted_on", "pk")
     )
 
@@ -132,7 +164,8 @@ def announcements_for(user, *, on=None):
     Three queries at most, whatever their number (for the home page's include)."""
     films = Film.objects.prefetch_related("languages")
     return (
-        Announcement.objects.visible_to(user).current(on)
+        Announcement.objects.visible_to(user)
+        .current(on)
         .prefetch_related(Prefetch("films", queryset=films))
         .order_by("period_start", "pk")
     )

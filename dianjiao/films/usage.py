@@ -78,12 +78,18 @@ def film_usage(user, year: int) -> Usage:
 
     shown = {
         (row["films"], row["village"]): row["n"]
-        for row in sessions.filter(films__isnull=False).order_by().values("films", "village").annotate(n=Count("pk", distinct=True))
+        for row in sessions.filter(films__isnull=False)
+        .order_by()
+        .values("films", "village")
+        .annotate(n=Count("pk", distinct=True))
     }
     present = {
         (row["session__films"], row["session__village"]): (row["n"], row["people"])
-        for row in attendance_model.objects.filter(session__in=sessions, status=PRESENT, session__films__isnull=False)
-        .order_by().values("session__films", "session__village")
+        for row in attendance_model.objects.filter(
+            session__in=sessions, status=PRESENT, session__films__isnull=False
+        )
+        .order_by()
+        .values("session__films", "session__village")
         .annotate(n=Count("pk", distinct=True), people=Count("member", distinct=True))
     }
 

@@ -76,17 +76,35 @@ def check_upload(file) -> tuple[str, str]:
     if not size:
         raise ValidationError({"file": _("上传的文件是空的")})
     if ext not in VIDEO_TYPES:
-        raise ValidationError({"file": _("只能上传视频文件（%(kinds)s 等），“%(name)s”不是视频文件") % {"kinds": kinds, "name": name}})
+        raise ValidationError(
+            {
+                "file": _("只能上传视频文件（%(kinds)s 等），“%(name)s”不是视频文件")
+                % {"kinds": kinds, "name": name}
+            }
+        )
     declared = (getattr(file, "content_type", "") or "").split(";")[0].strip().lower()
     if declared not in _GENERIC_TYPES and not declared.startswith("video/"):
-        raise ValidationError({"file": _("“%(name)s”不是视频文件（文件类型为 %(type)s）") % {"name": name, "type": declared}})
+        raise ValidationError(
+            {
+                "file": _("“%(name)s”不是视频文件（文件类型为 %(type)s）")
+                % {"name": name, "type": declared}
+            }
+        )
     if size > limit:
-        raise ValidationError({"file": _("视频文件超过 %(limit)s 上限（本文件 %(size)s），请压缩后再上传") % {
-            "limit": size_label(limit), "size": size_label(size),
-        }})
+        raise ValidationError(
+            {
+                "file": _("视频文件超过 %(limit)s 上限（本文件 %(size)s），请压缩后再上传")
+                % {
+                    "limit": size_label(limit),
+                    "size": size_label(size),
+                }
+            }
+        )
     file.seek(0)
     head = file.read(512)
     file.seek(0)
     if not looks_like_video(head):
-        raise ValidationError({"file": _("“%(name)s”的内容不是视频，请上传真正的视频文件") % {"name": name}})
+        raise ValidationError(
+            {"file": _("“%(name)s”的内容不是视频，请上传真正的视频文件") % {"name": name}}
+        )
     return ext, VIDEO_TYPES[ext]

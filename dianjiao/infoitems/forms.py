@@ -57,10 +57,20 @@ class ReturnForm(forms.Form):
 
 
 class FilterForm(forms.Form):
-    q = forms.CharField(label=_("搜索"), required=False, widget=forms.TextInput(attrs={"type": "search", "placeholder": _("标题或正文")}))
-    status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部")), *InfoItem.Status.choices])
-    village = forms.ModelChoiceField(label=_("村"), queryset=Village.objects.none(), required=False, empty_label=_("全部"))
-    month = forms.CharField(label=_("月份"), required=False, widget=forms.DateInput(attrs={"type": "month"}))
+    q = forms.CharField(
+        label=_("搜索"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("标题或正文")}),
+    )
+    status = forms.ChoiceField(
+        label=_("状态"), required=False, choices=[("", _("全部")), *InfoItem.Status.choices]
+    )
+    village = forms.ModelChoiceField(
+        label=_("村"), queryset=Village.objects.none(), required=False, empty_label=_("全部")
+    )
+    month = forms.CharField(
+        label=_("月份"), required=False, widget=forms.DateInput(attrs={"type": "month"})
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,7 +90,9 @@ class FilterForm(forms.Form):
             return qs
         d = self.cleaned_data
         if d["q"]:
-            qs = qs.filter(Q(title__icontains=d["q"]) | Q(versions__text__icontains=d["q"])).distinct()
+            qs = qs.filter(
+                Q(title__icontains=d["q"]) | Q(versions__text__icontains=d["q"])
+            ).distinct()
         if d["status"]:
             qs = qs.filter(status=d["status"])
         if d["village"]:

@@ -20,7 +20,9 @@ def check_photo(file) -> None:
     if not size:
         raise ValidationError(not_image_message())
     if size > MAX_PHOTO_BYTES:
-        raise ValidationError(_("图片“%(name)s”超过 5 MB 上限，请压缩后再上传") % {"name": getattr(file, "name", "")})
+        raise ValidationError(
+            _("图片“%(name)s”超过 5 MB 上限，请压缩后再上传") % {"name": getattr(file, "name", "")}
+        )
     try:
         file.seek(0)
         with Image.open(file) as img:

@@ -35,22 +35,61 @@ class InfoItem(models.Model):
         RETURNED = "returned", _("已退回")
         PUBLISHED = "published", _("已发布")
 
-    township = models.ForeignKey("orgs.Township", verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+", editable=False)
-    village = models.ForeignKey("orgs.Village", verbose_name=_("报送村"), on_delete=models.PROTECT, related_name="info_items")
+    township = models.ForeignKey(
+        "orgs.Township",
+        verbose_name=_("乡镇"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    village = models.ForeignKey(
+        "orgs.Village",
+        verbose_name=_("报送村"),
+        on_delete=models.PROTECT,
+        related_name="info_items",
+    )
     # The current version's words; each version keeps its own copy.
     title = models.CharField(_("标题"), max_length=200)
-    category = models.CharField(_("类别"), max_length=12, choices=Category.choices, default=Category.NEWS)
+    category = models.CharField(
+        _("类别"), max_length=12, choices=Category.choices, default=Category.NEWS
+    )
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.SENT)
     # First sending: the month an item counts for (a resend does not count again).
     sent_at = models.DateTimeField(_("报送时间"))
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("报送人"), on_delete=models.PROTECT, related_name="+")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("报送人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     adopted_at = models.DateTimeField(_("采用时间"), null=True, blank=True)
-    adopted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("采用人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("采用人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     returned_at = models.DateTimeField(_("退回时间"), null=True, blank=True)
-    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("退回人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("退回人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     return_reason = models.TextField(_("退回理由"), blank=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发布人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发布人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     objects = InfoItemQuerySet.as_manager()
     scope_township_path = "township"
@@ -73,13 +112,20 @@ def photo_path(photo, filename):
 class InfoItemVersion(models.Model):
     """One sending of an item: the first, or a resend after a return."""
 
-    item = models.ForeignKey(InfoItem, verbose_name=_("电教信息"), on_delete=models.PROTECT, related_name="versions")
+    item = models.ForeignKey(
+        InfoItem, verbose_name=_("电教信息"), on_delete=models.PROTECT, related_name="versions"
+    )
     number = models.PositiveSmallIntegerField(_("版本"))
     title = models.CharField(_("标题"), max_length=200)
     text = models.TextField(_("正文"))
     category = models.CharField(_("类别"), max_length=12, choices=InfoItem.Category.choices)
     sent_at = models.DateTimeField(_("报送时间"))
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("报送人"), on_delete=models.PROTECT, related_name="+")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("报送人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_township_path = "item__township"
@@ -89,14 +135,18 @@ class InfoItemVersion(models.Model):
         verbose_name = _("电教信息版本")
         verbose_name_plural = pgettext_lazy("plural", "电教信息版本")
         ordering = ["item", "number"]
-        constraints = [models.UniqueConstraint(fields=["item", "number"], name="infoitem_version_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "number"], name="infoitem_version_unique")
+        ]
 
     def __str__(self):
         return f"{self.title} (v{self.number})"
 
 
 class InfoItemPhoto(models.Model):
-    version = models.ForeignKey(InfoItemVersion, verbose_name=_("版本"), on_delete=models.PROTECT, related_name="photos")
+    version = models.ForeignKey(
+        InfoItemVersion, verbose_name=_("版本"), on_delete=models.PROTECT, related_name="photos"
+    )
     image = models.ImageField(_("照片"), upload_to=photo_path, max_length=300)
     original_name = models.CharField(_("原文件名"), max_length=200, blank=True)
 

@@ -31,5 +31,9 @@ def items_for(user):
 
 
 def published_for(user):
-    return (InfoItem.objects.readable_by(user).filter(status=InfoItem.Status.PUBLISHED)
-            .select_related(*LIST_RELATED, "published_by").order_by("-published_at", "-pk"))
+    return (
+        InfoItem.objects.readable_by(user)
+        .filter(status=InfoItem.Status.PUBLISHED)
+        .select_related(*LIST_RELATED, "published_by")
+        .order_by("-published_at", "-pk")
+    )

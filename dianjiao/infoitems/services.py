@@ -40,8 +40,15 @@ def _save(obj):
 
 
 def item_send(
-    *, user: User, village: Village | None = None, title: str, text: str, category: str,
-    photos: Sequence = (), item: InfoItem | None = None, at: dt.datetime | None = None,
+    *,
+    user: User,
+    village: Village | None = None,
+    title: str,
+    text: str,
+    category: str,
+    photos: Sequence = (),
+    item: InfoItem | None = None,
+    at: dt.datetime | None = None,
 ) -> InfoItem:
     """Send a new item for `village`, or resend a returned `item` as its next version."""
     now = at or dates.now()
@@ -54,7 +61,9 @@ def item_send(
     images.check_photos(photos)
     with transaction.atomic():
         if item is None:
-            item = InfoItem(township_id=village.township_id, village=village, sent_at=now, sent_by=user)
+            item = InfoItem(
+                township_id=village.township_id, village=village, sent_at=now, sent_by=user
+            )
             number = 1
         else:
             item = InfoItem.objects.select_for_update().get(pk=item.pk)
@@ -63,14 +72,23 @@ def item_send(
             number = item.versions.count() + 1
             item.status = InfoItem.Status.SENT
         item.title, item.category = (title or "").strip(), category
-        version = InfoItemVersion(item=item, number=number, title=item.title, text=(text or "").strip(),
-                                  category=category, sent_at=now, sent_by=user)
+        version = InfoItemVersion(
+            item=item,
+            number=number,
+            title=item.title,
+            text=(text or "").strip(),
+            category=category,
+            sent_at=now,
+            sent_by=user,
+        )
         version.full_clean(exclude=["item"])
         _save(item)
         version.item = item
         _save(version)
         for f in photos:
-            photo = InfoItemPhoto(version=version, original_name=os.path.basename(f.name or "")[:200])
+            photo = InfoItemPhoto(
+                version=version, original_name=os.path.basename(f.name or "")[:200]
+            )
             photo.image.save(os.path.basename(f.name or "photo"), f, save=False)
             photo.save()
     return item
@@ -86,19 +104,34 @@ def item_adopt(*, item: InfoItem, user: User, at: dt.datetime | None = None) -> 
         item = _locked(item, user)
         if item.status != InfoItem.Status.SENT:
             raise ValidationError({"status": _("只有待审核的信息可以采用")})
-        item.status, item.adopted_at, item.adopted_by = InfoItem.Status.ADOPTED, at or dates.now(), user
+        item.status, item.adopted_at, item.adopted_by = (
+            InfoItem.Status.ADOPTED,
+            at or dates.now(),
+            user,
+        )
         return _save(item)
 
 
-def item_return(*, item: InfoItem, user: User, reason: str, at: dt.datetime | None = None) -> InfoItem:
+def item_return(
+    *, item: InfoItem, user: User, reason: str, at: dt.datetime | None = None
+) -> InfoItem:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("退回必须填写理由")})
     with transaction.atomic():
         item = _locked(item, user)
         if item.status not in (InfoItem.Status.SENT, InfoItem.Status.ADOPTED):
-            raise ValidationError({"status": _("该信息已%(status)s，不能退回") % {"status": item.get_status_display()}})
-        item.status, item.returned_at, item.returned_by = InfoItem.Status.RETURNED, at or dates.now(), user
+            raise ValidationError(
+                {
+                    "status": _("该信息已%(status)s，不能退回")
+                    % {"status": item.get_status_display()}
+                }
+            )
+        item.status, item.returned_at, item.returned_by = (
+            InfoItem.Status.RETURNED,
+            at or dates.now(),
+            user,
+        )
         item.return_reason = reason
         item.adopted_at = item.adopted_by = None
         return _save(item)
@@ -109,5 +142,9 @@ def item_publish(*, item: InfoItem, user: User, at: dt.datetime | None = None) -
         item = _locked(item, user)
         if item.status != InfoItem.Status.ADOPTED:
             raise ValidationError({"status": _("只有已采用的信息才能发布")})
-        item.status, item.published_at, item.published_by = InfoItem.Status.PUBLISHED, at or dates.now(), user
+        item.status, item.published_at, item.published_by = (
+            InfoItem.Status.PUBLISHED,
+            at or dates.now(),
+            user,
+        )
         return _save(item)

@@ -23,13 +23,27 @@ from .forms import FilterForm, ReturnForm, SendForm
 from .models import InfoItem, InfoItemPhoto, InfoItemVersion
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-EXPORT_HEADERS = ["序号", "标题", "类别", "报送村", "报送人", "报送时间", "版本数", "状态", "采用时间", "退回理由", "发布时间"]
+EXPORT_HEADERS = [
+    "序号",
+    "标题",
+    "类别",
+    "报送村",
+    "报送人",
+    "报送时间",
+    "版本数",
+    "状态",
+    "采用时间",
+    "退回理由",
+    "发布时间",
+]
 CATEGORY = {"news": "工作动态", "experience": "典型经验", "innovation": "创新做法", "other": "其他"}
 STATUS = {"sent": "待审核", "adopted": "已采用", "returned": "已退回", "published": "已发布"}
 
 
 def _form_page(request, form, title, cancel_url):
-    return render(request, "web/form.html", {"form": form, "title": title, "cancel_url": cancel_url})
+    return render(
+        request, "web/form.html", {"form": form, "title": title, "cancel_url": cancel_url}
+    )
 
 
 def _run(form, service, **kwargs):
@@ -48,9 +62,15 @@ def _filtered(request):
 def item_list(request):
     form, items = _filtered(request)
     page = Paginator(items, 30).get_page(request.GET.get("page"))
-    return render(request, "infoitems/list.html", {
-        "form": form, "page_obj": page, "station": services.is_station(request.user),
-    })
+    return render(
+        request,
+        "infoitems/list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "station": services.is_station(request.user),
+        },
+    )
 
 
 @require_safe
@@ -58,14 +78,26 @@ def item_export(request):
     _, items = _filtered(request)
     items = items.prefetch_related("versions")
     rows = (
-        [i, item.title, CATEGORY.get(item.category, item.category), item.village.name, str(item.sent_by),
-         item.sent_at, len(item.versions.all()), STATUS.get(item.status, item.status), item.adopted_at,
-         item.return_reason if item.status == InfoItem.Status.RETURNED else "", item.published_at]
+        [
+            i,
+            item.title,
+            CATEGORY.get(item.category, item.category),
+            item.village.name,
+            str(item.sent_by),
+            item.sent_at,
+            len(item.versions.all()),
+            STATUS.get(item.status, item.status),
+            item.adopted_at,
+            item.return_reason if item.status == InfoItem.Status.RETURNED else "",
+            item.published_at,
+        ]
         for i, item in enumerate(items, start=1)
     )
     name = f"电教信息-{today():%Y-%m-%d}.xlsx"
     response = HttpResponse(write_table("电教信息", EXPORT_HEADERS, rows), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename=\"infoitems-{today():%Y-%m-%d}.xlsx\"; filename*=UTF-8''{quote(name)}"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"infoitems-{today():%Y-%m-%d}.xlsx\"; filename*=UTF-8''{quote(name)}"
+    )
     return response
 
 
@@ -75,20 +107,38 @@ def published_list(request):
 
 
 def item_detail(request, pk):
-    versions = InfoItemVersion.objects.select_related("sent_by").prefetch_related("photos").order_by("-number")
-    qs = InfoItem.objects.readable_by(request.user).select_related(
-        "village", "sent_by", "adopted_by", "returned_by", "published_by",
-    ).prefetch_related(Prefetch("versions", queryset=versions))
+    versions = (
+        InfoItemVersion.objects.select_related("sent_by")
+        .prefetch_related("photos")
+        .order_by("-number")
+    )
+    qs = (
+        InfoItem.objects.readable_by(request.user)
+        .select_related(
+            "village",
+            "sent_by",
+            "adopted_by",
+            "returned_by",
+            "published_by",
+        )
+        .prefetch_related(Prefetch("versions", queryset=versions))
+    )
     item = qs.filter(pk=pk).first()
     if item is None:
         raise Http404
     versions = list(item.versions.all())
-    return render(request, "infoitems/detail.html", {
-        "item": item, "current": versions[0] if versions else None, "earlier": versions[1:],
-        "station": services.is_station(request.user),
-        "may_resend": item.status == InfoItem.Status.RETURNED
-        and InfoItem.objects.writable_by(request.user).filter(pk=item.pk).exists(),
-    })
+    return render(
+        request,
+        "infoitems/detail.html",
+        {
+            "item": item,
+            "current": versions[0] if versions else None,
+            "earlier": versions[1:],
+            "station": services.is_station(request.user),
+            "may_resend": item.status == InfoItem.Status.RETURNED
+            and InfoItem.objects.writable_by(request.user).filter(pk=item.pk).exists(),
+        },
+    )
 
 
 def item_send(request):
@@ -97,8 +147,16 @@ def item_send(request):
     if form.is_valid():
         d = form.cleaned_data
         village = d.get("village") or request.user.village
-        item = _run(form, services.item_send, user=request.user, village=village, title=d["title"],
-                    text=d["text"], category=d["category"], photos=d["photos"])
+        item = _run(
+            form,
+            services.item_send,
+            user=request.user,
+            village=village,
+            title=d["title"],
+            text=d["text"],
+            category=d["category"],
+            photos=d["photos"],
+        )
         if item:
             messages.success(request, _("电教信息已报送，等待乡电教站审核"))
             return redirect("infoitems:detail", item.pk)
@@ -108,21 +166,42 @@ def item_send(request):
 def item_resend(request, pk):
     item = get_for_user(request, InfoItem.objects.select_related("village"), pk, write=True)
     current = item.versions.order_by("-number").first()
-    initial = {"title": current.title, "text": current.text, "category": current.category} if current else {}
-    form = SendForm(request.POST or None, request.FILES or None, user=request.user, item=item, initial=initial)
+    initial = (
+        {"title": current.title, "text": current.text, "category": current.category}
+        if current
+        else {}
+    )
+    form = SendForm(
+        request.POST or None, request.FILES or None, user=request.user, item=item, initial=initial
+    )
     if item.status != InfoItem.Status.RETURNED and not form.is_bound:
         messages.warning(request, _("只有被退回的信息才能修改后重新报送"))
     if form.is_valid():
         d = form.cleaned_data
-        if _run(form, services.item_send, user=request.user, item=item, title=d["title"], text=d["text"],
-                category=d["category"], photos=d["photos"]):
+        if _run(
+            form,
+            services.item_send,
+            user=request.user,
+            item=item,
+            title=d["title"],
+            text=d["text"],
+            category=d["category"],
+            photos=d["photos"],
+        ):
             messages.success(request, _("已修改并重新报送，之前的版本仍保留"))
             return redirect("infoitems:detail", item.pk)
-    return _form_page(request, form, _("修改后重新报送：%(item)s") % {"item": item}, reverse("infoitems:detail", args=[pk]))
+    return _form_page(
+        request,
+        form,
+        _("修改后重新报送：%(item)s") % {"item": item},
+        reverse("infoitems:detail", args=[pk]),
+    )
 
 
 def _station_item(request, pk) -> InfoItem:
-    item = get_for_user(request, InfoItem.objects.select_related("village", "sent_by"), pk, write=True)
+    item = get_for_user(
+        request, InfoItem.objects.select_related("village", "sent_by"), pk, write=True
+    )
     services.require_station(request.user, item.township_id)
     return item
 
@@ -137,30 +216,59 @@ def _confirm(request, pk, service, *, title, button, done):
         else:
             messages.success(request, done)
         return redirect("infoitems:detail", item.pk)
-    facts = [(_("标题"), item.title), (_("报送村"), item.village.name), (_("报送人"), item.sent_by),
-             (_("状态"), item.get_status_display())]
-    return render(request, "web/confirm.html", {
-        "title": title, "button": button, "facts": facts, "cancel_url": reverse("infoitems:detail", args=[pk]),
-    })
+    facts = [
+        (_("标题"), item.title),
+        (_("报送村"), item.village.name),
+        (_("报送人"), item.sent_by),
+        (_("状态"), item.get_status_display()),
+    ]
+    return render(
+        request,
+        "web/confirm.html",
+        {
+            "title": title,
+            "button": button,
+            "facts": facts,
+            "cancel_url": reverse("infoitems:detail", args=[pk]),
+        },
+    )
 
 
 def item_adopt(request, pk):
-    return _confirm(request, pk, services.item_adopt, title=_("采用电教信息"), button=_("采用"), done=_("已采用"))
+    return _confirm(
+        request,
+        pk,
+        services.item_adopt,
+        title=_("采用电教信息"),
+        button=_("采用"),
+        done=_("已采用"),
+    )
 
 
 def item_publish(request, pk):
-    return _confirm(request, pk, services.item_publish, title=_("发布电教信息"), button=_("发布"),
-                    done=_("已发布，全乡都能看到"))
+    return _confirm(
+        request,
+        pk,
+        services.item_publish,
+        title=_("发布电教信息"),
+        button=_("发布"),
+        done=_("已发布，全乡都能看到"),
+    )
 
 
 def item_return(request, pk):
     item = _station_item(request, pk)
     form = ReturnForm(request.POST or None)
-    if form.is_valid() and _run(form, services.item_return, item=item, user=request.user,
-                                reason=form.cleaned_data["reason"]):
-        messages.success(request, _("已退回%(village)s，村里可以修改后重新报送") % {"village": item.village.name})
+    if form.is_valid() and _run(
+        form, services.item_return, item=item, user=request.user, reason=form.cleaned_data["reason"]
+    ):
+        messages.success(
+            request, _("已退回%(village)s，村里可以修改后重新报送") % {"village": item.village.name}
+        )
         return redirect("infoitems:detail", item.pk)
-    return _form_page(request, form, _("退回：%(item)s") % {"item": item}, reverse("infoitems:detail", args=[pk]))
+    return _form_page(
+        request, form, _("退回：%(item)s") % {"item": item}, reverse("infoitems:detail", args=[pk])
+    )
 
 
 @require_safe

@@ -6,7 +6,9 @@ from django.utils import timezone
 
 # Set only by the demo builder (`simulated_now`), so a year of history can be recorded day by day
 # through the real services, each entry on its own day. Nothing on a request path sets it.
-_simulated: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar("simulated_now", default=None)
+_simulated: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar(
+    "simulated_now", default=None
+)
 
 
 def now() -> dt.datetime:

@@ -24,7 +24,10 @@ def in_record_language(fn):
             with translation.override(settings.LANGUAGE_CODE):
                 return fn(*args, **kwargs)
         except ValidationError as exc:
-            if reader is None or translation.get_supported_language_variant(reader) == settings.LANGUAGE_CODE:
+            if (
+                reader is None
+                or translation.get_supported_language_variant(reader) == settings.LANGUAGE_CODE
+            ):
                 raise
             raise _for_reader(exc) from exc
 
@@ -36,5 +39,10 @@ def _for_reader(exc: ValidationError) -> ValidationError:
         return [translation.gettext(str(m)) for m in messages]
 
     if hasattr(exc, "error_dict"):
-        return ValidationError({field: again(ValidationError(errors).messages) for field, errors in exc.error_dict.items()})
+        return ValidationError(
+            {
+                field: again(ValidationError(errors).messages)
+                for field, errors in exc.error_dict.items()
+            }
+        )
     return ValidationError(again(exc.messages))

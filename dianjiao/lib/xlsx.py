@@ -36,8 +36,13 @@ def _cell_value(value: Any) -> Any:
     return value
 
 
-def write_table(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], *,
-                widths: Sequence[int] | None = None) -> bytes:
+def write_table(
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    widths: Sequence[int] | None = None,
+) -> bytes:
     """`rows` of values in `headers` order; datetimes are shown in the configured zone."""
     wb, ws = new_sheet(title, headers)
     seen_widths = [text_width(h) for h in headers]
@@ -55,7 +60,9 @@ def write_table(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]
             elif isinstance(value, str) and "\n" in value:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
             if i < len(seen_widths):
-                seen_widths[i] = max(seen_widths[i], 16 if isinstance(value, dt.date) else text_width(value))
+                seen_widths[i] = max(
+                    seen_widths[i], 16 if isinstance(value, dt.date) else text_width(value)
+                )
     for i, width in enumerate(widths or [min(_MAX_WIDTH, w + 2) for w in seen_widths], start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     return finish(wb, ws, columns=len(headers), rows=count)

@@ -10,7 +10,16 @@ from .models import LateEntryException, LogbookEntry
 
 @admin.register(LogbookEntry)
 class LogbookEntryAdmin(ReadOnlyAdmin):
-    list_display = ["village", "seq", "kind", "title", "occurred_at", "received_at", "author_label", "late_exception"]
+    list_display = [
+        "village",
+        "seq",
+        "kind",
+        "title",
+        "occurred_at",
+        "received_at",
+        "author_label",
+        "late_exception",
+    ]
     list_filter = ["kind", "township", "village"]
     search_fields = ["title", "author_label", "id"]
     list_select_related = ["village", "late_exception"]

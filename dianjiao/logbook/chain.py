@@ -91,34 +91,53 @@ def _id(value) -> str | None:
 
 
 def canonical(
-    *, id, village_id, township_id, seq, kind, title, body, occurred_at, captured_at, received_at,
-    author_id, author_label, corrects_id, reason, late_exception_id, source_model, source_pk, prev_hash,
+    *,
+    id,
+    village_id,
+    township_id,
+    seq,
+    kind,
+    title,
+    body,
+    occurred_at,
+    captured_at,
+    received_at,
+    author_id,
+    author_label,
+    corrects_id,
+    reason,
+    late_exception_id,
+    source_model,
+    source_pk,
+    prev_hash,
 ) -> bytes:
     """Canonical bytes of one entry. Keyword names are the model's attnames, so
     `canonical(**row)` works for a `.values()` row. Beyond the fields of the contract it also
     covers township_id and author_label: both are shown and printed, so both must be sealed."""
     if not isinstance(id, UUID):
         id = UUID(str(id))
-    return dumps({
-        "id": str(id),
-        "village_id": _id(village_id),
-        "township_id": _id(township_id),
-        "seq": int(seq),
-        "kind": kind,
-        "title": title,
-        "body": _normalise(body),
-        "occurred_at": utc_iso(occurred_at),
-        "captured_at": utc_iso(captured_at),
-        "received_at": utc_iso(received_at),
-        "author_id": _id(author_id),
-        "author_label": author_label,
-        "corrects_id": _id(corrects_id),
-        "reason": reason,
-        "late_exception_id": _id(late_exception_id),
-        "source_model": source_model,
-        "source_pk": source_pk,
-        "prev_hash": prev_hash,
-    })
+    return dumps(
+        {
+            "id": str(id),
+            "village_id": _id(village_id),
+            "township_id": _id(township_id),
+            "seq": int(seq),
+            "kind": kind,
+            "title": title,
+            "body": _normalise(body),
+            "occurred_at": utc_iso(occurred_at),
+            "captured_at": utc_iso(captured_at),
+            "received_at": utc_iso(received_at),
+            "author_id": _id(author_id),
+            "author_label": author_label,
+            "corrects_id": _id(corrects_id),
+            "reason": reason,
+            "late_exception_id": _id(late_exception_id),
+            "source_model": source_model,
+            "source_pk": source_pk,
+            "prev_hash": prev_hash,
+        }
+    )
 
 
 def leaf_hash(canonical_bytes: bytes) -> str:
@@ -126,9 +145,24 @@ def leaf_hash(canonical_bytes: bytes) -> str:
 
 
 HASHED_FIELDS = (
-    "id", "village_id", "township_id", "seq", "kind", "title", "body", "occurred_at", "captured_at",
-    "received_at", "author_id", "author_label", "corrects_id", "reason", "late_exception_id",
-    "source_model", "source_pk", "prev_hash",
+    "id",
+    "village_id",
+    "township_id",
+    "seq",
+    "kind",
+    "title",
+    "body",
+    "occurred_at",
+    "captured_at",
+    "received_at",
+    "author_id",
+    "author_label",
+    "corrects_id",
+    "reason",
+    "late_exception_id",
+    "source_model",
+    "source_pk",
+    "prev_hash",
 )
 
 

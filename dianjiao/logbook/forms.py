@@ -12,23 +12,42 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 # What an operator records by hand; viewings and make-ups come from the teaching records.
 HAND_KINDS = [
     (k.value, k.label)
-    for k in (LogbookEntry.Kind.EQUIPMENT, LogbookEntry.Kind.MEETING, LogbookEntry.Kind.TRAINING, LogbookEntry.Kind.OTHER)
+    for k in (
+        LogbookEntry.Kind.EQUIPMENT,
+        LogbookEntry.Kind.MEETING,
+        LogbookEntry.Kind.TRAINING,
+        LogbookEntry.Kind.OTHER,
+    )
 ]
 
 
 class BookFilterForm(forms.Form):
-    village = forms.ModelChoiceField(label=_("党支部"), queryset=Village.objects.none(), required=False, empty_label=None)
+    village = forms.ModelChoiceField(
+        label=_("党支部"), queryset=Village.objects.none(), required=False, empty_label=None
+    )
     month = forms.CharField(
-        label=_("月份"), required=False, help_text=_("留空则显示全部"),
+        label=_("月份"),
+        required=False,
+        help_text=_("留空则显示全部"),
         widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-11"}),
     )
-    q = forms.CharField(label=_("搜索"), required=False, widget=forms.TextInput(attrs={
-        "type": "search", "placeholder": _("事项、内容或填写人"), "autocomplete": "off",
-    }))
+    q = forms.CharField(
+        label=_("搜索"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("事项、内容或填写人"),
+                "autocomplete": "off",
+            }
+        ),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = Village.objects.visible_to(user).select_related("township")
+        self.fields["village"].queryset = Village.objects.visible_to(user).select_related(
+            "township"
+        )
 
     def clean_month(self):
         value = self.cleaned_data["month"].strip()
@@ -44,7 +63,9 @@ class _EntryFields(forms.Form):
     client_id = forms.UUIDField(widget=forms.HiddenInput)
     kind = forms.ChoiceField(label=_("类别"), choices=HAND_KINDS)
     title = forms.CharField(label=_("事项"), max_length=200)
-    text = forms.CharField(label=_("内容"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(
+        label=_("内容"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("client_id", uuid.uuid4())
@@ -52,9 +73,12 @@ class _EntryFields(forms.Form):
 
 
 class EntryForm(_EntryFields):
-    village = forms.ModelChoiceField(label=_("党支部"), queryset=Village.objects.none(), empty_label=None)
+    village = forms.ModelChoiceField(
+        label=_("党支部"), queryset=Village.objects.none(), empty_label=None
+    )
     occurred_at = forms.DateTimeField(
-        label=_("发生时间"), help_text=_("《电教手册》须当天填写；往日的记录需电教站先批准补录"),
+        label=_("发生时间"),
+        help_text=_("《电教手册》须当天填写；往日的记录需电教站先批准补录"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     field_order = ["village", "kind", "title", "text", "occurred_at"]
@@ -77,7 +101,9 @@ class CorrectionForm(_EntryFields):
 
 class GrantForm(forms.Form):
     village = forms.ModelChoiceField(label=_("党支部"), queryset=Village.objects.none())
-    day = forms.DateField(label=_("补录日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    day = forms.DateField(
+        label=_("补录日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     reason = forms.CharField(label=_("补录原因"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, user, **kwargs):

@@ -70,14 +70,24 @@ class LateEntryException(AppendOnlyModel):
     """
 
     township = models.ForeignKey(
-        "orgs.Township", verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+", editable=False,
+        "orgs.Township",
+        verbose_name=_("乡镇"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
     village = models.ForeignKey(
-        "orgs.Village", verbose_name=_("村"), on_delete=models.PROTECT, related_name="late_entry_exceptions",
+        "orgs.Village",
+        verbose_name=_("村"),
+        on_delete=models.PROTECT,
+        related_name="late_entry_exceptions",
     )
     day = models.DateField(_("补录日期"))
     granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("批准人"), on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("批准人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     granted_at = models.DateTimeField(_("批准时间"))
     reason = models.TextField(_("补录原因"))
@@ -112,10 +122,17 @@ class LogbookEntry(AppendOnlyModel):
     # otherwise by the server.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     township = models.ForeignKey(
-        "orgs.Township", verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+", editable=False,
+        "orgs.Township",
+        verbose_name=_("乡镇"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
     village = models.ForeignKey(
-        "orgs.Village", verbose_name=_("村"), on_delete=models.PROTECT, related_name="logbook_entries",
+        "orgs.Village",
+        verbose_name=_("村"),
+        on_delete=models.PROTECT,
+        related_name="logbook_entries",
     )
     seq = models.PositiveIntegerField(_("序号"))
     kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
@@ -125,16 +142,27 @@ class LogbookEntry(AppendOnlyModel):
     captured_at = models.DateTimeField(_("录入时间（设备）"), null=True, blank=True)
     received_at = models.DateTimeField(_("入账时间"))
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("填写人"), on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填写人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     author_label = models.CharField(_("填写人"), max_length=150)
     corrects = models.ForeignKey(
-        "self", verbose_name=_("更正的记录"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("更正的记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="corrections",
     )
     reason = models.TextField(_("更正原因"), blank=True)
     late_exception = models.ForeignKey(
-        LateEntryException, verbose_name=_("补录批准"), null=True, blank=True, on_delete=models.PROTECT,
+        LateEntryException,
+        verbose_name=_("补录批准"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="entries",
     )
     source_model = models.CharField(_("来源类型"), max_length=100, blank=True)

@@ -26,18 +26,30 @@ def book_entries(user, village, *, bounds=None, q: str = ""):
         LogbookEntry.objects.visible_to(user)
         .filter(village=village)
         .select_related("corrects", "late_exception")
-        .prefetch_related(Prefetch(
-            "corrections", queryset=LogbookEntry.objects.order_by("seq").only(
-                "id", "seq", "title", "reason", "occurred_at", "corrects_id", "village_id",
-            ),
-        ))
+        .prefetch_related(
+            Prefetch(
+                "corrections",
+                queryset=LogbookEntry.objects.order_by("seq").only(
+                    "id",
+                    "seq",
+                    "title",
+                    "reason",
+                    "occurred_at",
+                    "corrects_id",
+                    "village_id",
+                ),
+            )
+        )
         .order_by("seq")
     )
     if bounds:
         entries = entries.filter(occurred_at__gte=bounds[0], occurred_at__lt=bounds[1])
     if q := q.strip():
         entries = entries.filter(
-            Q(title__icontains=q) | Q(author_label__icontains=q) | Q(reason__icontains=q) | Q(body__text__icontains=q)
+            Q(title__icontains=q)
+            | Q(author_label__icontains=q)
+            | Q(reason__icontains=q)
+            | Q(body__text__icontains=q)
         )
     return entries
 

@@ -78,22 +78,50 @@ def _lock_chain(village) -> None:
         Village.objects.select_for_update().filter(pk=village.pk).values_list("pk").get()
 
 
-def _submission(*, village_id, kind, title, body, occurred_at, captured_at, author_id, corrects_id,
-                reason, source_model, source_pk) -> bytes:
+def _submission(
+    *,
+    village_id,
+    kind,
+    title,
+    body,
+    occurred_at,
+    captured_at,
+    author_id,
+    corrects_id,
+    reason,
+    source_model,
+    source_pk,
+) -> bytes:
     """What a client sent, canonically: the part a replay must repeat exactly."""
-    return chain.dumps({
-        "village_id": str(village_id), "kind": kind, "title": title, "body": body,
-        "occurred_at": chain.utc_iso(occurred_at), "captured_at": chain.utc_iso(captured_at),
-        "author_id": str(author_id), "corrects_id": None if corrects_id is None else str(corrects_id),
-        "reason": reason, "source_model": source_model, "source_pk": source_pk,
-    })
+    return chain.dumps(
+        {
+            "village_id": str(village_id),
+            "kind": kind,
+            "title": title,
+            "body": body,
+            "occurred_at": chain.utc_iso(occurred_at),
+            "captured_at": chain.utc_iso(captured_at),
+            "author_id": str(author_id),
+            "corrects_id": None if corrects_id is None else str(corrects_id),
+            "reason": reason,
+            "source_model": source_model,
+            "source_pk": source_pk,
+        }
+    )
 
 
 def _entry_submission(entry: LogbookEntry) -> bytes:
     return _submission(
-        village_id=entry.village_id, kind=entry.kind, title=entry.title, body=entry.body,
-        occurred_at=entry.occurred_at, captured_at=entry.captured_at, author_id=entry.author_id,
-        corrects_id=entry.corrects_id, reason=entry.reason, source_model=entry.source_model,
+        village_id=entry.village_id,
+        kind=entry.kind,
+        title=entry.title,
+        body=entry.body,
+        occurred_at=entry.occurred_at,
+        captured_at=entry.captured_at,
+        author_id=entry.author_id,
+        corrects_id=entry.corrects_id,
+        reason=entry.reason,
+        source_model=entry.source_model,
         source_pk=entry.source_pk,
     )
 
@@ -118,7 +146,9 @@ def _clean_inputs(*, kind, title, body, occurred_at, captured_at, corrects, reas
         errors["occurred_at"] = _("发生时间必须是带时区的日期时间")
     elif occurred_at > dates.now() + CLOCK_TOLERANCE:
         errors["occurred_at"] = _("发生时间不能晚于现在")
-    if captured_at is not None and (not isinstance(captured_at, dt.datetime) or timezone.is_naive(captured_at)):
+    if captured_at is not None and (
+        not isinstance(captured_at, dt.datetime) or timezone.is_naive(captured_at)
+    ):
         errors["captured_at"] = _("录入时间必须是带时区的日期时间")
     reason = (reason or "").strip()
     if "\x00" in reason:
@@ -137,16 +167,30 @@ def _late_exception_for(village, occurred_at) -> LateEntryException | None:
         return None
     exception = LateEntryException.objects.filter(village=village, day=day).first()
     if exception is None:
-        raise ValidationError({"occurred_at": _(
-            "《电教手册》须当天填写：%(day)s的记录需要乡电教站管理员先批准补录"
-        ) % {"day": cn_date(day)}})
+        raise ValidationError(
+            {
+                "occurred_at": _(
+                    "《电教手册》须当天填写：%(day)s的记录需要乡电教站管理员先批准补录"
+                )
+                % {"day": cn_date(day)}
+            }
+        )
     return exception
 
 
 def entry_append(
-    *, village, kind: str, title: str, body: dict, occurred_at: dt.datetime, author,
-    client_id: uuid.UUID | None = None, captured_at: dt.datetime | None = None,
-    corrects: LogbookEntry | None = None, reason: str = "", source=None,
+    *,
+    village,
+    kind: str,
+    title: str,
+    body: dict,
+    occurred_at: dt.datetime,
+    author,
+    client_id: uuid.UUID | None = None,
+    captured_at: dt.datetime | None = None,
+    corrects: LogbookEntry | None = None,
+    reason: str = "",
+    source=None,
 ) -> LogbookEntry:
     """Append one entry to `village`'s logbook and return it (or the stored one, for a replay).
 
@@ -165,41 +209,93 @@ def entry_append(
         if client_id is not None:
             existing = LogbookEntry.objects.filter(pk=client_id).first()
             if existing is not None:
-                return _replay(existing, village=village, kind=kind, title=title, body=body,
-                               occurred_at=occurred_at, captured_at=captured_at, author=author,
-                               corrects=corrects, reason=reason, source_model=source_model,
-                               source_pk=source_pk)
-        title, body, reason = _clean_inputs(kind=kind, title=title, body=body, occurred_at=occurred_at,
-                                            captured_at=captured_at, corrects=corrects, reason=reason)
+                return _replay(
+                    existing,
+                    village=village,
+                    kind=kind,
+                    title=title,
+                    body=body,
+                    occurred_at=occurred_at,
+                    captured_at=captured_at,
+                    author=author,
+                    corrects=corrects,
+                    reason=reason,
+                    source_model=source_model,
+                    source_pk=source_pk,
+                )
+        title, body, reason = _clean_inputs(
+            kind=kind,
+            title=title,
+            body=body,
+            occurred_at=occurred_at,
+            captured_at=captured_at,
+            corrects=corrects,
+            reason=reason,
+        )
         late_exception = _late_exception_for(village, occurred_at)
         if corrects is not None and corrects.village_id != village.pk:
             raise ValidationError({"corrects": _("只能更正本村的记录")})
 
         head = (
-            LogbookEntry.objects.filter(village_id=village.pk).order_by("-seq").values_list("seq", "hash").first()
+            LogbookEntry.objects.filter(village_id=village.pk)
+            .order_by("-seq")
+            .values_list("seq", "hash")
+            .first()
         )
         seq, prev_hash = (head[0] + 1, head[1]) if head else (1, chain.GENESIS)
         entry = LogbookEntry(
-            id=client_id or uuid.uuid4(), township_id=village.township_id, village=village, seq=seq,
-            kind=kind, title=title, body=body, occurred_at=occurred_at, captured_at=captured_at,
-            received_at=dates.now(), author=author, author_label=str(author)[:150],
-            corrects=corrects, reason=reason, late_exception=late_exception,
-            source_model=source_model, source_pk=source_pk, prev_hash=prev_hash,
+            id=client_id or uuid.uuid4(),
+            township_id=village.township_id,
+            village=village,
+            seq=seq,
+            kind=kind,
+            title=title,
+            body=body,
+            occurred_at=occurred_at,
+            captured_at=captured_at,
+            received_at=dates.now(),
+            author=author,
+            author_label=str(author)[:150],
+            corrects=corrects,
+            reason=reason,
+            late_exception=late_exception,
+            source_model=source_model,
+            source_pk=source_pk,
+            prev_hash=prev_hash,
         )
         entry.hash = chain.entry_hash({f: getattr(entry, f) for f in chain.HASHED_FIELDS})
         entry.save()
     return entry
 
 
-def _replay(existing: LogbookEntry, *, village, kind, title, body, occurred_at, captured_at, author,
-            corrects, reason, source_model, source_pk) -> LogbookEntry:
+def _replay(
+    existing: LogbookEntry,
+    *,
+    village,
+    kind,
+    title,
+    body,
+    occurred_at,
+    captured_at,
+    author,
+    corrects,
+    reason,
+    source_model,
+    source_pk,
+) -> LogbookEntry:
     try:
         sent = _submission(
-            village_id=village.pk, kind=kind, title=(title or "").strip(),
+            village_id=village.pk,
+            kind=kind,
+            title=(title or "").strip(),
             body=chain.normalise_body(body if body is not None else {}),
-            occurred_at=occurred_at, captured_at=captured_at, author_id=author.pk,
-            corrects_id=corrects.pk if corrects is not None else None, reason=(reason or "").strip(),
-            source_model=source_model, source_pk=source_pk,
+            occurred_at=occurred_at,
+            captured_at=captured_at,
+            author_id=author.pk,
+            corrects_id=corrects.pk if corrects is not None else None,
+            reason=(reason or "").strip(),
+            source_model=source_model,
+            source_pk=source_pk,
         )
     except (chain.BodyError, ValueError, AttributeError):
         raise ConflictError(existing) from None
@@ -235,14 +331,21 @@ def entry_grant_late(*, village, day: dt.date, granted_by, reason: str) -> LateE
             raise ValidationError({"day": _("%(day)s已批准过补录") % {"day": cn_date(day)}})
         now = dates.now()
         exception = LateEntryException(
-            township_id=village.township_id, village=village, day=day, granted_by=granted_by,
-            granted_at=now, reason=reason,
+            township_id=village.township_id,
+            village=village,
+            day=day,
+            granted_by=granted_by,
+            granted_at=now,
+            reason=reason,
         )
         exception.save()
         entry_append(
-            village=village, kind=LogbookEntry.Kind.OTHER,
+            village=village,
+            kind=LogbookEntry.Kind.OTHER,
             title=_("批准补录%(day)s的记录") % {"day": cn_date(day)},
             body={"day": day.isoformat(), "reason": reason, "exception_id": exception.pk},
-            occurred_at=now, author=granted_by, source=exception,
+            occurred_at=now,
+            author=granted_by,
+            source=exception,
         )
     return exception

@@ -36,8 +36,10 @@ from . import chain
 from .models import LateEntryException, LogbookEntry
 
 SQLITE_TRIGGERS = {
-    "logbook_entry_no_update", "logbook_entry_no_delete",
-    "logbook_exception_no_update", "logbook_exception_no_delete",
+    "logbook_entry_no_update",
+    "logbook_entry_no_delete",
+    "logbook_exception_no_update",
+    "logbook_exception_no_delete",
 }
 POSTGRES_TRIGGERS = {"logbook_entry_append_only", "logbook_exception_append_only"}
 
@@ -56,9 +58,17 @@ class Problem:
             return self.what
         from dianjiao.orgs.models import Village
 
-        name = Village.objects.filter(pk=self.village_id).values_list("name", flat=True).first() or "?"
-        return _("%(name)s（村编号 %(village_id)s）第 %(seq)s 条，记录编号 %(entry_id)s：%(what)s") % {
-            "name": name, "village_id": self.village_id, "seq": self.seq, "entry_id": self.entry_id, "what": self.what,
+        name = (
+            Village.objects.filter(pk=self.village_id).values_list("name", flat=True).first() or "?"
+        )
+        return _(
+            "%(name)s（村编号 %(village_id)s）第 %(seq)s 条，记录编号 %(entry_id)s：%(what)s"
+        ) % {
+            "name": name,
+            "village_id": self.village_id,
+            "seq": self.seq,
+            "entry_id": self.entry_id,
+            "what": self.what,
         }
 
 
@@ -75,19 +85,35 @@ class Result:
 
 def _check_correction(row) -> str | None:
     ok = LogbookEntry.objects.filter(
-        pk=row["corrects_id"], village_id=row["village_id"], seq__lt=row["seq"],
+        pk=row["corrects_id"],
+        village_id=row["village_id"],
+        seq__lt=row["seq"],
     ).exists()
-    return None if ok else _("更正的记录 %(id)s 不存在，或不是本村此前的记录") % {"id": row["corrects_id"]}
+    return (
+        None
+        if ok
+        else _("更正的记录 %(id)s 不存在，或不是本村此前的记录") % {"id": row["corrects_id"]}
+    )
 
 
 def _check_late(row, grants: dict) -> str | None:
     exc_id = row["late_exception_id"]
     if exc_id not in grants:
         grants.clear()  # one village's few exceptions at a time: memory stays flat
-        exception = LateEntryException.objects.filter(pk=exc_id).values("village_id", "day", "reason").first()
-        grant = LogbookEntry.objects.filter(
-            village_id=row["village_id"], source_model="logbook.lateentryexception", source_pk=str(exc_id),
-        ).values("seq", "body").first()
+        exception = (
+            LateEntryException.objects.filter(pk=exc_id)
+            .values("village_id", "day", "reason")
+            .first()
+        )
+        grant = (
+            LogbookEntry.objects.filter(
+                village_id=row["village_id"],
+                source_model="logbook.lateentryexception",
+                source_pk=str(exc_id),
+            )
+            .values("seq", "body")
+            .first()
+        )
         grants[exc_id] = (exception, grant)
     exception, grant = grants[exc_id]
     if exception is None:
@@ -114,18 +140,31 @@ def check_audit_tails(last_seq: dict[int, int]) -> Problem | None:
             v=Cast(KeyTextTransform("village_id", "data"), IntegerField()),
             s=Cast(KeyTextTransform("seq", "data"), IntegerField()),
         )
-        .values("v").annotate(top=Max("s")).order_by("v").values_list("v", "top")
+        .values("v")
+        .annotate(top=Max("s"))
+        .order_by("v")
+        .values_list("v", "top")
     )
     for village_id, top in remembered:
         have = last_seq.get(village_id, 0)
         if village_id is not None and top is not None and top > have:
             missing = (
-                AuditEvent.objects.filter(model="logbook.logbookentry", action="create", data__village_id=village_id, data__seq=have + 1)
-                .values_list("object_pk", flat=True).first()
+                AuditEvent.objects.filter(
+                    model="logbook.logbookentry",
+                    action="create",
+                    data__village_id=village_id,
+                    data__seq=have + 1,
+                )
+                .values_list("object_pk", flat=True)
+                .first()
             )
-            return Problem(village_id, have + 1, missing, _(
-                "操作记录显示本村手册曾有第 %(top)s 条，现在只到第 %(have)s 条：末尾的记录被删除"
-            ) % {"top": top, "have": have})
+            return Problem(
+                village_id,
+                have + 1,
+                missing,
+                _("操作记录显示本村手册曾有第 %(top)s 条，现在只到第 %(have)s 条：末尾的记录被删除")
+                % {"top": top, "have": have},
+            )
     return None
 
 
@@ -135,14 +174,18 @@ def check_triggers() -> str | None:
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
             expected = SQLITE_TRIGGERS
         elif connection.vendor == "postgresql":
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D'")
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D'"
+            )
             expected = POSTGRES_TRIGGERS
         else:
             return _("不支持的数据库：%(vendor)s") % {"vendor": connection.vendor}
         present = {name for (name,) in cursor.fetchall()}
     missing = sorted(expected - present)
     if missing:
-        return _("数据库中禁止修改、删除手册记录的触发器缺失或已停用：%(triggers)s") % {"triggers": _("、").join(missing)}
+        return _("数据库中禁止修改、删除手册记录的触发器缺失或已停用：%(triggers)s") % {
+            "triggers": _("、").join(missing)
+        }
     return None
 
 
@@ -151,7 +194,11 @@ def verify_all(*, chunk_size: int = 2000) -> Result:
     village_id, expected_seq, prev_hash = None, 1, chain.GENESIS
     grants: dict = {}
     last_seq: dict[int, int] = {}  # one number per village: flat enough
-    rows = LogbookEntry.objects.order_by("village_id", "seq").values(*_FIELDS).iterator(chunk_size=chunk_size)
+    rows = (
+        LogbookEntry.objects.order_by("village_id", "seq")
+        .values(*_FIELDS)
+        .iterator(chunk_size=chunk_size)
+    )
     for row in rows:
         if row["village_id"] != village_id:
             village_id, expected_seq, prev_hash = row["village_id"], 1, chain.GENESIS
@@ -166,7 +213,8 @@ def verify_all(*, chunk_size: int = 2000) -> Result:
                 what = _("序号不连续：缺少第 %(seq)s 条（记录被删除）") % {"seq": expected_seq}
             else:
                 what = _("序号不连续：缺少第 %(first)s–%(last)s 条（记录被删除）") % {
-                    "first": expected_seq, "last": row["seq"] - 1,
+                    "first": expected_seq,
+                    "last": row["seq"] - 1,
                 }
         elif row["prev_hash"] != prev_hash:
             what = _("前一条哈希对不上：链条在此断开（记录被删除、插入或调换了顺序）")

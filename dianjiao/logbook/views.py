@@ -37,34 +37,63 @@ def book(request):
     form = BookFilterForm(data, user=request.user)
     form.is_valid()
     clean = getattr(form, "cleaned_data", {})
-    village = clean.get("village") or (
-        Village.objects.visible_to(request.user).filter(pk=request.user.village_id).first()
-        if request.user.village_id else None
-    ) or Village.objects.visible_to(request.user).first()
-    period = clean.get("month", (today.year, today.month)) if "month" not in form.errors else (today.year, today.month)
+    village = (
+        clean.get("village")
+        or (
+            Village.objects.visible_to(request.user).filter(pk=request.user.village_id).first()
+            if request.user.village_id
+            else None
+        )
+        or Village.objects.visible_to(request.user).first()
+    )
+    period = (
+        clean.get("month", (today.year, today.month))
+        if "month" not in form.errors
+        else (today.year, today.month)
+    )
     page = None
     if village is not None:
         bounds = selectors.period_bounds(*period) if period else None
         entries = selectors.book_entries(request.user, village, bounds=bounds, q=clean.get("q", ""))
         page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     year, month = period or (today.year, None)
-    return render(request, "logbook/book.html", {
-        "form": form, "village": village, "page_obj": page, "period": period,
-        "period_label": _month_label(*period) if period else _("全部"),
-        "print_url": village and reverse("logbook:print", args=[village.pk]) + "?" + urlencode(
-            {"year": year, **({"month": month} if month else {})}
-        ),
-        "can_write": bool(village) and Village.objects.writable_by(request.user).filter(pk=village.pk).exists(),
-    })
+    return render(
+        request,
+        "logbook/book.html",
+        {
+            "form": form,
+            "village": village,
+            "page_obj": page,
+            "period": period,
+            "period_label": _month_label(*period) if period else _("全部"),
+            "print_url": village
+            and reverse("logbook:print", args=[village.pk])
+            + "?"
+            + urlencode({"year": year, **({"month": month} if month else {})}),
+            "can_write": bool(village)
+            and Village.objects.writable_by(request.user).filter(pk=village.pk).exists(),
+        },
+    )
 
 
 def entry_detail(request, pk):
-    entry = get_for_user(request, LogbookEntry.objects.select_related("village", "corrects", "late_exception__granted_by"), pk)
+    entry = get_for_user(
+        request,
+        LogbookEntry.objects.select_related("village", "corrects", "late_exception__granted_by"),
+        pk,
+    )
     corrections = entry.corrections.order_by("seq")
-    return render(request, "logbook/detail.html", {
-        "entry": entry, "corrections": corrections,
-        "can_write": Village.objects.writable_by(request.user).filter(pk=entry.village_id).exists(),
-    })
+    return render(
+        request,
+        "logbook/detail.html",
+        {
+            "entry": entry,
+            "corrections": corrections,
+            "can_write": Village.objects.writable_by(request.user)
+            .filter(pk=entry.village_id)
+            .exists(),
+        },
+    )
 
 
 def entry_create(request):
@@ -78,8 +107,13 @@ def entry_create(request):
         d = form.cleaned_data
         try:
             entry = services.entry_append(
-                village=d["village"], kind=d["kind"], title=d["title"], body={"text": d["text"]} if d["text"] else {},
-                occurred_at=d["occurred_at"], author=request.user, client_id=d["client_id"],
+                village=d["village"],
+                kind=d["kind"],
+                title=d["title"],
+                body={"text": d["text"]} if d["text"] else {},
+                occurred_at=d["occurred_at"],
+                author=request.user,
+                client_id=d["client_id"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc, {"body": "text"})
@@ -87,10 +121,21 @@ def entry_create(request):
             form.add_error(None, _("这份表单已经提交过，内容却不同：请重新打开“记一笔”再填写"))
         else:
             messages.success(request, _("已记入《电教手册》第 %(seq)s 条") % {"seq": entry.seq})
-            return redirect(reverse("logbook:book") + "?" + urlencode({"village": entry.village_id}) + f"#e-{entry.pk}")
-    return render(request, "web/form.html", {
-        "form": form, "title": _("记一笔：电教工作"), "cancel_url": reverse("logbook:book"),
-    })
+            return redirect(
+                reverse("logbook:book")
+                + "?"
+                + urlencode({"village": entry.village_id})
+                + f"#e-{entry.pk}"
+            )
+    return render(
+        request,
+        "web/form.html",
+        {
+            "form": form,
+            "title": _("记一笔：电教工作"),
+            "cancel_url": reverse("logbook:book"),
+        },
+    )
 
 
 def entry_correct(request, pk):
@@ -99,20 +144,34 @@ def entry_correct(request, pk):
     form = CorrectionForm(request.POST or None, entry=entry)
     if form.is_valid():
         d = form.cleaned_data
-        body = {k: v for k, v in entry.body.items() if k != "text"} if isinstance(entry.body, dict) else {}
+        body = (
+            {k: v for k, v in entry.body.items() if k != "text"}
+            if isinstance(entry.body, dict)
+            else {}
+        )
         if d["text"]:
             body["text"] = d["text"]
         try:
             correction = services.entry_append(
-                village=entry.village, kind=d["kind"], title=d["title"], body=body, occurred_at=timezone.now(),
-                author=request.user, client_id=d["client_id"], corrects=entry, reason=d["reason"],
+                village=entry.village,
+                kind=d["kind"],
+                title=d["title"],
+                body=body,
+                occurred_at=timezone.now(),
+                author=request.user,
+                client_id=d["client_id"],
+                corrects=entry,
+                reason=d["reason"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc, {"body": "text"})
         except services.ConflictError:
             form.add_error(None, _("这份表单已经提交过，内容却不同：请重新打开更正页面"))
         else:
-            messages.success(request, _("更正已记入第 %(seq)s 条，原记录保留并标明已更正") % {"seq": correction.seq})
+            messages.success(
+                request,
+                _("更正已记入第 %(seq)s 条，原记录保留并标明已更正") % {"seq": correction.seq},
+            )
             return redirect("logbook:detail", entry.pk)
     return render(request, "logbook/correct.html", {"form": form, "entry": entry})
 
@@ -130,22 +189,35 @@ def exceptions(request):
         if not may_grant:
             raise PermissionDenied(_("只有电教站管理员可以批准补录"))
     if may_grant:
-        form = GrantForm(request.POST or None, user=request.user,
-                         initial={"day": dates.today() - dt.timedelta(days=1)})
+        form = GrantForm(
+            request.POST or None,
+            user=request.user,
+            initial={"day": dates.today() - dt.timedelta(days=1)},
+        )
         if form.is_valid():
             d = form.cleaned_data
             try:
                 exception = services.entry_grant_late(
-                    village=d["village"], day=d["day"], granted_by=request.user, reason=d["reason"],
+                    village=d["village"],
+                    day=d["day"],
+                    granted_by=request.user,
+                    reason=d["reason"],
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, _("已批准%(village)s补录%(day)s的记录，批准已记入该村手册") % {
-                    "village": exception.village.name, "day": services.cn_date(exception.day),
-                })
+                messages.success(
+                    request,
+                    _("已批准%(village)s补录%(day)s的记录，批准已记入该村手册")
+                    % {
+                        "village": exception.village.name,
+                        "day": services.cn_date(exception.day),
+                    },
+                )
                 return redirect("logbook:exceptions")
-    page = Paginator(selectors.exceptions_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.exceptions_for(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "logbook/exceptions.html", {"form": form, "page_obj": page})
 
 
@@ -162,7 +234,14 @@ def book_print(request, village_pk):
         bounds = selectors.period_bounds(year, month)
     entries = list(selectors.book_entries(request.user, village, bounds=bounds))
     head = max(entries, key=lambda e: e.seq) if entries else None
-    return render(request, "logbook/print.html", {
-        "village": village, "entries": entries, "head": head, "period_label": _month_label(year, month),
-        "printed_at": timezone.now(),
-    })
+    return render(
+        request,
+        "logbook/print.html",
+        {
+            "village": village,
+            "entries": entries,
+            "head": head,
+            "period_label": _month_label(year, month),
+            "printed_at": timezone.now(),
+        },
+    )

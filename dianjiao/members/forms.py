@@ -12,8 +12,17 @@ class MemberForm(forms.ModelForm):
     class Meta:
         model = Member
         fields = [
-            "name", "gender", "ethnicity", "birth_date", "id_number", "phone", "village", "category",
-            "joined_on", "mobility", "point",
+            "name",
+            "gender",
+            "ethnicity",
+            "birth_date",
+            "id_number",
+            "phone",
+            "village",
+            "category",
+            "joined_on",
+            "mobility",
+            "point",
         ]
         widgets = {"birth_date": _DATE, "joined_on": _DATE}
         error_messages = {"id_number": {"unique": _("该身份证号已登记在花名册中，不能重复登记")}}
@@ -21,7 +30,9 @@ class MemberForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = Village.objects.writable_by(user)
-        self.fields["point"].queryset = ViewingPoint.objects.writable_by(user).filter(active=True).select_related("village")
+        self.fields["point"].queryset = (
+            ViewingPoint.objects.writable_by(user).filter(active=True).select_related("village")
+        )
 
 
 class LeaveForm(forms.ModelForm):
@@ -44,12 +55,28 @@ class LeaveForm(forms.ModelForm):
 
 
 class MemberFilterForm(forms.Form):
-    q = forms.CharField(label=_("搜索"), required=False, widget=forms.TextInput(attrs={
-        "placeholder": _("姓名、拼音或首字母（如 zs）、身份证号"), "type": "search", "autocomplete": "off",
-    }))
-    village = forms.ModelChoiceField(label=_("党支部"), queryset=Village.objects.none(), required=False, empty_label=_("全部"))
-    mobility = forms.ChoiceField(label=_("流动情况"), choices=[("", _("全部")), *Member.Mobility.choices], required=False)
-    status = forms.ChoiceField(label=_("状态"), required=False, choices=[("active", _("在册")), ("left", _("已离册")), ("all", _("全部"))])
+    q = forms.CharField(
+        label=_("搜索"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": _("姓名、拼音或首字母（如 zs）、身份证号"),
+                "type": "search",
+                "autocomplete": "off",
+            }
+        ),
+    )
+    village = forms.ModelChoiceField(
+        label=_("党支部"), queryset=Village.objects.none(), required=False, empty_label=_("全部")
+    )
+    mobility = forms.ChoiceField(
+        label=_("流动情况"), choices=[("", _("全部")), *Member.Mobility.choices], required=False
+    )
+    status = forms.ChoiceField(
+        label=_("状态"),
+        required=False,
+        choices=[("active", _("在册")), ("left", _("已离册")), ("all", _("全部"))],
+    )
     unassigned = forms.BooleanField(label=_("仅看未落实播放点"), required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -76,8 +103,10 @@ class MemberFilterForm(forms.Form):
 class RosterUploadForm(forms.Form):
     file = forms.FileField(
         label=_("党员花名册文件（.xlsx）"),
-        widget=forms.ClearableFileInput(attrs={
-            "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        }),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        ),
         error_messages={"required": _("请选择要上传的花名册文件"), "empty": _("上传的文件是空的")},
     )

@@ -45,11 +45,26 @@ class Member(models.Model):
         PASTORAL = "pastoral", _("牧业转场")
         MIGRANT = "migrant", _("流动党员")
 
-    township = models.ForeignKey("orgs.Township", verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+", editable=False)
-    village = models.ForeignKey("orgs.Village", verbose_name=_("所在党支部"), on_delete=models.PROTECT, related_name="members")
+    township = models.ForeignKey(
+        "orgs.Township",
+        verbose_name=_("乡镇"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    village = models.ForeignKey(
+        "orgs.Village",
+        verbose_name=_("所在党支部"),
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
     point = models.ForeignKey(
-        "orgs.ViewingPoint", verbose_name=_("收看播放点"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="members",
+        "orgs.ViewingPoint",
+        verbose_name=_("收看播放点"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
     )
     name = models.CharField(_("姓名"), max_length=50)
     name_pinyin = models.CharField(max_length=200, editable=False, db_index=True)
@@ -59,9 +74,13 @@ class Member(models.Model):
     birth_date = models.DateField(_("出生日期"))
     id_number = models.CharField(_("身份证号"), max_length=18, unique=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
-    category = models.CharField(_("党员类别"), max_length=20, choices=Category.choices, default=Category.FULL)
+    category = models.CharField(
+        _("党员类别"), max_length=20, choices=Category.choices, default=Category.FULL
+    )
     joined_on = models.DateField(_("入党时间"))
-    mobility = models.CharField(_("流动情况"), max_length=20, choices=Mobility.choices, default=Mobility.RESIDENT)
+    mobility = models.CharField(
+        _("流动情况"), max_length=20, choices=Mobility.choices, default=Mobility.RESIDENT
+    )
     active = models.BooleanField(_("在册"), default=True)
     left_on = models.DateField(_("离册日期"), null=True, blank=True)
     left_reason = models.CharField(_("离册原因"), max_length=200, blank=True)
@@ -107,11 +126,17 @@ class Member(models.Model):
             value = getattr(self, field)
             if value and value > now:
                 errors[field] = _("日期不能晚于今天")
-        if self.birth_date and self.joined_on and "joined_on" not in errors and years_between(self.birth_date, self.joined_on) < 18:
+        if (
+            self.birth_date
+            and self.joined_on
+            and "joined_on" not in errors
+            and years_between(self.birth_date, self.joined_on) < 18
+        ):
             errors["joined_on"] = _("入党时应年满18周岁")
         if self.point_id and self.village_id and self.point.village_id != self.village_id:
             errors["point"] = _("播放点“%(point)s”不属于%(village)s，只能选择本村的播放点") % {
-                "point": self.point.name, "village": self.village.name,
+                "point": self.point.name,
+                "village": self.village.name,
             }
         if not self.active and not self.left_on:
             errors["left_on"] = _("离册的党员须填写离册日期")
@@ -145,12 +170,16 @@ class RosterImport(models.Model):
         APPLIED = "applied", _("已导入")
         REJECTED = "rejected", _("已放弃")
 
-    uploaded_by = models.ForeignKey("accounts.User", verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     filename = models.CharField(_("文件名"), max_length=255)
     sha256 = models.CharField(max_length=64, db_index=True)
     content = models.BinaryField(null=True, editable=False)
-    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
     result = models.JSONField(_("导入结果"), default=dict, blank=True)
 
     objects = RosterImportQuerySet.as_manager()

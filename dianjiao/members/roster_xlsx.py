@@ -43,12 +43,36 @@ COLUMNS: list[Column] = [
     Column("性别", "gender", width=6, choices=tuple(GENDERS.values())),
     Column("民族", "ethnicity", width=10),
     Column("出生日期", "birth_date", ("出生年月日", "出生年月"), width=12),
-    Column("身份证号", "id_number", ("公民身份号码", "身份证号码", "身份证", "公民身份证号"), width=21),
-    Column("联系电话", "phone", ("电话", "手机", "手机号", "手机号码", "电话号码", "联系方式"), width=14),
-    Column("所在党支部", "village", ("党支部", "所在支部", "支部", "所属党支部", "党支部名称", "所在村"), width=14),
-    Column("党员类别", "category", ("人员类别", "类别", "党员身份"), width=10, choices=tuple(CATEGORIES.values())),
+    Column(
+        "身份证号", "id_number", ("公民身份号码", "身份证号码", "身份证", "公民身份证号"), width=21
+    ),
+    Column(
+        "联系电话",
+        "phone",
+        ("电话", "手机", "手机号", "手机号码", "电话号码", "联系方式"),
+        width=14,
+    ),
+    Column(
+        "所在党支部",
+        "village",
+        ("党支部", "所在支部", "支部", "所属党支部", "党支部名称", "所在村"),
+        width=14,
+    ),
+    Column(
+        "党员类别",
+        "category",
+        ("人员类别", "类别", "党员身份"),
+        width=10,
+        choices=tuple(CATEGORIES.values()),
+    ),
     Column("入党时间", "joined_on", ("入党日期", "入党年月日"), width=12),
-    Column("流动情况", "mobility", ("是否流动", "流动类型"), width=10, choices=tuple(MOBILITIES.values())),
+    Column(
+        "流动情况",
+        "mobility",
+        ("是否流动", "流动类型"),
+        width=10,
+        choices=tuple(MOBILITIES.values()),
+    ),
     Column("收看播放点", "point", ("播放点", "收看点", "收看地点", "所在播放点"), width=16),
     Column("状态", "status", ("在册状态",), width=8, choices=tuple(STATUSES.values())),
 ]
@@ -74,7 +98,6 @@ _ALIASES = {_normalise_header(name): c.field for c in COLUMNS for name in (c.hea
 
 
 # --- writing -------------------------------------------------------------------------------
-
 
 
 def member_values(seq: int, member) -> dict[str, Any]:
@@ -119,7 +142,9 @@ def write(members, *, sheet_title: str = "党员花名册") -> bytes:
     last = max(count + 1, 200)  # drop-downs reach beyond the data, for rows added by hand
     for i, c in enumerate(COLUMNS, start=1):
         if c.choices:
-            dv = DataValidation(type="list", formula1='"{}"'.format(",".join(c.choices)), allow_blank=True)
+            dv = DataValidation(
+                type="list", formula1='"{}"'.format(",".join(c.choices)), allow_blank=True
+            )
             dv.error = "请从下拉列表中选择"
             dv.add(f"{get_column_letter(i)}2:{get_column_letter(i)}{last}")
             ws.add_data_validation(dv)
@@ -154,7 +179,9 @@ NOT_XLSX = gettext_lazy("无法读取该文件，请上传 Excel（.xlsx）格�
 def read(content: bytes) -> Sheet:
     """Find the header row, map its columns, and return the non-empty rows under it."""
     if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise RosterFileError(_("这是旧版 Excel（.xls）文件，请在 Excel 或 WPS 中“另存为”.xlsx 格式后再上传"))
+        raise RosterFileError(
+            _("这是旧版 Excel（.xls）文件，请在 Excel 或 WPS 中“另存为”.xlsx 格式后再上传")
+        )
     if not zipfile.is_zipfile(io.BytesIO(content)):
         raise RosterFileError(str(NOT_XLSX))
     try:
@@ -176,7 +203,10 @@ def _read_workbook(wb) -> Sheet:
     for ws in wb.worksheets:
         if not hasattr(ws, "iter_rows"):
             continue  # a chart sheet
-        for number, row in enumerate(ws.iter_rows(max_row=_HEADER_SEARCH_ROWS, max_col=_MAX_COLUMNS, values_only=True), start=1):
+        for number, row in enumerate(
+            ws.iter_rows(max_row=_HEADER_SEARCH_ROWS, max_col=_MAX_COLUMNS, values_only=True),
+            start=1,
+        ):
             positions, headers, ignored = _map_header(row)
             score = len(positions)
             if score >= 2 and (best is None or score > best[0]):
@@ -184,22 +214,33 @@ def _read_workbook(wb) -> Sheet:
         if best and all(f in best[3] for f in REQUIRED):
             break
     if best is None:
-        raise RosterFileError(_(
-            "找不到花名册表头：第一行应为“姓名”“身份证号”“所在党支部”“入党时间”等列名，可下载空白模板对照"
-        ))
+        raise RosterFileError(
+            _(
+                "找不到花名册表头：第一行应为“姓名”“身份证号”“所在党支部”“入党时间”等列名，可下载空白模板对照"
+            )
+        )
     _score, ws, header_row, positions, headers, ignored = best
     missing = [HEADER_OF[f] for f in REQUIRED if f not in positions]
     if missing:
-        raise RosterFileError(_("缺少必需的列：%(columns)s（表头在第%(row)s行）") % {
-            "columns": _("、").join(missing), "row": header_row,
-        })
+        raise RosterFileError(
+            _("缺少必需的列：%(columns)s（表头在第%(row)s行）")
+            % {
+                "columns": _("、").join(missing),
+                "row": header_row,
+            }
+        )
     sheet = Sheet(title=ws.title, headers=headers, ignored=ignored)
-    for number, row in enumerate(ws.iter_rows(min_row=header_row + 1, max_col=_MAX_COLUMNS, values_only=True), start=header_row + 1):
+    for number, row in enumerate(
+        ws.iter_rows(min_row=header_row + 1, max_col=_MAX_COLUMNS, values_only=True),
+        start=header_row + 1,
+    ):
         cells = {f: (row[i] if i < len(row) else None) for f, i in positions.items()}
         if all(is_blank(v) for f, v in cells.items() if f != "seq"):
             continue  # blank lines, and numbered rows of a template not yet filled in
         if len(sheet.rows) >= MAX_ROWS:
-            raise RosterFileError(_("一次最多导入%(max)s行，请分成几个文件上传") % {"max": MAX_ROWS})
+            raise RosterFileError(
+                _("一次最多导入%(max)s行，请分成几个文件上传") % {"max": MAX_ROWS}
+            )
         sheet.rows.append(SheetRow(number=number, cells=cells))
     if not sheet.rows:
         raise RosterFileError(_("花名册中没有党员数据：表头下面是空的"))
@@ -231,7 +272,9 @@ class CellError(ValueError):
 
 
 def is_blank(value) -> bool:
-    return value is None or (isinstance(value, str) and value.strip().replace("\u3000", "") in _BLANKS)
+    return value is None or (
+        isinstance(value, str) and value.strip().replace("\u3000", "") in _BLANKS
+    )
 
 
 def text(value) -> str:
@@ -245,7 +288,9 @@ def text(value) -> str:
     return str(value).replace("\u3000", " ").strip()
 
 
-_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+_DATE_TEXT = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$"
+)
 _DATE_DIGITS = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
 
@@ -267,7 +312,9 @@ def date(value) -> dt.date | None:
     raw = str(value).strip()
     match = _DATE_TEXT.match(raw) or _DATE_DIGITS.match(raw)
     if not match:
-        raise CellError(_("无法识别的日期“%(value)s”，请写成 1975-03-08 这样的年月日") % {"value": raw})
+        raise CellError(
+            _("无法识别的日期“%(value)s”，请写成 1975-03-08 这样的年月日") % {"value": raw}
+        )
     try:
         return dt.date(*(int(g) for g in match.groups()))
     except ValueError:
@@ -279,7 +326,9 @@ def id_number(value) -> str:
     if is_blank(value):
         return ""
     if isinstance(value, float):
-        raise CellError(_("身份证号被 Excel 存成了数字，后几位可能已丢失：请把该列设为“文本”后重新填写"))
+        raise CellError(
+            _("身份证号被 Excel 存成了数字，后几位可能已丢失：请把该列设为“文本”后重新填写")
+        )
     return text(value).replace(" ", "").upper()
 
 
@@ -291,6 +340,11 @@ def choice(value, labels: dict, aliases: dict | None = None, *, what: str):
     reverse = {label: key for key, label in labels.items()} | (aliases or {})
     if raw in reverse:
         return reverse[raw]
-    raise CellError(_("%(column)s应为%(choices)s之一，而不是“%(value)s”") % {
-        "column": what, "choices": _("、").join(f"“{v}”" for v in labels.values()), "value": raw,
-    })
+    raise CellError(
+        _("%(column)s应为%(choices)s之一，而不是“%(value)s”")
+        % {
+            "column": what,
+            "choices": _("、").join(f"“{v}”" for v in labels.values()),
+            "value": raw,
+        }
+    )

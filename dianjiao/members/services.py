@@ -36,12 +36,23 @@ from . import roster_xlsx as rx
 from .models import Member, RosterImport
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
-ACTION_LABELS = {CREATE: gettext_lazy("新增"), UPDATE: gettext_lazy("更新"), UNCHANGED: gettext_lazy("无变化")}
+ACTION_LABELS = {
+    CREATE: gettext_lazy("新增"),
+    UPDATE: gettext_lazy("更新"),
+    UNCHANGED: gettext_lazy("无变化"),
+}
 # What "unchanged" compares: exactly the member fields the sheet carries.
 _COMPARED = [
-    ("name", "name"), ("gender", "gender"), ("ethnicity", "ethnicity"), ("birth_date", "birth_date"),
-    ("phone", "phone"), ("village", "village_id"), ("category", "category"),
-    ("joined_on", "joined_on"), ("mobility", "mobility"), ("point", "point_id"),
+    ("name", "name"),
+    ("gender", "gender"),
+    ("ethnicity", "ethnicity"),
+    ("birth_date", "birth_date"),
+    ("phone", "phone"),
+    ("village", "village_id"),
+    ("category", "category"),
+    ("joined_on", "joined_on"),
+    ("mobility", "mobility"),
+    ("point", "point_id"),
 ]
 _COLUMN_ORDER = {c.field: i for i, c in enumerate(rx.COLUMNS)}
 _PHONE = re.compile(r"^[\d\s+\-()（）/]+$")
@@ -98,7 +109,11 @@ class ImportPreview:
         for row in self.rows:
             if row.action:
                 counts[row.action] += 1
-        return {"created": counts[CREATE], "updated": counts[UPDATE], "unchanged": counts[UNCHANGED]}
+        return {
+            "created": counts[CREATE],
+            "updated": counts[UPDATE],
+            "unchanged": counts[UNCHANGED],
+        }
 
 
 # --- the services --------------------------------------------------------------------------
@@ -115,7 +130,9 @@ def roster_import_upload(*, user, file, filename: str = "") -> RosterImport:
     filename = (filename or getattr(file, "name", "") or "花名册.xlsx")[-255:]
     with transaction.atomic():
         batch = RosterImport.objects.create(
-            uploaded_by=user, filename=filename, sha256=hashlib.sha256(content).hexdigest(),
+            uploaded_by=user,
+            filename=filename,
+            sha256=hashlib.sha256(content).hexdigest(),
         )
         # The bytes go in with an update, past the audit signal (see RosterImport's docstring).
         RosterImport.objects.filter(pk=batch.pk).update(content=content)
@@ -135,7 +152,9 @@ def roster_import_apply(*, user, batch: RosterImport) -> dict[str, int]:
     """Save every row of a previewed batch, or nothing; a batch is applied at most once."""
     require_write(user)
     with transaction.atomic():
-        locked = RosterImport.objects.select_for_update().visible_to(user).filter(pk=batch.pk).first()
+        locked = (
+            RosterImport.objects.select_for_update().visible_to(user).filter(pk=batch.pk).first()
+        )
         if locked is None:
             raise RosterImportError(_("找不到该导入批次"))
         if locked.status == RosterImport.Status.APPLIED:
@@ -151,10 +170,13 @@ def roster_import_apply(*, user, batch: RosterImport) -> dict[str, int]:
                 if row.action != UNCHANGED:
                     row.member.save()  # one save each, so the audit trail records each member
         except IntegrityError:
-            raise RosterImportError(_("保存时发现身份证号冲突（可能刚被他人登记），未保存任何数据，请重新预览")) from None
+            raise RosterImportError(
+                _("保存时发现身份证号冲突（可能刚被他人登记），未保存任何数据，请重新预览")
+            ) from None
         result = preview.counts
         done = RosterImport.objects.filter(pk=locked.pk, status=RosterImport.Status.PENDING).update(
-            status=RosterImport.Status.APPLIED, content=None,
+            status=RosterImport.Status.APPLIED,
+            content=None,
             result=result | {"applied_at": timezone.now().isoformat()},
         )
         if done != 1:
@@ -163,8 +185,13 @@ def roster_import_apply(*, user, batch: RosterImport) -> dict[str, int]:
 
 
 def roster_import_discard(*, user, batch: RosterImport) -> None:
-    done = RosterImport.objects.visible_to(user).filter(pk=batch.pk, status=RosterImport.Status.PENDING).update(
-        status=RosterImport.Status.REJECTED, content=None,
+    done = (
+        RosterImport.objects.visible_to(user)
+        .filter(pk=batch.pk, status=RosterImport.Status.PENDING)
+        .update(
+            status=RosterImport.Status.REJECTED,
+            content=None,
+        )
     )
     if not done:
         raise RosterImportError(_("该批次已处理，不能放弃"))
@@ -184,7 +211,8 @@ def _read_upload(file) -> bytes:
     """The upload's bytes, refusing an oversized one before reading or parsing it."""
     limit = settings.DIANJIAO_MAX_UPLOAD_BYTES
     too_big = RosterImportError(
-        _("文件超过 %(limit)s 上限，请删去无关的工作表或分成几个文件上传") % {"limit": size_label(limit)}
+        _("文件超过 %(limit)s 上限，请删去无关的工作表或分成几个文件上传")
+        % {"limit": size_label(limit)}
     )
     if isinstance(file, (bytes, bytearray, memoryview)):
         content = bytes(file)
@@ -241,16 +269,27 @@ class _Validator:
                 seen.setdefault(values["id_number"], []).append(row.number)
         # Unscoped on purpose: an ID number registered anywhere, even where this user cannot see,
         # must not be registered twice. Only "registered elsewhere" is said, never where or who.
-        existing = {m.id_number: m for m in Member.objects.filter(id_number__in=ids).select_related("village", "point")}
+        existing = {
+            m.id_number: m
+            for m in Member.objects.filter(id_number__in=ids).select_related("village", "point")
+        }
         writable = set(
-            Member.objects.writable_by(self.user).filter(id_number__in=ids).order_by().values_list("pk", flat=True)
+            Member.objects.writable_by(self.user)
+            .filter(id_number__in=ids)
+            .order_by()
+            .values_list("pk", flat=True)
         )
         preview = ImportPreview(ignored_columns=sheet.ignored)
         for row, values, errors in parsed:
             ident = values.get("id_number") or ""
             others = [n for n in seen.get(ident, []) if n != row.number]
             if others:
-                errors.append(("id_number", _("身份证号与第%(rows)s行重复") % {"rows": _("、").join(map(str, others))}))
+                errors.append(
+                    (
+                        "id_number",
+                        _("身份证号与第%(rows)s行重复") % {"rows": _("、").join(map(str, others))},
+                    )
+                )
             current = existing.get(ident)
             if current is not None and current.pk not in writable:
                 errors.append(("id_number", _("该身份证号已在其他党支部登记")))
@@ -258,14 +297,21 @@ class _Validator:
             preview.rows.append(self.validate_row(row, values, errors, current))
         return preview
 
-    def validate_row(self, row: rx.SheetRow, values: dict, errors: list, current: Member | None) -> RowPreview:
+    def validate_row(
+        self, row: rx.SheetRow, values: dict, errors: list, current: Member | None
+    ) -> RowPreview:
         if current is None:
             for f in ("name", "id_number", "joined_on"):
                 if values.get(f) is None and not any(e[0] == f for e in errors):
                     errors.append((f, _("请填写%(column)s") % {"column": rx.HEADER_OF[f]}))
         bad_cells = {f for f, _ in errors}  # cells that could not be read are left out below
-        result = RowPreview(number=row.number, name=values.get("name") or "", id_number=values.get("id_number") or "",
-                            village=values.get("village") or "", point=values.get("point") or "")
+        result = RowPreview(
+            number=row.number,
+            name=values.get("name") or "",
+            id_number=values.get("id_number") or "",
+            village=values.get("village") or "",
+            point=values.get("point") or "",
+        )
 
         village = None
         if values.get("village"):
@@ -273,9 +319,21 @@ class _Validator:
             if len(found) == 1:
                 village = found[0]
             elif found:
-                errors.append(("village", _("有多个名为“%(name)s”的党支部，无法确定是哪一个") % {"name": values["village"]}))
+                errors.append(
+                    (
+                        "village",
+                        _("有多个名为“%(name)s”的党支部，无法确定是哪一个")
+                        % {"name": values["village"]},
+                    )
+                )
             else:
-                errors.append(("village", _("找不到党支部“%(name)s”，或它不在您可管理的范围内") % {"name": values["village"]}))
+                errors.append(
+                    (
+                        "village",
+                        _("找不到党支部“%(name)s”，或它不在您可管理的范围内")
+                        % {"name": values["village"]},
+                    )
+                )
         elif current is not None:
             village = current.village
         else:
@@ -288,15 +346,32 @@ class _Validator:
             if point is None:
                 point_known = False
                 if name in self.point_names:
-                    errors.append(("point", _("播放点“%(name)s”不属于%(village)s，只能选择本村的播放点") % {
-                        "name": name, "village": village.name,
-                    }))
+                    errors.append(
+                        (
+                            "point",
+                            _("播放点“%(name)s”不属于%(village)s，只能选择本村的播放点")
+                            % {
+                                "name": name,
+                                "village": village.name,
+                            },
+                        )
+                    )
                 else:
-                    errors.append(("point", _("%(village)s没有名为“%(name)s”的播放点") % {"village": village.name, "name": name}))
+                    errors.append(
+                        (
+                            "point",
+                            _("%(village)s没有名为“%(name)s”的播放点")
+                            % {"village": village.name, "name": name},
+                        )
+                    )
             elif not point.active and not (current and current.point_id == point.pk):
-                errors.append(("point", _("播放点“%(name)s”已停用，请选择在用的播放点") % {"name": name}))
+                errors.append(
+                    ("point", _("播放点“%(name)s”已停用，请选择在用的播放点") % {"name": name})
+                )
         elif current is not None and village is not None and current.village_id == village.pk:
-            point = current.point  # blank keeps; a member moved to another village has no point there yet
+            point = (
+                current.point
+            )  # blank keeps; a member moved to another village has no point there yet
 
         if current is not None:
             member = copy.copy(current)
@@ -313,7 +388,16 @@ class _Validator:
                     values["birth_date"] = birth
                 if values.get("gender") is None:
                     values["gender"] = gender
-        for f in ("name", "gender", "ethnicity", "birth_date", "phone", "category", "joined_on", "mobility"):
+        for f in (
+            "name",
+            "gender",
+            "ethnicity",
+            "birth_date",
+            "phone",
+            "category",
+            "joined_on",
+            "mobility",
+        ):
             if values.get(f) is not None:
                 setattr(member, f, values[f])
         if village is not None:
@@ -334,7 +418,12 @@ class _Validator:
                     message = _("该党员已离册，导入不能恢复在册")
                 errors.append(("status", message))
         elif status is False:
-            errors.append(("status", _("导入只用于登记在册党员；办理离册请到该党员的页面，填写离册日期和原因")))
+            errors.append(
+                (
+                    "status",
+                    _("导入只用于登记在册党员；办理离册请到该党员的页面，填写离册日期和原因"),
+                )
+            )
 
         if current is None:
             # Without a valid ID number these cannot be derived; the ID number's error says what to fix.
@@ -342,13 +431,24 @@ class _Validator:
         try:
             # Village and point came from the user's writable scope and the ID numbers were checked
             # for the whole file at once: skipping those per-row lookups keeps the queries fixed.
-            member.full_clean(exclude=bad_cells | {"township", "village", "point"}, validate_unique=False)
+            member.full_clean(
+                exclude=bad_cells | {"township", "village", "point"}, validate_unique=False
+            )
         except ValidationError as exc:
             said = bad_cells | {f for f, _ in errors if f in ("village", "point")}  # not twice over
-            errors.extend((f, m) for f, messages in exc.message_dict.items() if f not in said for m in messages)
+            errors.extend(
+                (f, m)
+                for f, messages in exc.message_dict.items()
+                if f not in said
+                for m in messages
+            )
 
         if not errors and original is not None:
-            result.changes = [_header(f) for f, attname in _COMPARED if getattr(member, attname) != original[attname]]
+            result.changes = [
+                _header(f)
+                for f, attname in _COMPARED
+                if getattr(member, attname) != original[attname]
+            ]
             if result.changes and not current.active:
                 errors.append(("status", _("已离册党员的信息不能通过导入修改")))
 
@@ -356,7 +456,9 @@ class _Validator:
         result.errors = [(_header(f), m) for f, m in errors]
         if not result.errors:
             result.member = member
-            result.action = CREATE if original is None else (UPDATE if result.changes else UNCHANGED)
+            result.action = (
+                CREATE if original is None else (UPDATE if result.changes else UNCHANGED)
+            )
         return result
 
 
@@ -383,12 +485,28 @@ def _parse(row: rx.SheetRow) -> tuple[dict, list[tuple[str, str]]]:
     read("id_number", rx.id_number)
     read("phone", _phone)
     read("village", rx.text)
-    read("category", lambda v: rx.choice(v, rx.CATEGORIES, {"正式": "full", "预备": "probationary"}, what="党员类别"))
+    read(
+        "category",
+        lambda v: rx.choice(
+            v, rx.CATEGORIES, {"正式": "full", "预备": "probationary"}, what="党员类别"
+        ),
+    )
     read("joined_on", rx.date)
-    read("mobility", lambda v: rx.choice(
-        v, rx.MOBILITIES, {"常驻": "resident", "转场": "pastoral", "牧业": "pastoral", "流动": "migrant", "外出流动": "migrant"},
-        what="流动情况",
-    ))
+    read(
+        "mobility",
+        lambda v: rx.choice(
+            v,
+            rx.MOBILITIES,
+            {
+                "常驻": "resident",
+                "转场": "pastoral",
+                "牧业": "pastoral",
+                "流动": "migrant",
+                "外出流动": "migrant",
+            },
+            what="流动情况",
+        ),
+    )
     read("point", rx.text)
     read("status", lambda v: rx.choice(v, rx.STATUSES, {"离册": False, "正常": True}, what="状态"))
     return values, errors

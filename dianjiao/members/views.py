@@ -40,12 +40,18 @@ def member_detail(request, pk):
 
 def member_create(request):
     require_write(request.user)
-    form = MemberForm(request.POST or None, user=request.user, initial={"village": request.GET.get("village")})
+    form = MemberForm(
+        request.POST or None, user=request.user, initial={"village": request.GET.get("village")}
+    )
     if form.is_valid():
         member = form.save()
         messages.success(request, _("已登记党员“%(name)s”") % {"name": member.name})
         return redirect("members:detail", member.pk)
-    return render(request, "web/form.html", {"form": form, "title": _("登记党员"), "cancel_url": reverse("members:list")})
+    return render(
+        request,
+        "web/form.html",
+        {"form": form, "title": _("登记党员"), "cancel_url": reverse("members:list")},
+    )
 
 
 def member_edit(request, pk):
@@ -55,9 +61,15 @@ def member_edit(request, pk):
         form.save()
         messages.success(request, _("党员信息已保存，修改前的内容保留在操作记录中"))
         return redirect("members:detail", member.pk)
-    return render(request, "web/form.html", {
-        "form": form, "title": _("修改党员信息：%(name)s") % {"name": member.name}, "cancel_url": reverse("members:detail", args=[pk]),
-    })
+    return render(
+        request,
+        "web/form.html",
+        {
+            "form": form,
+            "title": _("修改党员信息：%(name)s") % {"name": member.name},
+            "cancel_url": reverse("members:detail", args=[pk]),
+        },
+    )
 
 
 def member_leave(request, pk):
@@ -67,9 +79,15 @@ def member_leave(request, pk):
         form.save()
         messages.success(request, _("%(name)s 已离册，记录仍保留") % {"name": member.name})
         return redirect("members:detail", member.pk)
-    return render(request, "web/form.html", {
-        "form": form, "title": _("离册：%(name)s") % {"name": member.name}, "cancel_url": reverse("members:detail", args=[pk]),
-    })
+    return render(
+        request,
+        "web/form.html",
+        {
+            "form": form,
+            "title": _("离册：%(name)s") % {"name": member.name},
+            "cancel_url": reverse("members:detail", args=[pk]),
+        },
+    )
 
 
 def member_import(request):
@@ -82,9 +100,14 @@ def member_import(request):
             form.add_error("file", str(exc))
         else:
             return redirect("members:import_preview", batch.pk)
-    return render(request, "members/import.html", {
-        "form": form, "max_size": services.size_label(settings.DIANJIAO_MAX_UPLOAD_BYTES),
-    })
+    return render(
+        request,
+        "members/import.html",
+        {
+            "form": form,
+            "max_size": services.size_label(settings.DIANJIAO_MAX_UPLOAD_BYTES),
+        },
+    )
 
 
 def member_import_preview(request, pk):
@@ -104,20 +127,30 @@ def member_import_preview(request, pk):
             messages.error(request, str(exc))
             return redirect("members:import_preview", batch.pk)
         else:
-            messages.success(request, _(
-                "导入完成：新增 %(created)s 人，更新 %(updated)s 人，%(unchanged)s 人无变化"
-            ) % counts)
+            messages.success(
+                request,
+                _("导入完成：新增 %(created)s 人，更新 %(updated)s 人，%(unchanged)s 人无变化")
+                % counts,
+            )
             return redirect("members:import_preview", batch.pk)
     if batch.status == RosterImport.Status.PENDING and preview is None:
         content = RosterImport.objects.filter(pk=batch.pk).values_list("content", flat=True).get()
         preview = services.roster_import_preview(user=request.user, file=bytes(content or b""))
     earlier = (
         RosterImport.objects.visible_to(request.user)
-        .filter(sha256=batch.sha256, status=RosterImport.Status.APPLIED).exclude(pk=batch.pk).first()
+        .filter(sha256=batch.sha256, status=RosterImport.Status.APPLIED)
+        .exclude(pk=batch.pk)
+        .first()
     )
-    return render(request, "members/import_preview.html", {
-        "batch": batch, "preview": preview, "earlier": earlier,
-    })
+    return render(
+        request,
+        "members/import_preview.html",
+        {
+            "batch": batch,
+            "preview": preview,
+            "earlier": earlier,
+        },
+    )
 
 
 @require_GET
@@ -134,7 +167,10 @@ def member_export(request):
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     # An ASCII name for old browsers, the Chinese one (RFC 5987) for the rest.
-    response["Content-Disposition"] = "attachment; filename=\"roster-{}.xlsx\"; filename*=UTF-8''{}".format(
-        "template" if request.GET.get("template") else f"{today():%Y-%m-%d}", quote(filename),
+    response["Content-Disposition"] = (
+        "attachment; filename=\"roster-{}.xlsx\"; filename*=UTF-8''{}".format(
+            "template" if request.GET.get("template") else f"{today():%Y-%m-%d}",
+            quote(filename),
+        )
     )
     return response

@@ -24,7 +24,15 @@ class PointForm(forms.ModelForm):
 class EquipmentForm(forms.ModelForm):
     class Meta:
         model = Equipment
-        fields = ["kind", "model_name", "serial", "condition", "acquired_on", "last_checked_on", "repair_notes"]
+        fields = [
+            "kind",
+            "model_name",
+            "serial",
+            "condition",
+            "acquired_on",
+            "last_checked_on",
+            "repair_notes",
+        ]
         widgets = {
             "acquired_on": forms.DateInput(attrs={"type": "date"}),
             "last_checked_on": forms.DateInput(attrs={"type": "date"}),

@@ -25,7 +25,9 @@ class County(models.Model):
 
 
 class Township(models.Model):
-    county = models.ForeignKey(County, verbose_name=_("县"), on_delete=models.PROTECT, related_name="townships")
+    county = models.ForeignKey(
+        County, verbose_name=_("县"), on_delete=models.PROTECT, related_name="townships"
+    )
     name = models.CharField(_("乡镇名"), max_length=50)
     station_name = models.CharField(_("电教站名称"), max_length=80, blank=True)
 
@@ -36,7 +38,9 @@ class Township(models.Model):
         verbose_name = _("乡镇")
         verbose_name_plural = pgettext_lazy("plural", "乡镇")
         ordering = ["county__name", "name"]
-        constraints = [models.UniqueConstraint(fields=["county", "name"], name="township_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "name"], name="township_unique_name")
+        ]
 
     def __str__(self):
         return self.name
@@ -45,7 +49,9 @@ class Township(models.Model):
 class Village(models.Model):
     """A village and its party branch: the unit that is assessed."""
 
-    township = models.ForeignKey(Township, verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="villages")
+    township = models.ForeignKey(
+        Township, verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="villages"
+    )
     name = models.CharField(_("村名"), max_length=50)
     branch_name = models.CharField(_("党支部名称"), max_length=80)
     is_pastoral = models.BooleanField(_("牧业村"), default=False)
@@ -60,7 +66,9 @@ class Village(models.Model):
         verbose_name = _("村（党支部）")
         verbose_name_plural = pgettext_lazy("plural", "村（党支部）")
         ordering = ["township_id", "sort_order", "name"]
-        constraints = [models.UniqueConstraint(fields=["township", "name"], name="village_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "name"], name="village_unique_name")
+        ]
 
     def __str__(self):
         return self.name
@@ -72,13 +80,19 @@ class ViewingPoint(models.Model):
         DEMONSTRATION = "demonstration", _("示范播放点")
         PASTORAL = "pastoral", _("牧业播放点")
 
-    village = models.ForeignKey(Village, verbose_name=_("所属村"), on_delete=models.PROTECT, related_name="points")
-    township = models.ForeignKey(Township, verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+", editable=False)
+    village = models.ForeignKey(
+        Village, verbose_name=_("所属村"), on_delete=models.PROTECT, related_name="points"
+    )
+    township = models.ForeignKey(
+        Township, verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+", editable=False
+    )
     name = models.CharField(_("播放点名称"), max_length=80)
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.CLASSROOM)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     seasonal_place = models.CharField(
-        _("季节性驻地"), max_length=120, blank=True,
+        _("季节性驻地"),
+        max_length=120,
+        blank=True,
         help_text=_("牧业播放点随转场所在的地方，如乌伦古河夏牧场"),
     )
     operator_name = models.CharField(_("电教员"), max_length=50, blank=True)
@@ -92,7 +106,9 @@ class ViewingPoint(models.Model):
         verbose_name = _("播放点")
         verbose_name_plural = pgettext_lazy("plural", "播放点")
         ordering = ["village__sort_order", "village__name", "name"]
-        constraints = [models.UniqueConstraint(fields=["village", "name"], name="point_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["village", "name"], name="point_unique_name")
+        ]
 
     def __str__(self):
         return f"{self.village.name}·{self.name}" if self.village_id else self.name
@@ -122,13 +138,21 @@ class Equipment(models.Model):
 
     OUT_OF_ORDER = (Condition.FAULTY, Condition.REPAIRING)
 
-    point = models.ForeignKey(ViewingPoint, verbose_name=_("播放点"), on_delete=models.PROTECT, related_name="equipment")
-    township = models.ForeignKey(Township, verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+", editable=False)
-    village = models.ForeignKey(Village, verbose_name=_("村"), on_delete=models.PROTECT, related_name="+", editable=False)
+    point = models.ForeignKey(
+        ViewingPoint, verbose_name=_("播放点"), on_delete=models.PROTECT, related_name="equipment"
+    )
+    township = models.ForeignKey(
+        Township, verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    village = models.ForeignKey(
+        Village, verbose_name=_("村"), on_delete=models.PROTECT, related_name="+", editable=False
+    )
     kind = models.CharField(_("设备类别"), max_length=20, choices=Kind.choices)
     model_name = models.CharField(_("品牌型号"), max_length=100, blank=True)
     serial = models.CharField(_("编号"), max_length=60, blank=True)
-    condition = models.CharField(_("状况"), max_length=20, choices=Condition.choices, default=Condition.GOOD)
+    condition = models.CharField(
+        _("状况"), max_length=20, choices=Condition.choices, default=Condition.GOOD
+    )
     acquired_on = models.DateField(_("配备日期"), null=True, blank=True)
     last_checked_on = models.DateField(_("最近检查"), null=True, blank=True)
     repair_notes = models.TextField(_("维修记录"), blank=True)

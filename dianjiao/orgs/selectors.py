@@ -11,7 +11,13 @@ from .models import Equipment, ViewingPoint, Village
 def _count(queryset):
     """Rows of `queryset` per village, as a subquery (no join fan-out, one query in all)."""
     path = queryset.model.scope_village_path
-    sub = queryset.filter(**{path: OuterRef("pk")}).order_by().values(path).annotate(n=Count("pk")).values("n")
+    sub = (
+        queryset.filter(**{path: OuterRef("pk")})
+        .order_by()
+        .values(path)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return Coalesce(Subquery(sub, output_field=IntegerField()), Value(0))
 
 
@@ -37,7 +43,9 @@ def coverage_totals(villages) -> dict:
     totals = {k: sum(getattr(v, k) for v in villages) for k in keys}
     totals["n_villages"] = len(villages)
     reached = totals["n_members"] - totals["n_unassigned"]
-    totals["reach_pct"] = round(100 * reached / totals["n_members"], 1) if totals["n_members"] else None
+    totals["reach_pct"] = (
+        round(100 * reached / totals["n_members"], 1) if totals["n_members"] else None
+    )
     return totals
 
 
@@ -51,7 +59,12 @@ def faulty_equipment(user):
 
 
 def unassigned_members(user):
-    return Member.objects.visible_to(user).active().filter(point__isnull=True).select_related("village")
+    return (
+        Member.objects.visible_to(user)
+        .active()
+        .filter(point__isnull=True)
+        .select_related("village")
+    )
 
 
 def points_of(village, user):
@@ -61,7 +74,15 @@ def points_of(village, user):
         .filter(village=village)
         .annotate(
             n_members=Count("members", filter=Q(members__active=True), distinct=True),
-            n_faulty=Count("equipment", filter=Q(equipment__condition__in=Equipment.OUT_OF_ORDER), distinct=True),
-            n_equipment=Count("equipment", filter=~Q(equipment__condition=Equipment.Condition.RETIRED), distinct=True),
+            n_faulty=Count(
+                "equipment",
+                filter=Q(equipment__condition__in=Equipment.OUT_OF_ORDER),
+                distinct=True,
+            ),
+            n_equipment=Count(
+                "equipment",
+                filter=~Q(equipment__condition=Equipment.Condition.RETIRED),
+                distinct=True,
+            ),
         )
     )

@@ -13,9 +13,14 @@ from .models import Equipment, ViewingPoint, Village
 
 def village_list(request):
     villages = list(selectors.villages_with_coverage(request.user))
-    return render(request, "orgs/village_list.html", {
-        "villages": villages, "totals": selectors.coverage_totals(villages),
-    })
+    return render(
+        request,
+        "orgs/village_list.html",
+        {
+            "villages": villages,
+            "totals": selectors.coverage_totals(villages),
+        },
+    )
 
 
 def village_detail(request, pk):
@@ -26,11 +31,15 @@ def village_detail(request, pk):
 
 def point_detail(request, pk):
     point = get_for_user(request, ViewingPoint.objects.select_related("village"), pk)
-    return render(request, "orgs/point_detail.html", {
-        "point": point,
-        "equipment": point.equipment.all(),
-        "members": point.members.filter(active=True).order_by("name_pinyin"),
-    })
+    return render(
+        request,
+        "orgs/point_detail.html",
+        {
+            "point": point,
+            "equipment": point.equipment.all(),
+            "members": point.members.filter(active=True).order_by("name_pinyin"),
+        },
+    )
 
 
 def point_create(request):
@@ -41,7 +50,11 @@ def point_create(request):
         point = form.save()
         messages.success(request, _("已新建播放点“%(name)s”") % {"name": point.name})
         return redirect("orgs:point_detail", point.pk)
-    return render(request, "web/form.html", {"form": form, "title": _("新建播放点"), "cancel_url": reverse("orgs:village_list")})
+    return render(
+        request,
+        "web/form.html",
+        {"form": form, "title": _("新建播放点"), "cancel_url": reverse("orgs:village_list")},
+    )
 
 
 def point_edit(request, pk):
@@ -51,9 +64,15 @@ def point_edit(request, pk):
         form.save()
         messages.success(request, _("播放点已保存"))
         return redirect("orgs:point_detail", point.pk)
-    return render(request, "web/form.html", {
-        "form": form, "title": _("修改播放点：%(point)s") % {"point": point}, "cancel_url": reverse("orgs:point_detail", args=[pk]),
-    })
+    return render(
+        request,
+        "web/form.html",
+        {
+            "form": form,
+            "title": _("修改播放点：%(point)s") % {"point": point},
+            "cancel_url": reverse("orgs:point_detail", args=[pk]),
+        },
+    )
 
 
 def equipment_create(request, point_pk):
@@ -63,9 +82,15 @@ def equipment_create(request, point_pk):
         form.save()
         messages.success(request, _("设备已登记"))
         return redirect("orgs:point_detail", point.pk)
-    return render(request, "web/form.html", {
-        "form": form, "title": _("登记设备：%(point)s") % {"point": point}, "cancel_url": reverse("orgs:point_detail", args=[point.pk]),
-    })
+    return render(
+        request,
+        "web/form.html",
+        {
+            "form": form,
+            "title": _("登记设备：%(point)s") % {"point": point},
+            "cancel_url": reverse("orgs:point_detail", args=[point.pk]),
+        },
+    )
 
 
 def equipment_edit(request, pk):
@@ -75,17 +100,29 @@ def equipment_edit(request, pk):
         form.save()
         messages.success(request, _("设备信息已保存，原记录保留在操作记录中"))
         return redirect("orgs:point_detail", item.point_id)
-    return render(request, "web/form.html", {
-        "form": form, "title": _("修改设备：%(item)s") % {"item": item}, "cancel_url": reverse("orgs:point_detail", args=[item.point_id]),
-    })
+    return render(
+        request,
+        "web/form.html",
+        {
+            "form": form,
+            "title": _("修改设备：%(item)s") % {"item": item},
+            "cancel_url": reverse("orgs:point_detail", args=[item.point_id]),
+        },
+    )
 
 
 def coverage(request):
     villages = list(selectors.villages_with_coverage(request.user))
-    unassigned = Paginator(selectors.unassigned_members(request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "orgs/coverage.html", {
-        "villages": villages,
-        "totals": selectors.coverage_totals(villages),
-        "faulty": selectors.faulty_equipment(request.user),
-        "page_obj": unassigned,
-    })
+    unassigned = Paginator(selectors.unassigned_members(request.user), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "orgs/coverage.html",
+        {
+            "villages": villages,
+            "totals": selectors.coverage_totals(villages),
+            "faulty": selectors.faulty_equipment(request.user),
+            "page_obj": unassigned,
+        },
+    )

@@ -10,8 +10,15 @@ class AnnualPlanForm(forms.ModelForm):
     class Meta:
         model = AnnualPlan
         fields = [
-            "viewings_per_member", "key_films", "info_items_per_village_month", "quarterly_report_due_days",
-            "joint_meetings", "summary_meetings", "trainings", "pastoral_hours", "monthly_inspection",
+            "viewings_per_member",
+            "key_films",
+            "info_items_per_village_month",
+            "quarterly_report_due_days",
+            "joint_meetings",
+            "summary_meetings",
+            "trainings",
+            "pastoral_hours",
+            "monthly_inspection",
         ]
         widgets = {"key_films": forms.CheckboxSelectMultiple}
 
@@ -21,9 +28,13 @@ class AnnualPlanForm(forms.ModelForm):
         self.instance.year = year
         # Only the township's own films are offered; anything else is refused below.
         self.fields["key_films"].queryset = Film.objects.filter(township=township)
-        self.fields["key_films"].help_text = _("本年度计划保存后，片库中的重点片标记随之更新；重点片须按四环教学法组织收看。")
+        self.fields["key_films"].help_text = _(
+            "本年度计划保存后，片库中的重点片标记随之更新；重点片须按四环教学法组织收看。"
+        )
         if self.instance.pk is None:  # a new plan starts from the films the library marks as key
-            self.initial.setdefault("key_films", [f.pk for f in self.fields["key_films"].queryset if f.is_key_film])
+            self.initial.setdefault(
+                "key_films", [f.pk for f in self.fields["key_films"].queryset if f.is_key_film]
+            )
         self.township = township
 
     def clean_key_films(self):
@@ -34,7 +45,9 @@ class AnnualPlanForm(forms.ModelForm):
 
 
 class WorkPlanForm(forms.Form):
-    text = forms.CharField(label=_("工作计划"), widget=forms.Textarea(attrs={"rows": 12}), max_length=20000)
+    text = forms.CharField(
+        label=_("工作计划"), widget=forms.Textarea(attrs={"rows": 12}), max_length=20000
+    )
 
     def clean_text(self):
         text = self.cleaned_data["text"].strip()

@@ -221,7 +221,10 @@ class Compliance(PastoralTotals):
         groups: dict[int, list[VillageRow]] = defaultdict(list)
         for r in self.rows:
             groups[r.village.township_id].append(r)
-        return [TownshipRow(rows[0].village.township, rows, self.plans.get(rows[0].village.township_id)) for rows in groups.values()]
+        return [
+            TownshipRow(rows[0].village.township, rows, self.plans.get(rows[0].village.township_id))
+            for rows in groups.values()
+        ]
 
 
 @dataclass
@@ -296,19 +299,34 @@ def compliance(user, *, year: int, as_of: dt.date) -> Compliance:
     Nine queries whatever the data: villages, the plans of the year, sessions (with figures and,
     by with_figures, their films), feedback, expected attendance, work plans, information items,
     reports."""
-    villages = list(Village.objects.visible_to(user).select_related("township").order_by("township_id", "sort_order", "name"))
+    villages = list(
+        Village.objects.visible_to(user)
+        .select_related("township")
+        .order_by("township_id", "sort_order", "name")
+    )
     township_ids = {v.township_id for v in villages}
-    plans = {p.township_id: p for p in AnnualPlan.objects.filter(year=year, township_id__in=township_ids)}
+    plans = {
+        p.township_id: p for p in AnnualPlan.objects.filter(year=year, township_id__in=township_ids)
+    }
     rows = {}
     for v in villages:
         plan = plans.get(v.township_id) or DEFAULTS
-        cells = [Cell(v.pk, year, m, _state(year, m, as_of), info_target=plan.info_items_per_village_month) for m in MONTHS]
-        quarters = [QuarterCell(q, report_due(year, q, plan), as_of, quarter_ended(year, q, as_of)) for q in QUARTERS]
+        cells = [
+            Cell(
+                v.pk, year, m, _state(year, m, as_of), info_target=plan.info_items_per_village_month
+            )
+            for m in MONTHS
+        ]
+        quarters = [
+            QuarterCell(q, report_due(year, q, plan), as_of, quarter_ended(year, q, as_of))
+            for q in QUARTERS
+        ]
         rows[v.pk] = VillageRow(v, cells, quarters=quarters)
     start, end = year_bounds(year)
 
     sessions = (
-        ViewingSession.objects.visible_to(user).filter(held_at__gte=start, held_at__lt=end, kind__in=COUNTED)
+        ViewingSession.objects.visible_to(user)
+        .filter(held_at__gte=start, held_at__lt=end, kind__in=COUNTED)
         .with_figures()
     )
     session_month: dict = {}  # session id -> (village id, month), for the attendance below
@@ -325,16 +343,27 @@ def compliance(user, *, year: int, as_of: dt.date) -> Compliance:
         if s.kind == ViewingSession.Kind.PASTORAL:
             row.pastoral_minutes += s.duration_minutes or 0
 
-    for village_id, month in MonthlyFeedback.objects.visible_to(user).filter(year=year).values_list("village_id", "month").distinct():
+    for village_id, month in (
+        MonthlyFeedback.objects.visible_to(user)
+        .filter(year=year)
+        .values_list("village_id", "month")
+        .distinct()
+    ):
         if village_id in rows:
             rows[village_id].cells[month - 1].feedback = True
 
     # Coverage: of the members expected at a viewing of the month, who was present at least once.
     expected: dict[tuple[int, int], set] = defaultdict(set)
     present: dict[tuple[int, int], set] = defaultdict(set)
-    att = Attendance.objects.visible_to(user).filter(
-        session__held_at__gte=start, session__held_at__lt=end, session__kind__in=COUNTED,
-    ).values_list("session_id", "member_id", "expected", "status")
+    att = (
+        Attendance.objects.visible_to(user)
+        .filter(
+            session__held_at__gte=start,
+            session__held_at__lt=end,
+            session__kind__in=COUNTED,
+        )
+        .values_list("session_id", "member_id", "expected", "status")
+    )
     for session_id, member_id, is_expected, status in att:
         key = session_month.get(session_id)
         if key is None:
@@ -349,7 +378,12 @@ def compliance(user, *, year: int, as_of: dt.date) -> Compliance:
             cell.expected = len(members)
             cell.present = len(members & present[(village_id, month)])
 
-    for wp in VillageWorkPlan.objects.visible_to(user).filter(year=year).select_related("submitted_by").order_by("village_id", "-version"):
+    for wp in (
+        VillageWorkPlan.objects.visible_to(user)
+        .filter(year=year)
+        .select_related("submitted_by")
+        .order_by("village_id", "-version")
+    ):
         if wp.village_id in rows and rows[wp.village_id].workplan is None:
             rows[wp.village_id].workplan = wp
 
@@ -357,8 +391,11 @@ def compliance(user, *, year: int, as_of: dt.date) -> Compliance:
         if village_id in rows:
             rows[village_id].cells[month - 1].info_items = n
 
-    for village_id, quarter, status, pk in QuarterlyReport.objects.visible_to(user).filter(year=year).values_list(
-            "village_id", "quarter", "status", "pk"):
+    for village_id, quarter, status, pk in (
+        QuarterlyReport.objects.visible_to(user)
+        .filter(year=year)
+        .values_list("village_id", "quarter", "status", "pk")
+    ):
         if village_id in rows:
             q = rows[village_id].quarters[quarter - 1]
             q.status, q.report_id = status, pk
@@ -393,14 +430,29 @@ def todos(user, *, as_of: dt.date) -> list[Todo]:
     prev = (year, month - 1) if month > 1 else (year - 1, 12)
     villages = list(Village.objects.visible_to(user).order_by("township_id", "sort_order", "name"))
     township_ids = {v.township_id for v in villages}
-    plans = {(p.township_id, p.year): p for p in AnnualPlan.objects.filter(year__in={year, year - 1}, township_id__in=township_ids)}
+    plans = {
+        (p.township_id, p.year): p
+        for p in AnnualPlan.objects.filter(year__in={year, year - 1}, township_id__in=township_ids)
+    }
     start, end = month_bounds(year, month)
-    held = set(ViewingSession.objects.visible_to(user).filter(held_at__gte=start, held_at__lt=end, kind__in=COUNTED)
-               .values_list("village_id", flat=True))
-    sent = set(MonthlyFeedback.objects.visible_to(user).filter(year=prev[0], month=prev[1]).values_list("village_id", flat=True))
-    planned = set(VillageWorkPlan.objects.visible_to(user).filter(year=year).values_list("village_id", flat=True))
-    items = InfoItem.objects.visible_to(user).filter(sent_at__gte=start, sent_at__lt=end) | InfoItem.objects.visible_to(user).filter(
-        status=InfoItem.Status.SENT)
+    held = set(
+        ViewingSession.objects.visible_to(user)
+        .filter(held_at__gte=start, held_at__lt=end, kind__in=COUNTED)
+        .values_list("village_id", flat=True)
+    )
+    sent = set(
+        MonthlyFeedback.objects.visible_to(user)
+        .filter(year=prev[0], month=prev[1])
+        .values_list("village_id", flat=True)
+    )
+    planned = set(
+        VillageWorkPlan.objects.visible_to(user)
+        .filter(year=year)
+        .values_list("village_id", flat=True)
+    )
+    items = InfoItem.objects.visible_to(user).filter(
+        sent_at__gte=start, sent_at__lt=end
+    ) | InfoItem.objects.visible_to(user).filter(status=InfoItem.Status.SENT)
     item_rows = list(items.values_list("village_id", "sent_at", "status"))
     items_this_month: dict[int, int] = defaultdict(int)
     for village_id, sent_at, _status in item_rows:
@@ -408,9 +460,17 @@ def todos(user, *, as_of: dt.date) -> list[Todo]:
             items_this_month[village_id] += 1
     items_waiting = sum(status == InfoItem.Status.SENT for _v, _s, status in item_rows)
     asked = _reports_due(as_of)
-    reports = {(v, y, q): st for v, y, q, st in QuarterlyReport.objects.visible_to(user).filter(
-        year__in={y for y, _q in asked}).values_list("village_id", "year", "quarter", "status")}
-    reports_waiting = QuarterlyReport.objects.visible_to(user).filter(status=QuarterlyReport.Status.SUBMITTED).count()
+    reports = {
+        (v, y, q): st
+        for v, y, q, st in QuarterlyReport.objects.visible_to(user)
+        .filter(year__in={y for y, _q in asked})
+        .values_list("village_id", "year", "quarter", "status")
+    }
+    reports_waiting = (
+        QuarterlyReport.objects.visible_to(user)
+        .filter(status=QuarterlyReport.Status.SUBMITTED)
+        .count()
+    )
 
     out: list[Todo] = []
     last_day = end.date() - dt.timedelta(days=1)
@@ -419,34 +479,100 @@ def todos(user, *, as_of: dt.date) -> list[Todo]:
     for v in villages:
         plan = plans.get((v.township_id, year))
         if v.pk not in held:
-            out.append(Todo(v, ngettext("本月尚未组织收看（还剩%(days)d天）", "本月尚未组织收看（还剩%(days)d天）", days_left) % {"days": days_left}, False,
-                            "teaching:list", f"village={v.pk}&month={year:04d}-{month:02d}"))
+            out.append(
+                Todo(
+                    v,
+                    ngettext(
+                        "本月尚未组织收看（还剩%(days)d天）",
+                        "本月尚未组织收看（还剩%(days)d天）",
+                        days_left,
+                    )
+                    % {"days": days_left},
+                    False,
+                    "teaching:list",
+                    f"village={v.pk}&month={year:04d}-{month:02d}",
+                )
+            )
         if v.pk not in sent:
-            out.append(Todo(v, _("%(month)s月收看情况尚未反馈") % {"month": prev[1]}, True,
-                            "teaching:feedback", f"village={v.pk}&month={prev_value}"))
+            out.append(
+                Todo(
+                    v,
+                    _("%(month)s月收看情况尚未反馈") % {"month": prev[1]},
+                    True,
+                    "teaching:feedback",
+                    f"village={v.pk}&month={prev_value}",
+                )
+            )
         wanted = (plan or DEFAULTS).info_items_per_village_month
         if items_this_month[v.pk] < wanted:
-            out.append(Todo(v, ngettext("本月电教信息已报%(n)d条，应报%(wanted)d条（还剩%(days)d天）",
-                                        "本月电教信息已报%(n)d条，应报%(wanted)d条（还剩%(days)d天）", days_left) % {
-                "n": items_this_month[v.pk], "wanted": wanted, "days": days_left}, False, "infoitems:list", f"village={v.pk}&month={year:04d}-{month:02d}"))
+            out.append(
+                Todo(
+                    v,
+                    ngettext(
+                        "本月电教信息已报%(n)d条，应报%(wanted)d条（还剩%(days)d天）",
+                        "本月电教信息已报%(n)d条，应报%(wanted)d条（还剩%(days)d天）",
+                        days_left,
+                    )
+                    % {"n": items_this_month[v.pk], "wanted": wanted, "days": days_left},
+                    False,
+                    "infoitems:list",
+                    f"village={v.pk}&month={year:04d}-{month:02d}",
+                )
+            )
         for y, q in asked:
             status = reports.get((v.pk, y, q), "")
             if status in SENT:
                 continue
             due = report_due(y, q, plans.get((v.township_id, y)))
             if status == QuarterlyReport.Status.RETURNED:
-                text = _("%(year)d年第%(quarter)d季度报告被退回，请修改后重新上报") % {"year": y, "quarter": q}
+                text = _("%(year)d年第%(quarter)d季度报告被退回，请修改后重新上报") % {
+                    "year": y,
+                    "quarter": q,
+                }
             else:
                 text = _("%(year)d年第%(quarter)d季度报告尚未上报（截止%(due)s）") % {
-                    "year": y, "quarter": q, "due": date_format(due, _("n月j日"))}
-            out.append(Todo(v, text, as_of > due, "reports:list", f"year={y}&quarter={q}&village={v.pk}"))
+                    "year": y,
+                    "quarter": q,
+                    "due": date_format(due, _("n月j日")),
+                }
+            out.append(
+                Todo(v, text, as_of > due, "reports:list", f"year={y}&quarter={q}&village={v.pk}")
+            )
         if v.pk not in planned:
-            out.append(Todo(v, _("%(year)d年电教工作计划尚未报送") % {"year": year}, True, "planning:workplans", f"year={year}"))
+            out.append(
+                Todo(
+                    v,
+                    _("%(year)d年电教工作计划尚未报送") % {"year": year},
+                    True,
+                    "planning:workplans",
+                    f"year={year}",
+                )
+            )
     if user.role == "station_admin":
         if reports_waiting:
-            out.insert(0, Todo(None, ngettext("%(n)d份季度报告待审核", "%(n)d份季度报告待审核", reports_waiting) % {"n": reports_waiting}, False, "reports:list", "status=submitted"))
+            out.insert(
+                0,
+                Todo(
+                    None,
+                    ngettext("%(n)d份季度报告待审核", "%(n)d份季度报告待审核", reports_waiting)
+                    % {"n": reports_waiting},
+                    False,
+                    "reports:list",
+                    "status=submitted",
+                ),
+            )
         if items_waiting:
-            out.insert(0, Todo(None, ngettext("%(n)d条电教信息待审核", "%(n)d条电教信息待审核", items_waiting) % {"n": items_waiting}, False, "infoitems:list", "status=sent"))
+            out.insert(
+                0,
+                Todo(
+                    None,
+                    ngettext("%(n)d条电教信息待审核", "%(n)d条电教信息待审核", items_waiting)
+                    % {"n": items_waiting},
+                    False,
+                    "infoitems:list",
+                    "status=sent",
+                ),
+            )
         if user.township_id and (user.township_id, year) not in plans:
             out.insert(0, Todo(None, _("%(year)d年年度计划尚未制定") % {"year": year}, True))
     return sorted(out, key=lambda t: not t.overdue)  # overdue first, otherwise in village order

@@ -32,7 +32,16 @@ def plan_save(*, form, user) -> AnnualPlan:
 @transaction.atomic
 def workplan_submit(*, village, year: int, text: str, user) -> VillageWorkPlan:
     require_write(user)
-    last = VillageWorkPlan.objects.select_for_update().filter(village=village, year=year).aggregate(v=Max("version"))["v"]
+    last = (
+        VillageWorkPlan.objects.select_for_update()
+        .filter(village=village, year=year)
+        .aggregate(v=Max("version"))["v"]
+    )
     return VillageWorkPlan.objects.create(
-        village=village, year=year, text=text, version=(last or 0) + 1, submitted_by=user, submitted_at=dates.now(),
+        village=village,
+        year=year,
+        text=text,
+        version=(last or 0) + 1,
+        submitted_by=user,
+        submitted_at=dates.now(),
     )

@@ -41,10 +41,25 @@ def _bars(values):
     out = []
     for i, (label, pct) in enumerate(values):
         h = round((pct or 0) * CHART_H / 100)
-        out.append({"label": label, "pct": pct, "x": 8 + i * (BAR_W + 8), "y": 10 + CHART_H - h, "h": h,
-                    "tx": 8 + i * (BAR_W + 8) + BAR_W // 2, "ty": 10 + CHART_H + 16, "vy": 6 + CHART_H - h})
-    return {"bars": out, "width": 16 + len(out) * (BAR_W + 8), "height": CHART_H + 34, "bw": BAR_W,
-            "base": 10 + CHART_H}
+        out.append(
+            {
+                "label": label,
+                "pct": pct,
+                "x": 8 + i * (BAR_W + 8),
+                "y": 10 + CHART_H - h,
+                "h": h,
+                "tx": 8 + i * (BAR_W + 8) + BAR_W // 2,
+                "ty": 10 + CHART_H + 16,
+                "vy": 6 + CHART_H - h,
+            }
+        )
+    return {
+        "bars": out,
+        "width": 16 + len(out) * (BAR_W + 8),
+        "height": CHART_H + 34,
+        "bw": BAR_W,
+        "base": 10 + CHART_H,
+    }
 
 
 @require_safe
@@ -53,15 +68,29 @@ def dashboard(request):
     as_of = dates.today()
     c = selectors.compliance(request.user, year=year, as_of=as_of)
     county = request.user.role == Role.COUNTY_VIEWER
-    return render(request, "planning/dashboard.html", {
-        "year": year, "c": c, "county": county, "townships": c.by_township() if county else None,
-        "todos": selectors.todos(request.user, as_of=as_of) if year == as_of.year else [],
-        "coverage_chart": _bars([(f"{m}", pct) for m, pct, _e, _p in c.monthly_coverage()]),
-        "held_chart": _bars([(r.village.name[:3], 100 * r.months_held / r.months_ended if r.months_ended else None)
-                             for r in c.rows]),
-        "can_edit_plan": request.user.role == Role.STATION_ADMIN,
-        "years": _years(),
-    })
+    return render(
+        request,
+        "planning/dashboard.html",
+        {
+            "year": year,
+            "c": c,
+            "county": county,
+            "townships": c.by_township() if county else None,
+            "todos": selectors.todos(request.user, as_of=as_of) if year == as_of.year else [],
+            "coverage_chart": _bars([(f"{m}", pct) for m, pct, _e, _p in c.monthly_coverage()]),
+            "held_chart": _bars(
+                [
+                    (
+                        r.village.name[:3],
+                        100 * r.months_held / r.months_ended if r.months_ended else None,
+                    )
+                    for r in c.rows
+                ]
+            ),
+            "can_edit_plan": request.user.role == Role.STATION_ADMIN,
+            "years": _years(),
+        },
+    )
 
 
 @require_safe
@@ -72,7 +101,9 @@ def export(request):
         raise Http404
     c = selectors.compliance(request.user, year=year, as_of=dates.today())
     content, name, ascii_name = exports.TABLES[table](c)
-    return xlsx_response(content, filename=f"{name}-{year}.xlsx", ascii_name=f"{ascii_name}-{year}.xlsx")
+    return xlsx_response(
+        content, filename=f"{name}-{year}.xlsx", ascii_name=f"{ascii_name}-{year}.xlsx"
+    )
 
 
 def plan_edit(request, year):
@@ -82,28 +113,47 @@ def plan_edit(request, year):
     if not request.user.township_id or not 2000 <= year <= 2100:
         raise Http404
     instance = AnnualPlan.objects.writable_by(request.user).filter(year=year).first()
-    form = AnnualPlanForm(request.POST or None, instance=instance, township=request.user.township, year=year)
+    form = AnnualPlanForm(
+        request.POST or None, instance=instance, township=request.user.township, year=year
+    )
     if request.method == "POST" and form.is_valid():
         plan_save(form=form, user=request.user)
         return redirect(f"{reverse('planning:dashboard')}?year={year}")
-    return render(request, "web/form.html", {
-        "form": form, "title": _("%(year)d年年度计划") % {"year": year},
-        "cancel_url": f"{reverse('planning:dashboard')}?year={year}",
-    })
+    return render(
+        request,
+        "web/form.html",
+        {
+            "form": form,
+            "title": _("%(year)d年年度计划") % {"year": year},
+            "cancel_url": f"{reverse('planning:dashboard')}?year={year}",
+        },
+    )
 
 
 @require_safe
 def workplans(request):
     year = _year(request)
-    villages = list(Village.objects.visible_to(request.user).order_by("township_id", "sort_order", "name"))
-    plans = VillageWorkPlan.objects.visible_to(request.user).filter(year=year).select_related("village", "submitted_by")
+    villages = list(
+        Village.objects.visible_to(request.user).order_by("township_id", "sort_order", "name")
+    )
+    plans = (
+        VillageWorkPlan.objects.visible_to(request.user)
+        .filter(year=year)
+        .select_related("village", "submitted_by")
+    )
     by_village: dict[int, list] = {v.pk: [] for v in villages}
     for p in plans.order_by("village_id", "-version"):
         by_village.setdefault(p.village_id, []).append(p)
-    return render(request, "planning/workplans.html", {
-        "year": year, "rows": [(v, by_village[v.pk]) for v in villages],
-        "can_write": Village.objects.writable_by(request.user).exists(), "years": _years(),
-    })
+    return render(
+        request,
+        "planning/workplans.html",
+        {
+            "year": year,
+            "rows": [(v, by_village[v.pk]) for v in villages],
+            "can_write": Village.objects.writable_by(request.user).exists(),
+            "years": _years(),
+        },
+    )
 
 
 def workplan_submit(request):
@@ -119,13 +169,20 @@ def workplan_submit(request):
         village = form.cleaned_data.get("village") or villages.get(pk=request.user.village_id)
         submit(village=village, year=year, text=form.cleaned_data["text"], user=request.user)
         return redirect(f"{reverse('planning:workplans')}?year={year}")
-    return render(request, "web/form.html", {
-        "form": form, "title": _("报送%(year)d年电教工作计划") % {"year": year},
-        "cancel_url": f"{reverse('planning:workplans')}?year={year}",
-    })
+    return render(
+        request,
+        "web/form.html",
+        {
+            "form": form,
+            "title": _("报送%(year)d年电教工作计划") % {"year": year},
+            "cancel_url": f"{reverse('planning:workplans')}?year={year}",
+        },
+    )
 
 
 @require_safe
 def workplan_detail(request, pk):
-    plan = get_for_user(request, VillageWorkPlan.objects.select_related("village", "submitted_by"), pk)
+    plan = get_for_user(
+        request, VillageWorkPlan.objects.select_related("village", "submitted_by"), pk
+    )
     return render(request, "planning/workplan_detail.html", {"plan": plan})

@@ -32,8 +32,14 @@ def figure_rows(report) -> list[tuple[str, str]]:
         (_("实到人次"), str(f.get("present", 0))),
         (_("到课率（实到/应到）"), "—" if rate is None else f"{rate}%"),
         (_("播放影片"), "、".join(f.get("films") or []) or "—"),
-        (_("放映重点片的场次：四环完整/全部"), f"{f.get('key_complete', 0)}/{f.get('key_sessions', 0)}"),
-        (_("未播放月份"), "、".join(_("%(m)s月") % {"m": m} for m in f.get("months_without") or []) or _("无")),
+        (
+            _("放映重点片的场次：四环完整/全部"),
+            f"{f.get('key_complete', 0)}/{f.get('key_sessions', 0)}",
+        ),
+        (
+            _("未播放月份"),
+            "、".join(_("%(m)s月") % {"m": m} for m in f.get("months_without") or []) or _("无"),
+        ),
     ]
     return rows
 
@@ -66,7 +72,10 @@ def _para(doc, text, font, size, *, align=None, bold=False, color=None, indent=T
 def _red_rule(paragraph):
     ppr = paragraph._p.get_or_add_pPr()
     border = ppr.makeelement(qn("w:pBdr"), {})
-    bottom = border.makeelement(qn("w:bottom"), {qn("w:val"): "single", qn("w:sz"): "18", qn("w:space"): "1", qn("w:color"): "C00000"})
+    bottom = border.makeelement(
+        qn("w:bottom"),
+        {qn("w:val"): "single", qn("w:sz"): "18", qn("w:space"): "1", qn("w:color"): "C00000"},
+    )
     border.append(bottom)
     ppr.append(border)
 
@@ -83,10 +92,15 @@ def report_docx(report) -> bytes:
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
 
     unit = report.village.branch_name or report.village.name
-    header = _para(doc, unit, TITLE_FONT, 26, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED, indent=False)
+    header = _para(
+        doc, unit, TITLE_FONT, 26, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED, indent=False
+    )
     _red_rule(header)
     title = _("%(unit)s%(year)s年第%(quarter)s季度党员电化教育工作报告") % {
-        "unit": report.village.name, "year": report.year, "quarter": report.quarter}
+        "unit": report.village.name,
+        "year": report.year,
+        "quarter": report.quarter,
+    }
     _para(doc, title, TITLE_FONT, 22, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     _para(doc, _("一、本季度播放收看情况"), "SimHei", 16)
     for line in (report.narrative or "").splitlines() or [""]:
@@ -110,8 +124,14 @@ def report_docx(report) -> bytes:
             _para(doc, f"{i}. 《{film.title if film else '—'}》 {line['wanted_on']}", BODY_FONT, 16)
     day = timezone.localdate(report.submitted_at) if report.submitted_at else dates.today()
     _para(doc, unit, BODY_FONT, 16, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
-    _para(doc, _("%(y)s年%(m)s月%(d)s日") % {"y": day.year, "m": day.month, "d": day.day}, BODY_FONT, 16,
-          align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+    _para(
+        doc,
+        _("%(y)s年%(m)s月%(d)s日") % {"y": day.year, "m": day.month, "d": day.day},
+        BODY_FONT,
+        16,
+        align=WD_ALIGN_PARAGRAPH.RIGHT,
+        indent=False,
+    )
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

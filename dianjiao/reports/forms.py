@@ -29,9 +29,15 @@ class ReportForm(forms.Form):
     village = forms.ModelChoiceField(label=_("村"), queryset=Village.objects.none())
     year = forms.TypedChoiceField(label=_("年度"), coerce=int)
     quarter = forms.TypedChoiceField(label=_("季度"), coerce=int, choices=QUARTERS)
-    narrative = forms.CharField(label=_("本季度工作情况"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
-                                help_text=_("播放收看、四环教学、存在问题等，上方统计数据由系统按记录自动生成"))
-    plan = forms.CharField(label=_("下季度播放计划"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    narrative = forms.CharField(
+        label=_("本季度工作情况"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("播放收看、四环教学、存在问题等，上方统计数据由系统按记录自动生成"),
+    )
+    plan = forms.CharField(
+        label=_("下季度播放计划"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
     def __init__(self, *args, user, today, report=None, refresh_url=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,15 +49,22 @@ class ReportForm(forms.Form):
         if user.village_id:
             del self.fields["village"]
         else:
-            self.fields["village"].queryset = Village.objects.writable_by(user).order_by("township_id", "sort_order", "name")
+            self.fields["village"].queryset = Village.objects.writable_by(user).order_by(
+                "township_id", "sort_order", "name"
+            )
         if refresh_url:
             # Choosing another quarter (or village) reloads the figures shown above the texts.
             for name in ("village", "year", "quarter"):
                 if name in self.fields:
-                    self.fields[name].widget.attrs.update({
-                        "hx-get": refresh_url, "hx-target": "#figures", "hx-select": "#figures",
-                        "hx-swap": "outerHTML", "hx-include": "[name=village],[name=year],[name=quarter]",
-                    })
+                    self.fields[name].widget.attrs.update(
+                        {
+                            "hx-get": refresh_url,
+                            "hx-target": "#figures",
+                            "hx-select": "#figures",
+                            "hx-swap": "outerHTML",
+                            "hx-include": "[name=village],[name=year],[name=quarter]",
+                        }
+                    )
 
 
 class BaseReportLineFormSet(forms.BaseFormSet):
@@ -66,29 +79,49 @@ class BaseReportLineFormSet(forms.BaseFormSet):
             raise ValidationError(_("同一部电教片选了两次，每部片子写一次即可"))
 
     def lines(self) -> list[tuple[int, object]]:
-        return [(f.cleaned_data["film"].pk, f.cleaned_data["wanted_on"]) for f in self.forms if f.cleaned_data.get("film")]
+        return [
+            (f.cleaned_data["film"].pk, f.cleaned_data["wanted_on"])
+            for f in self.forms
+            if f.cleaned_data.get("film")
+        ]
 
 
-ReportLineFormSet = forms.formset_factory(RequestLineForm, formset=BaseReportLineFormSet, extra=3, max_num=20)
+ReportLineFormSet = forms.formset_factory(
+    RequestLineForm, formset=BaseReportLineFormSet, extra=3, max_num=20
+)
 
 
 class ReturnForm(forms.Form):
-    reason = forms.CharField(label=_("退回理由"), widget=forms.Textarea(attrs={"rows": 4}),
-                             help_text=_("写明需要补充或修改的内容，村里才知道怎么改"),
-                             error_messages={"required": _("退回时必须填写理由")})
+    reason = forms.CharField(
+        label=_("退回理由"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("写明需要补充或修改的内容，村里才知道怎么改"),
+        error_messages={"required": _("退回时必须填写理由")},
+    )
 
 
 class FilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("年度"), required=False, coerce=int, empty_value=None)
-    quarter = forms.TypedChoiceField(label=_("季度"), required=False, coerce=int, empty_value=None,
-                                     choices=[("", _("全部")), *QUARTERS])
-    status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部")), *QuarterlyReport.Status.choices])
-    village = forms.ModelChoiceField(label=_("村"), queryset=Village.objects.none(), required=False, empty_label=_("全部"))
+    quarter = forms.TypedChoiceField(
+        label=_("季度"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("全部")), *QUARTERS],
+    )
+    status = forms.ChoiceField(
+        label=_("状态"), required=False, choices=[("", _("全部")), *QuarterlyReport.Status.choices]
+    )
+    village = forms.ModelChoiceField(
+        label=_("村"), queryset=Village.objects.none(), required=False, empty_label=_("全部")
+    )
 
     def __init__(self, *args, user, today, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", _("全部")), *_years(today, 6)]
-        self.fields["village"].queryset = Village.objects.visible_to(user).order_by("township_id", "sort_order", "name")
+        self.fields["village"].queryset = Village.objects.visible_to(user).order_by(
+            "township_id", "sort_order", "name"
+        )
 
     def filter(self, qs):
         if not self.is_valid():

@@ -23,16 +23,28 @@ class QuarterlyReport(models.Model):
         RETURNED = "returned", _("已退回")
         APPROVED = "approved", _("已审核")
 
-    village = models.ForeignKey("orgs.Village", verbose_name=_("村"), on_delete=models.PROTECT, related_name="quarterly_reports")
+    village = models.ForeignKey(
+        "orgs.Village",
+        verbose_name=_("村"),
+        on_delete=models.PROTECT,
+        related_name="quarterly_reports",
+    )
     year = models.PositiveSmallIntegerField(_("年度"))
     quarter = models.PositiveSmallIntegerField(_("季度"), choices=[(q, q) for q in (1, 2, 3, 4)])
-    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
     narrative = models.TextField(_("工作情况"), blank=True)
     plan = models.TextField(_("下季度播放计划"), blank=True)
     film_lines = models.JSONField(_("片源需求"), default=list, blank=True)
     figures = models.JSONField(_("统计数据"), default=dict, blank=True)
     return_reason = models.TextField(_("退回理由"), blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("填报人"), on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填报人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("创建时间"))
     submitted_at = models.DateTimeField(_("上报时间"), null=True, blank=True)
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
@@ -46,7 +58,9 @@ class QuarterlyReport(models.Model):
         verbose_name_plural = _("季度报告")
         ordering = ["-year", "-quarter", "village__sort_order"]
         constraints = [
-            models.UniqueConstraint(fields=["village", "year", "quarter"], name="one_report_per_village_quarter"),
+            models.UniqueConstraint(
+                fields=["village", "year", "quarter"], name="one_report_per_village_quarter"
+            ),
         ]
 
     def __str__(self):
@@ -68,7 +82,11 @@ class ReportVersion(models.Model):
 
     class Meta:
         ordering = ["report", "number"]
-        constraints = [models.UniqueConstraint(fields=["report", "number"], name="one_version_number_per_report")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "number"], name="one_version_number_per_report"
+            )
+        ]
 
     def __str__(self):
         return f"{self.report} v{self.number}"

@@ -18,9 +18,19 @@ DEFAULT_DUE_DAYS = AnnualPlan._meta.get_field("quarterly_report_due_days").defau
 
 def reports_for(user):
     """The reports the user sees: a village its own, the station its township's, the county all."""
-    return (QuarterlyReport.objects.visible_to(user).select_related("village", "village__township", "author")
-            .annotate(n_versions=Count("versions"))
-            .order_by("-year", "-quarter", "village__township_id", "village__sort_order", "village__name", "pk"))
+    return (
+        QuarterlyReport.objects.visible_to(user)
+        .select_related("village", "village__township", "author")
+        .annotate(n_versions=Count("versions"))
+        .order_by(
+            "-year",
+            "-quarter",
+            "village__township_id",
+            "village__sort_order",
+            "village__name",
+            "pk",
+        )
+    )
 
 
 def last_ended_quarter(today: dt.date) -> tuple[int, int]:
@@ -33,7 +43,12 @@ def quarter_to_file(village, today: dt.date) -> tuple[int, int]:
     """The quarter a village's next report is for: the one after its latest report when that has
     ended, else the last ended quarter (a village new to the system starts there). One query."""
     last = last_ended_quarter(today)
-    latest = QuarterlyReport.objects.filter(village=village).order_by("-year", "-quarter").values_list("year", "quarter").first()
+    latest = (
+        QuarterlyReport.objects.filter(village=village)
+        .order_by("-year", "-quarter")
+        .values_list("year", "quarter")
+        .first()
+    )
     if latest is None:
         return last
     following = (latest[0] + 1, 1) if latest[1] == 4 else (latest[0], latest[1] + 1)
@@ -63,11 +78,22 @@ def not_submitted(user, year: int, quarter: int, today: dt.date) -> list[Missing
     """The villages the user sees whose report of (year, quarter) is not submitted nor approved,
     each with its due date from its township's plan of the year (10 days without a plan), and
     overdue when today is past it. Three queries, whatever the number of villages."""
-    villages = list(Village.objects.visible_to(user).select_related("township").order_by("township_id", "sort_order", "name"))
-    reports = {r.village_id: r for r in QuarterlyReport.objects.filter(
-        village__in=[v.pk for v in villages], year=year, quarter=quarter)}
-    days = dict(AnnualPlan.objects.filter(township_id__in={v.township_id for v in villages}, year=year)
-                .values_list("township_id", "quarterly_report_due_days"))
+    villages = list(
+        Village.objects.visible_to(user)
+        .select_related("township")
+        .order_by("township_id", "sort_order", "name")
+    )
+    reports = {
+        r.village_id: r
+        for r in QuarterlyReport.objects.filter(
+            village__in=[v.pk for v in villages], year=year, quarter=quarter
+        )
+    }
+    days = dict(
+        AnnualPlan.objects.filter(
+            township_id__in={v.township_id for v in villages}, year=year
+        ).values_list("township_id", "quarterly_report_due_days")
+    )
     ended = quarter_ended(year, quarter, today)
     out = []
     for v in villages:

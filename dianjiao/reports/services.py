@@ -32,7 +32,10 @@ def _require_writer(user, village) -> None:
 
 
 def _require_station(user, village) -> None:
-    if not (user.is_superuser or (user.role == Role.STATION_ADMIN and user.township_id == village.township_id)):
+    if not (
+        user.is_superuser
+        or (user.role == Role.STATION_ADMIN and user.township_id == village.township_id)
+    ):
         raise PermissionDenied(_("只有乡电教站管理员可以审核季度报告"))
 
 
@@ -71,8 +74,9 @@ def compute_figures(village, year: int, quarter: int) -> dict:
     """The quarter's figures from the records; the attendance rate is present over expected."""
     start, end = quarter_bounds(year, quarter)
     sessions = list(
-        ViewingSession.objects.filter(village=village, held_at__date__gte=start, held_at__date__lt=end)
-        .prefetch_related("films", "attendances")
+        ViewingSession.objects.filter(
+            village=village, held_at__date__gte=start, held_at__date__lt=end
+        ).prefetch_related("films", "attendances")
     )
     by_kind: dict[str, int] = {}
     expected = present = 0
@@ -109,11 +113,20 @@ def _parse_lines(village, lines) -> list[dict]:
         film = Film.objects.filter(pk=film_id, township_id=village.township_id).first()
         if film is None:
             raise ValidationError({"film_lines": _("所选电教片不存在")})
-        out.append({"film": film.pk, "wanted_on": wanted_on.isoformat() if hasattr(wanted_on, "isoformat") else str(wanted_on)})
+        out.append(
+            {
+                "film": film.pk,
+                "wanted_on": wanted_on.isoformat()
+                if hasattr(wanted_on, "isoformat")
+                else str(wanted_on),
+            }
+        )
     return out
 
 
-def create(*, village, author, year: int, quarter: int, narrative="", plan="", lines=()) -> QuarterlyReport:
+def create(
+    *, village, author, year: int, quarter: int, narrative="", plan="", lines=()
+) -> QuarterlyReport:
     _require_writer(author, village)
     if quarter not in (1, 2, 3, 4):
         raise ValidationError({"quarter": _("季度应为1至4")})
@@ -123,8 +136,14 @@ def create(*, village, author, year: int, quarter: int, narrative="", plan="", l
     if QuarterlyReport.objects.filter(village=village, year=year, quarter=quarter).exists():
         raise ValidationError({"quarter": _("本村该季度的报告已存在，请修改后重新上报")})
     return QuarterlyReport.objects.create(
-        village=village, author=author, year=year, quarter=quarter, narrative=narrative, plan=plan,
-        film_lines=_parse_lines(village, lines), figures=compute_figures(village, year, quarter),
+        village=village,
+        author=author,
+        year=year,
+        quarter=quarter,
+        narrative=narrative,
+        plan=plan,
+        film_lines=_parse_lines(village, lines),
+        figures=compute_figures(village, year, quarter),
         created_at=dates.now(),
     )
 
@@ -152,8 +171,13 @@ def submit(report: QuarterlyReport, *, user) -> QuarterlyReport:
         report.return_reason = ""
         report.save()
         ReportVersion.objects.create(
-            report=report, number=report.versions.count() + 1, narrative=report.narrative, plan=report.plan,
-            film_lines=report.film_lines, figures=report.figures, submitted_at=report.submitted_at,
+            report=report,
+            number=report.versions.count() + 1,
+            narrative=report.narrative,
+            plan=report.plan,
+            film_lines=report.film_lines,
+            figures=report.figures,
+            submitted_at=report.submitted_at,
         )
     return report
 
@@ -180,7 +204,10 @@ def return_report(report: QuarterlyReport, *, user, reason: str) -> QuarterlyRep
 
 
 def year_quarter_label(report) -> str:
-    return _("季度报告 %(year)s年第%(quarter)s季度") % {"year": report.year, "quarter": report.quarter}
+    return _("季度报告 %(year)s年第%(quarter)s季度") % {
+        "year": report.year,
+        "quarter": report.quarter,
+    }
 
 
 def approve(report: QuarterlyReport, *, user) -> QuarterlyReport:
@@ -190,9 +217,15 @@ def approve(report: QuarterlyReport, *, user) -> QuarterlyReport:
         report = _decide(report, user, Status.APPROVED)
         if report.film_lines:
             films = Film.objects.in_bulk([line["film"] for line in report.film_lines])
-            lines = [(films[line["film"]], dt.date.fromisoformat(line["wanted_on"])) for line in report.film_lines]
+            lines = [
+                (films[line["film"]], dt.date.fromisoformat(line["wanted_on"]))
+                for line in report.film_lines
+            ]
             film_services.request_create(
-                village=report.village, author=report.author, lines=lines, source=year_quarter_label(report),
+                village=report.village,
+                author=report.author,
+                lines=lines,
+                source=year_quarter_label(report),
                 at=report.decided_at,  # the approval's moment (the demo's clock when it records the past)
             )
     return report

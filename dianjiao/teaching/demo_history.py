@@ -68,7 +68,9 @@ class HistoryReport:
 
 
 def _aware(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return timezone.make_aware(dt.datetime(day.year, day.month, day.day, hour, minute), timezone.get_default_timezone())
+    return timezone.make_aware(
+        dt.datetime(day.year, day.month, day.day, hour, minute), timezone.get_default_timezone()
+    )
 
 
 def _months(as_of: dt.date) -> list[tuple[int, int]]:
@@ -87,7 +89,15 @@ def _films(township, station) -> tuple[list[Film], list[Film]]:
         taken = {f.title for f in Film.objects.filter(township=township)}
         for title, key, minutes in FALLBACK_FILMS:
             if title not in taken:
-                films.append(film_create(user=station, township=township, title=title, is_key_film=key, duration_minutes=minutes))
+                films.append(
+                    film_create(
+                        user=station,
+                        township=township,
+                        title=title,
+                        is_key_film=key,
+                        duration_minutes=minutes,
+                    )
+                )
     return [f for f in films if f.is_key_film], [f for f in films if not f.is_key_film]
 
 
@@ -95,16 +105,24 @@ class _History:
     def __init__(self, rng: random.Random, township, as_of: dt.date, skips=None, careless=None):
         today = dates.today()
         if as_of > today:
-            raise ValueError("as_of must not be after today: the services refuse sessions in the future")
+            raise ValueError(
+                "as_of must not be after today: the services refuse sessions in the future"
+            )
         self.rng, self.township, self.as_of, self.today = rng, township, as_of, today
         self.station = (
-            User.objects.filter(role=Role.STATION_ADMIN, township=township, is_active=True, is_superuser=False)
-            .order_by("pk").first()
+            User.objects.filter(
+                role=Role.STATION_ADMIN, township=township, is_active=True, is_superuser=False
+            )
+            .order_by("pk")
+            .first()
         )
         if self.station is None:
             raise ValueError(f"{township} has no station admin to grant the late-entry exceptions")
         self.operators = {
-            u.village_id: u for u in User.objects.filter(role=Role.VILLAGE_OPERATOR, village__township=township, is_active=True).order_by("pk")
+            u.village_id: u
+            for u in User.objects.filter(
+                role=Role.VILLAGE_OPERATOR, village__township=township, is_active=True
+            ).order_by("pk")
         }
         self.key_films, self.films = _films(township, self.station)
         self.report = HistoryReport()
@@ -127,7 +145,9 @@ class _History:
         if village != self.late_story_village or day != late_day or self.real_late_granted:
             return False
         if day < self.today:
-            entry_grant_late(village=village, day=day, granted_by=self.station, reason=REAL_LATE_REASON)
+            entry_grant_late(
+                village=village, day=day, granted_by=self.station, reason=REAL_LATE_REASON
+            )
             self.report.exceptions += 1
         self.real_late_granted = True
         return True
@@ -145,10 +165,19 @@ class _History:
         if r < 0.9:
             return Status.PRESENT, ""
         if r < 0.95:
-            return Status.EXCUSED, self.rng.choice([Attendance.Reason.ILLNESS, Attendance.Reason.OTHER])
+            return Status.EXCUSED, self.rng.choice(
+                [Attendance.Reason.ILLNESS, Attendance.Reason.OTHER]
+            )
         return Status.ABSENT, ""
 
-    def _four_ring(self, members: list[Member], attendance: dict, held_at: dt.datetime, film: Film, complete: bool) -> dict:
+    def _four_ring(
+        self,
+        members: list[Member],
+        attendance: dict,
+        held_at: dt.datetime,
+        film: Film,
+        complete: bool,
+    ) -> dict:
         present = [m for m in members if attendance[m.pk][0] == Status.PRESENT]
         fr = {
             "preparation": f"学习《{film.title}》内容简介，结合本村实际拟定讨论题",
@@ -157,33 +186,56 @@ class _History:
         if not complete:
             return fr  # prepared, then nothing written down: shows as 四环不完整
         speakers = self.rng.sample(present, min(len(present), self.rng.randint(2, 4)))
-        fr.update({
-            "prompts": "播放中在关键情节处暂停，提示大家联系本村实际思考",
-            "record_notes": "收看秩序良好，党员认真做了笔记",
-            "discussion": "围绕影片谈体会，大家表示要在产业发展和服务群众中发挥党员作用",
-            "speakers": [m.pk for m in speakers],
-            "practice": [{
-                "member": speakers[0].pk if speakers else None,
-                "group": "" if speakers else "党员先锋岗",
-                "task": self.rng.choice(["帮助一户困难群众解决实际困难", "带头参加村里的环境整治", "向两户牧民宣讲草场保护政策"]),
-                "due_on": held_at.date() + dt.timedelta(days=30),
-            }],
-        })
+        fr.update(
+            {
+                "prompts": "播放中在关键情节处暂停，提示大家联系本村实际思考",
+                "record_notes": "收看秩序良好，党员认真做了笔记",
+                "discussion": "围绕影片谈体会，大家表示要在产业发展和服务群众中发挥党员作用",
+                "speakers": [m.pk for m in speakers],
+                "practice": [
+                    {
+                        "member": speakers[0].pk if speakers else None,
+                        "group": "" if speakers else "党员先锋岗",
+                        "task": self.rng.choice(
+                            [
+                                "帮助一户困难群众解决实际困难",
+                                "带头参加村里的环境整治",
+                                "向两户牧民宣讲草场保护政策",
+                            ]
+                        ),
+                        "due_on": held_at.date() + dt.timedelta(days=30),
+                    }
+                ],
+            }
+        )
         return fr
 
     # -- sessions --------------------------------------------------------------------------
 
-    def _record(self, village, point, held_at, kind, films, attendance, four_ring=None) -> ViewingSession | None:
+    def _record(
+        self, village, point, held_at, kind, films, attendance, four_ring=None
+    ) -> ViewingSession | None:
         day = timezone.localtime(held_at).date()
         if held_at >= timezone.now():
             return None
         late = self._admit_past_day(village, day)
-        clock = contextlib.nullcontext() if late else dates.simulated_now(min(held_at + dt.timedelta(hours=1), timezone.now()))
+        clock = (
+            contextlib.nullcontext()
+            if late
+            else dates.simulated_now(min(held_at + dt.timedelta(hours=1), timezone.now()))
+        )
         with clock:
             session = services.session_record(
-                author=self.operators.get(village.pk, self.station), village=village, point=point, held_at=held_at,
-                kind=kind, films=films, duration_minutes=sum(f.duration_minutes for f in films) + 15,
-                attendance=attendance, four_ring=four_ring, notes="",
+                author=self.operators.get(village.pk, self.station),
+                village=village,
+                point=point,
+                held_at=held_at,
+                kind=kind,
+                films=films,
+                duration_minutes=sum(f.duration_minutes for f in films) + 15,
+                attendance=attendance,
+                four_ring=four_ring,
+                notes="",
             )
         self.report.sessions += 1
         return session
@@ -208,17 +260,29 @@ class _History:
             kind, film = Kind.KEY_FILM, self.rng.choice(self.key_films)
             films = [film]
             r = self.rng.random()
-            complete = r > 0.2 if self.careless is None else (village.name not in self.careless or r > 0.5)
+            complete = (
+                r > 0.2 if self.careless is None else (village.name not in self.careless or r > 0.5)
+            )
             four_ring = self._four_ring(expected, attendance, held_at, film, complete)
             self.report.incomplete_key_sessions += not complete
         else:
-            kind = Kind.PASTORAL if point.kind == ViewingPoint.Kind.PASTORAL and month in MIGRATION_MONTHS else Kind.MONTHLY
-            films = self.rng.sample(self.films, min(len(self.films), 2 if self.rng.random() < 0.3 else 1))
+            kind = (
+                Kind.PASTORAL
+                if point.kind == ViewingPoint.Kind.PASTORAL and month in MIGRATION_MONTHS
+                else Kind.MONTHLY
+            )
+            films = self.rng.sample(
+                self.films, min(len(self.films), 2 if self.rng.random() < 0.3 else 1)
+            )
         return self._record(village, point, held_at, kind, films, attendance, four_ring)
 
     def _makeup(self, village, point, missed: ViewingSession) -> None:
         """About half of those who missed a showing make it up one to three weeks later."""
-        rows = [r for r in missed.attendances.select_related("member") if r.status != Status.PRESENT and r.member.mobility != Member.Mobility.MIGRANT]
+        rows = [
+            r
+            for r in missed.attendances.select_related("member")
+            if r.status != Status.PRESENT and r.member.mobility != Member.Mobility.MIGRANT
+        ]
         invited = [r for r in rows if self.rng.random() < 0.5]
         if not invited:
             return
@@ -229,14 +293,24 @@ class _History:
         attendance = {r.member_id: (Status.PRESENT, "", missed.pk) for r in invited}
         films = list(missed.films.all())
         # A make-up of a key film is taught with the four rings too.
-        four_ring = self._four_ring([r.member for r in invited], attendance, held_at, films[0], True) if missed.is_key else None
+        four_ring = (
+            self._four_ring([r.member for r in invited], attendance, held_at, films[0], True)
+            if missed.is_key
+            else None
+        )
         session = self._record(village, point, held_at, Kind.MAKEUP, films, attendance, four_ring)
         self.report.makeups += session is not None
 
     def build(self) -> HistoryReport:
-        villages = list(Village.objects.filter(township=self.township).order_by("sort_order", "name"))
+        villages = list(
+            Village.objects.filter(township=self.township).order_by("sort_order", "name")
+        )
         months = _months(self.as_of)
-        members = list(Member.objects.filter(village__in=villages, active=True, point__isnull=False).order_by("pk"))
+        members = list(
+            Member.objects.filter(village__in=villages, active=True, point__isnull=False).order_by(
+                "pk"
+            )
+        )
         self.absentee = {m.pk for m in members if self.rng.random() < 1 / 15}
         self.late_story_village = villages[0] if villages else None
         if self.planned_skips is not None:
@@ -275,17 +349,24 @@ class _History:
             tasks = list(session.practice_tasks.all())
             if tasks:
                 services.practice_record_outcome(
-                    author=self.operators.get(session.village_id, self.station), session=session,
+                    author=self.operators.get(session.village_id, self.station),
+                    session=session,
                     outcomes={t.pk: "已完成，群众反映良好" for t in tasks},
                 )
                 self.report.corrections += 1
         absent = (
-            Attendance.objects.filter(session__village__township=self.township, status=Status.ABSENT, expected=True)
-            .exclude(session__kind=Kind.MAKEUP).select_related("session", "session__village").order_by("session__held_at", "pk").first()
+            Attendance.objects.filter(
+                session__village__township=self.township, status=Status.ABSENT, expected=True
+            )
+            .exclude(session__kind=Kind.MAKEUP)
+            .select_related("session", "session__village")
+            .order_by("session__held_at", "pk")
+            .first()
         )
         if absent is not None:
             services.session_correct(
-                author=self.operators.get(absent.session.village_id, self.station), session=absent.session,
+                author=self.operators.get(absent.session.village_id, self.station),
+                session=absent.session,
                 reason="核实后更正：该党员当天已向支部请假（生病）",
                 attendance={absent.member_id: (Status.EXCUSED, Attendance.Reason.ILLNESS)},
             )
@@ -298,13 +379,18 @@ class _History:
         for village in villages:
             if self.rng.random() < 0.8 and not self._skipped(village, year, month):
                 services.feedback_send(
-                    author=self.operators.get(village.pk, self.station), village=village, year=year, month=month,
+                    author=self.operators.get(village.pk, self.station),
+                    village=village,
+                    year=year,
+                    month=month,
                     note=self.rng.choice(["", "部分牧民转场未能参加，已安排补看", "设备运行正常"]),
                 )
                 self.report.feedback += 1
 
 
-def build_history(rng: random.Random, *, township, as_of: dt.date, skips=None, careless=None) -> HistoryReport:
+def build_history(
+    rng: random.Random, *, township, as_of: dt.date, skips=None, careless=None
+) -> HistoryReport:
     """Record a year of viewing sessions in `township` up to `as_of` through the services (see
     the module's docstring for how past days are admitted, and for `skips` and `careless`).
     Deterministic for a given rng seed and database. Call it inside one transaction if

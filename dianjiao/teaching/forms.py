@@ -36,7 +36,9 @@ class MonthField(forms.CharField):
     """`2026-11` (what <input type=month> sends) as (2026, 11)."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "month", "placeholder": "2026-11"}))
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"type": "month", "placeholder": "2026-11"})
+        )
         super().__init__(**kwargs)
 
     def to_python(self, value):
@@ -54,12 +56,24 @@ def now_local_minute() -> dt.datetime:
 
 
 class SessionFilterForm(forms.Form):
-    q = forms.CharField(label=_("搜索"), required=False, widget=forms.TextInput(attrs={
-        "type": "search", "placeholder": _("片名或播放点"), "autocomplete": "off",
-    }))
-    village = forms.ModelChoiceField(label=_("党支部"), queryset=Village.objects.none(), required=False, empty_label=_("全部"))
+    q = forms.CharField(
+        label=_("搜索"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("片名或播放点"),
+                "autocomplete": "off",
+            }
+        ),
+    )
+    village = forms.ModelChoiceField(
+        label=_("党支部"), queryset=Village.objects.none(), required=False, empty_label=_("全部")
+    )
     month = MonthField(label=_("月份"), required=False)
-    kind = forms.ChoiceField(label=_("类别"), required=False, choices=[("", _("全部")), *ViewingSession.Kind.choices])
+    kind = forms.ChoiceField(
+        label=_("类别"), required=False, choices=[("", _("全部")), *ViewingSession.Kind.choices]
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,7 +94,9 @@ class SetupForm(forms.Form):
     """Step one of recording (a GET form): the point decides who is expected, the kind whether
     the form asks which session each member makes up for."""
 
-    point = PointChoiceField(label=_("播放点"), queryset=ViewingPoint.objects.none(), empty_label=None)
+    point = PointChoiceField(
+        label=_("播放点"), queryset=ViewingPoint.objects.none(), empty_label=None
+    )
     kind = forms.ChoiceField(label=_("类别"), choices=ViewingSession.Kind.choices)
 
     def __init__(self, *args, points, **kwargs):
@@ -92,7 +108,9 @@ class FilmChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         key = gettext("（重点片）") if obj.is_key_film else ""
         return gettext("《%(title)s》%(key)s %(minutes)s分钟") % {
-            "title": obj.title, "key": key, "minutes": obj.duration_minutes,
+            "title": obj.title,
+            "key": key,
+            "minutes": obj.duration_minutes,
         }
 
 
@@ -108,19 +126,29 @@ def _missed_session_label(session) -> str:
 
 def _status_field():
     return forms.ChoiceField(
-        choices=Attendance.Status.choices, widget=forms.RadioSelect, initial=Attendance.Status.ABSENT,
+        choices=Attendance.Status.choices,
+        widget=forms.RadioSelect,
+        initial=Attendance.Status.ABSENT,
     )
 
 
 def _reason_field():
     return forms.ChoiceField(
-        label=_("请假原因"), required=False, choices=[("", _("请假原因…")), *Attendance.Reason.choices],
+        label=_("请假原因"),
+        required=False,
+        choices=[("", _("请假原因…")), *Attendance.Reason.choices],
     )
 
 
 class AttendanceRow:
     def __init__(self, member, status, reason, makeup=None, attendance=None):
-        self.member, self.status, self.reason, self.makeup, self.attendance = member, status, reason, makeup, attendance
+        self.member, self.status, self.reason, self.makeup, self.attendance = (
+            member,
+            status,
+            reason,
+            makeup,
+            attendance,
+        )
 
 
 @dataclass
@@ -136,36 +164,64 @@ class FilmGroups:
 
 class _FourRingFields(forms.Form):
     preparation = forms.CharField(
-        label=_("播前备课内容"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("播前备课内容"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("重点片必填：学习了什么、准备了哪些提示和讨论题"),
     )
-    prepared_at = forms.DateTimeField(label=_("备课时间"), required=False, widget=_DATETIME, help_text=_("须早于播放时间"))
-    prompts = forms.CharField(label=_("播中提示"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    record_notes = forms.CharField(label=_("收看记录"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                                   help_text=_("收看时的情况；出勤见上方名单"))
-    discussion = forms.CharField(label=_("讨论情况"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    prepared_at = forms.DateTimeField(
+        label=_("备课时间"), required=False, widget=_DATETIME, help_text=_("须早于播放时间")
+    )
+    prompts = forms.CharField(
+        label=_("播中提示"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    record_notes = forms.CharField(
+        label=_("收看记录"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("收看时的情况；出勤见上方名单"),
+    )
+    discussion = forms.CharField(
+        label=_("讨论情况"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     speakers = MemberChoiceField(
-        label=_("发言党员"), required=False, queryset=None, widget=forms.CheckboxSelectMultiple,
+        label=_("发言党员"),
+        required=False,
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("只能选择到场的党员"),
     )
 
     def _add_task_rows(self, members):
         choices = [("", _("（落实到小组）"))] + [(str(m.pk), m.name) for m in members]
         for i in range(TASK_ROWS):
-            self.fields[f"task{i}_member"] = forms.ChoiceField(label=_("党员"), required=False, choices=choices)
-            self.fields[f"task{i}_group"] = forms.CharField(label=_("或小组"), required=False, max_length=80)
-            self.fields[f"task{i}_task"] = forms.CharField(label=_("实践任务"), required=False, max_length=500)
-            self.fields[f"task{i}_due"] = forms.DateField(label=_("完成期限"), required=False, widget=_DATE)
+            self.fields[f"task{i}_member"] = forms.ChoiceField(
+                label=_("党员"), required=False, choices=choices
+            )
+            self.fields[f"task{i}_group"] = forms.CharField(
+                label=_("或小组"), required=False, max_length=80
+            )
+            self.fields[f"task{i}_task"] = forms.CharField(
+                label=_("实践任务"), required=False, max_length=500
+            )
+            self.fields[f"task{i}_due"] = forms.DateField(
+                label=_("完成期限"), required=False, widget=_DATE
+            )
 
     def task_rows(self):
-        return [[self[f"task{i}_{k}"] for k in ("member", "group", "task", "due")] for i in range(TASK_ROWS)]
+        return [
+            [self[f"task{i}_{k}"] for k in ("member", "group", "task", "due")]
+            for i in range(TASK_ROWS)
+        ]
 
     def _tasks(self) -> list[dict]:
         d, out = self.cleaned_data, []
         for i in range(TASK_ROWS):
             row = {
-                "member": d.get(f"task{i}_member") or None, "group": d.get(f"task{i}_group", ""),
-                "task": d.get(f"task{i}_task", ""), "due_on": d.get(f"task{i}_due"),
+                "member": d.get(f"task{i}_member") or None,
+                "group": d.get(f"task{i}_group", ""),
+                "task": d.get(f"task{i}_task", ""),
+                "due_on": d.get(f"task{i}_due"),
             }
             if row["member"] or row["group"] or row["task"]:
                 out.append(row)
@@ -174,9 +230,13 @@ class _FourRingFields(forms.Form):
     def four_ring(self) -> dict:
         d = self.cleaned_data
         return {
-            "preparation": d["preparation"], "prepared_at": d["prepared_at"], "prompts": d["prompts"],
-            "record_notes": d["record_notes"], "discussion": d["discussion"],
-            "speakers": [m.pk for m in d["speakers"]], "practice": self._tasks(),
+            "preparation": d["preparation"],
+            "prepared_at": d["prepared_at"],
+            "prompts": d["prompts"],
+            "record_notes": d["record_notes"],
+            "discussion": d["discussion"],
+            "speakers": [m.pk for m in d["speakers"]],
+            "practice": self._tasks(),
         }
 
 
@@ -184,10 +244,18 @@ class SessionForm(_FourRingFields):
     """The whole session on one page: the film, who came, and the four rings."""
 
     client_id = forms.UUIDField(widget=forms.HiddenInput)
-    held_at = forms.DateTimeField(label=_("收看时间"), widget=_DATETIME, help_text=_("《电教手册》须当天填写"))
-    duration_minutes = forms.IntegerField(label=_("时长（分钟）"), min_value=1, max_value=24 * 60, initial=60)
-    films = FilmChoiceField(label=_("播放影片"), queryset=Film.objects.none(), widget=forms.CheckboxSelectMultiple)
-    notes = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    held_at = forms.DateTimeField(
+        label=_("收看时间"), widget=_DATETIME, help_text=_("《电教手册》须当天填写")
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("时长（分钟）"), min_value=1, max_value=24 * 60, initial=60
+    )
+    films = FilmChoiceField(
+        label=_("播放影片"), queryset=Film.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    notes = forms.CharField(
+        label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     field_order = ["client_id", "held_at", "duration_minutes", "films", "notes"]
 
     def __init__(self, *args, user, point, kind, roster, missed=None, **kwargs):
@@ -205,15 +273,18 @@ class SessionForm(_FourRingFields):
             self.fields[f"m{m.pk}_reason"] = _reason_field()
             if kind == ViewingSession.Kind.MAKEUP:
                 self.fields[f"m{m.pk}_makeup"] = forms.ChoiceField(
-                    label=_("补的是哪一场"), required=False,
-                    choices=[("", _("补的是哪一场…"))] + [
-                        (str(s.pk), _missed_session_label(s))
-                        for s in (missed or {}).get(m.pk, [])
-                    ],
+                    label=_("补的是哪一场"),
+                    required=False,
+                    choices=[("", _("补的是哪一场…"))]
+                    + [(str(s.pk), _missed_session_label(s)) for s in (missed or {}).get(m.pk, [])],
                 )
         for i in range(GUEST_ROWS):
-            self.fields[f"guest{i}_name"] = forms.CharField(label=_("姓名"), required=False, max_length=50)
-            self.fields[f"guest{i}_note"] = forms.CharField(label=_("说明"), required=False, max_length=200)
+            self.fields[f"guest{i}_name"] = forms.CharField(
+                label=_("姓名"), required=False, max_length=50
+            )
+            self.fields[f"guest{i}_note"] = forms.CharField(
+                label=_("说明"), required=False, max_length=200
+            )
         self._add_task_rows(self.roster)
 
     @property
@@ -234,8 +305,12 @@ class SessionForm(_FourRingFields):
 
     def attendance_rows(self) -> list[AttendanceRow]:
         return [
-            AttendanceRow(m, self[f"m{m.pk}_status"], self[f"m{m.pk}_reason"],
-                          self[f"m{m.pk}_makeup"] if f"m{m.pk}_makeup" in self.fields else None)
+            AttendanceRow(
+                m,
+                self[f"m{m.pk}_status"],
+                self[f"m{m.pk}_reason"],
+                self[f"m{m.pk}_makeup"] if f"m{m.pk}_makeup" in self.fields else None,
+            )
             for m in self.roster
         ]
 
@@ -251,9 +326,16 @@ class SessionForm(_FourRingFields):
             reason = d[f"m{m.pk}_reason"] if status == Attendance.Status.EXCUSED else ""
             attendance[m.pk] = (status, reason, d.get(f"m{m.pk}_makeup") or None)
         return {
-            "village": self.point.village, "point": self.point, "kind": self.kind, "client_id": d["client_id"],
-            "held_at": d["held_at"], "duration_minutes": d["duration_minutes"], "films": list(d["films"]),
-            "attendance": attendance, "notes": d["notes"], "four_ring": self.four_ring(),
+            "village": self.point.village,
+            "point": self.point,
+            "kind": self.kind,
+            "client_id": d["client_id"],
+            "held_at": d["held_at"],
+            "duration_minutes": d["duration_minutes"],
+            "films": list(d["films"]),
+            "attendance": attendance,
+            "notes": d["notes"],
+            "four_ring": self.four_ring(),
             "guests": [(d[f"guest{i}_name"], d[f"guest{i}_note"]) for i in range(GUEST_ROWS)],
         }
 
@@ -262,16 +344,23 @@ class CorrectionForm(_FourRingFields):
     """Correct a recorded session: the four-ring texts, speakers, an added task, the statuses.
     Prefilled with what is stored; the reason goes into the logbook's correction entry."""
 
-    notes = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    reason = forms.CharField(label=_("更正原因"), widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text=_("写入《电教手册》的更正记录，原记录保留"))
+    notes = forms.CharField(
+        label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    reason = forms.CharField(
+        label=_("更正原因"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("写入《电教手册》的更正记录，原记录保留"),
+    )
 
     def __init__(self, *args, session, rows, **kwargs):
         self.session, self.rows = session, rows
         initial = kwargs.setdefault("initial", {})
         for name in ("preparation", "prompts", "record_notes", "discussion", "notes"):
             initial.setdefault(name, getattr(session, name))
-        initial.setdefault("prepared_at", session.prepared_at and timezone.localtime(session.prepared_at))
+        initial.setdefault(
+            "prepared_at", session.prepared_at and timezone.localtime(session.prepared_at)
+        )
         initial.setdefault("speakers", list(session.speakers.values_list("pk", flat=True)))
         for r in rows:
             initial.setdefault(f"m{r.member_id}_status", r.status)
@@ -285,8 +374,15 @@ class CorrectionForm(_FourRingFields):
         self._add_task_rows(members)
 
     def attendance_rows(self) -> list[AttendanceRow]:
-        return [AttendanceRow(r.member, self[f"m{r.member_id}_status"], self[f"m{r.member_id}_reason"], attendance=r)
-                for r in self.rows]
+        return [
+            AttendanceRow(
+                r.member,
+                self[f"m{r.member_id}_status"],
+                self[f"m{r.member_id}_reason"],
+                attendance=r,
+            )
+            for r in self.rows
+        ]
 
     def service_kwargs(self) -> dict:
         d = self.cleaned_data
@@ -294,15 +390,27 @@ class CorrectionForm(_FourRingFields):
         attendance = {}
         for r in self.rows:
             status = d[f"m{r.member_id}_status"]
-            attendance[r.member_id] = (status, d[f"m{r.member_id}_reason"] if status == Attendance.Status.EXCUSED else "")
-        return {"reason": d["reason"], "notes": d["notes"], "four_ring": four_ring, "attendance": attendance}
+            attendance[r.member_id] = (
+                status,
+                d[f"m{r.member_id}_reason"] if status == Attendance.Status.EXCUSED else "",
+            )
+        return {
+            "reason": d["reason"],
+            "notes": d["notes"],
+            "four_ring": four_ring,
+            "attendance": attendance,
+        }
 
 
 class OutcomeForm(forms.Form):
     """学过有实践: one outcome box per task."""
 
-    reason = forms.CharField(label=_("说明"), required=False, max_length=200,
-                             help_text=_("可不填；写入《电教手册》的更正记录"))
+    reason = forms.CharField(
+        label=_("说明"),
+        required=False,
+        max_length=200,
+        help_text=_("可不填；写入《电教手册》的更正记录"),
+    )
 
     def __init__(self, *args, tasks, **kwargs):
         self.tasks = tasks
@@ -310,7 +418,9 @@ class OutcomeForm(forms.Form):
         super().__init__(*args, **kwargs)
         for t in tasks:
             self.fields[f"outcome_{t.pk}"] = forms.CharField(
-                label=_("实践成效"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                label=_("实践成效"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
             )
 
     def rows(self):
@@ -321,7 +431,9 @@ class OutcomeForm(forms.Form):
 
 
 class LearningFilterForm(forms.Form):
-    village = forms.ModelChoiceField(label=_("党支部"), queryset=Village.objects.none(), required=False, empty_label=None)
+    village = forms.ModelChoiceField(
+        label=_("党支部"), queryset=Village.objects.none(), required=False, empty_label=None
+    )
     year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
 
     def __init__(self, *args, user, **kwargs):
@@ -330,10 +442,16 @@ class LearningFilterForm(forms.Form):
 
 
 class FeedbackForm(forms.Form):
-    village = forms.ModelChoiceField(label=_("党支部"), queryset=Village.objects.none(), empty_label=None)
+    village = forms.ModelChoiceField(
+        label=_("党支部"), queryset=Village.objects.none(), empty_label=None
+    )
     month = MonthField(label=_("月份"))
-    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text=_("存在的问题、需要电教站解决的事项"))
+    note = forms.CharField(
+        label=_("说明"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("存在的问题、需要电教站解决的事项"),
+    )
 
     def __init__(self, *args, villages, **kwargs):
         super().__init__(*args, **kwargs)

@@ -30,14 +30,23 @@ class FourRing:
     DISCUSSION = _("看后有讨论")
     PRACTICE = _("学过有实践")
     LABELS = {
-        "preparation": PREPARATION, "prompts": PROMPTS, "record": RECORD, "discussion": DISCUSSION,
+        "preparation": PREPARATION,
+        "prompts": PROMPTS,
+        "record": RECORD,
+        "discussion": DISCUSSION,
         "practice": PRACTICE,
     }
 
 
 def _count_of(queryset, path: str = "session"):
     """Rows of `queryset` per session, as a subquery: no join fan-out, one query for a page."""
-    sub = queryset.filter(**{path: OuterRef("pk")}).order_by().values(path).annotate(n=Count("pk")).values("n")
+    sub = (
+        queryset.filter(**{path: OuterRef("pk")})
+        .order_by()
+        .values(path)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return Coalesce(Subquery(sub, output_field=IntegerField()), Value(0))
 
 
@@ -80,17 +89,28 @@ class ViewingSession(models.Model):
     # Made on the device when captured offline (a replay is recognised by it), else by the server.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     township = models.ForeignKey(
-        "orgs.Township", verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+", editable=False,
+        "orgs.Township",
+        verbose_name=_("乡镇"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
     village = models.ForeignKey(
-        "orgs.Village", verbose_name=_("村"), on_delete=models.PROTECT, related_name="viewing_sessions",
+        "orgs.Village",
+        verbose_name=_("村"),
+        on_delete=models.PROTECT,
+        related_name="viewing_sessions",
     )
     point = models.ForeignKey(
-        "orgs.ViewingPoint", verbose_name=_("播放点"), on_delete=models.PROTECT, related_name="sessions",
+        "orgs.ViewingPoint",
+        verbose_name=_("播放点"),
+        on_delete=models.PROTECT,
+        related_name="sessions",
     )
     held_at = models.DateTimeField(_("收看时间"))
     duration_minutes = models.PositiveSmallIntegerField(
-        _("时长（分钟）"), validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
+        _("时长（分钟）"),
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
     )
     kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices, default=Kind.MONTHLY)
     # The township's catalogue (dianjiao.films); its usage page counts showings through "sessions".
@@ -99,14 +119,22 @@ class ViewingSession(models.Model):
     # turn a past showing into a key-film session whose four rings were never asked for.
     key_session = models.BooleanField(_("重点片教学"), default=False, editable=False)
     operator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     captured_at = models.DateTimeField(_("录入时间（设备）"), null=True, blank=True)
     received_at = models.DateTimeField(_("入账时间"))
     notes = models.TextField(_("备注"), blank=True)
     entry = models.OneToOneField(
-        "logbook.LogbookEntry", verbose_name=_("手册记录"), null=True, blank=True, editable=False,
-        on_delete=models.PROTECT, related_name="+",
+        "logbook.LogbookEntry",
+        verbose_name=_("手册记录"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     # sha256 of what the client sent: a replay of the same id must repeat it exactly.
     submission_hash = models.CharField(max_length=64, editable=False)
@@ -119,7 +147,10 @@ class ViewingSession(models.Model):
     record_notes = models.TextField(_("收看记录"), blank=True)
     discussion = models.TextField(_("讨论情况"), blank=True)
     speakers = models.ManyToManyField(
-        "members.Member", verbose_name=_("发言党员"), blank=True, related_name="+",
+        "members.Member",
+        verbose_name=_("发言党员"),
+        blank=True,
+        related_name="+",
     )
 
     objects = SessionQuerySet.as_manager()
@@ -146,7 +177,8 @@ class ViewingSession(models.Model):
         errors = {}
         if self.point_id and self.village_id and self.point.village_id != self.village_id:
             errors["point"] = _("播放点“%(point)s”不属于%(village)s") % {
-                "point": self.point.name, "village": self.village.name,
+                "point": self.point.name,
+                "village": self.village.name,
             }
         if self.prepared_at and self.held_at and self.prepared_at >= self.held_at:
             errors["prepared_at"] = _("备课时间必须早于播放时间（播前有备课）")
@@ -171,13 +203,19 @@ class ViewingSession(models.Model):
 
     @property
     def present_expected_count(self) -> int:
-        return self._figure("n_present_expected", lambda: self.attendances.filter(
-            expected=True, status=Attendance.Status.PRESENT).count())
+        return self._figure(
+            "n_present_expected",
+            lambda: self.attendances.filter(
+                expected=True, status=Attendance.Status.PRESENT
+            ).count(),
+        )
 
     @property
     def present_count(self) -> int:
         """Everyone on the roster who came, expected here or not (guests apart)."""
-        return self._figure("n_present", lambda: self.attendances.filter(status=Attendance.Status.PRESENT).count())
+        return self._figure(
+            "n_present", lambda: self.attendances.filter(status=Attendance.Status.PRESENT).count()
+        )
 
     @property
     def attendance_pct(self) -> float | None:
@@ -190,7 +228,9 @@ class ViewingSession(models.Model):
         """Each step of the four-ring method: done or not (whatever the kind of session)."""
         n_speakers = self._figure("n_speakers", lambda: self.speakers.count())
         return {
-            "preparation": bool(self.preparation.strip() and self.prepared_at and self.prepared_at < self.held_at),
+            "preparation": bool(
+                self.preparation.strip() and self.prepared_at and self.prepared_at < self.held_at
+            ),
             "prompts": bool(self.prompts.strip()),
             "record": bool(self.present_count and self.record_notes.strip()),
             "discussion": bool(self.discussion.strip() and n_speakers),
@@ -202,7 +242,9 @@ class ViewingSession(models.Model):
         """The steps of the four-ring method this key session lacks ([] if not a key session)."""
         if not self.is_key:
             return []
-        return [str(FourRing.LABELS[step]) for step, done in self.four_ring_status.items() if not done]
+        return [
+            str(FourRing.LABELS[step]) for step, done in self.four_ring_status.items() if not done
+        ]
 
     @property
     def four_ring_complete(self) -> bool:
@@ -238,15 +280,31 @@ class Attendance(models.Model):
         ILLNESS = "illness", _("生病")
         OTHER = "other", _("其他")
 
-    session = models.ForeignKey(ViewingSession, verbose_name=_("播放收看"), on_delete=models.CASCADE, related_name="attendances")
-    member = models.ForeignKey("members.Member", verbose_name=_("党员"), on_delete=models.PROTECT, related_name="attendances")
+    session = models.ForeignKey(
+        ViewingSession,
+        verbose_name=_("播放收看"),
+        on_delete=models.CASCADE,
+        related_name="attendances",
+    )
+    member = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("党员"),
+        on_delete=models.PROTECT,
+        related_name="attendances",
+    )
     # On the session's expected list when it was recorded (active, and at the session's point; for
     # a make-up, invited to it). Stored, so a later roster change does not rewrite history.
     expected = models.BooleanField(_("应到"), default=True)
     status = models.CharField(_("出勤"), max_length=10, choices=Status.choices)
-    excuse_reason = models.CharField(_("请假原因"), max_length=10, choices=Reason.choices, blank=True)
+    excuse_reason = models.CharField(
+        _("请假原因"), max_length=10, choices=Reason.choices, blank=True
+    )
     makes_up_for = models.ForeignKey(
-        ViewingSession, verbose_name=_("补看的场次"), null=True, blank=True, on_delete=models.PROTECT,
+        ViewingSession,
+        verbose_name=_("补看的场次"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="makeups",
     )
 
@@ -258,7 +316,9 @@ class Attendance(models.Model):
         verbose_name = _("出勤")
         verbose_name_plural = _("出勤")
         ordering = ["session_id", "member__name_pinyin", "pk"]
-        constraints = [models.UniqueConstraint(fields=["session", "member"], name="attendance_unique_member")]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "member"], name="attendance_unique_member")
+        ]
         indexes = [models.Index(fields=["member", "status"], name="attendance_member_status")]
 
     def __str__(self):
@@ -277,7 +337,9 @@ class Attendance(models.Model):
 class Guest(models.Model):
     """Someone not on the roster who watched (a member of another branch, a villager)."""
 
-    session = models.ForeignKey(ViewingSession, verbose_name=_("播放收看"), on_delete=models.CASCADE, related_name="guests")
+    session = models.ForeignKey(
+        ViewingSession, verbose_name=_("播放收看"), on_delete=models.CASCADE, related_name="guests"
+    )
     name = models.CharField(_("姓名"), max_length=50)
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
@@ -297,9 +359,19 @@ class Guest(models.Model):
 class PracticeTask(models.Model):
     """学过有实践: what a member (or a group) undertakes after a key film, and later what came of it."""
 
-    session = models.ForeignKey(ViewingSession, verbose_name=_("播放收看"), on_delete=models.CASCADE, related_name="practice_tasks")
+    session = models.ForeignKey(
+        ViewingSession,
+        verbose_name=_("播放收看"),
+        on_delete=models.CASCADE,
+        related_name="practice_tasks",
+    )
     member = models.ForeignKey(
-        "members.Member", verbose_name=_("党员"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "members.Member",
+        verbose_name=_("党员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     group_name = models.CharField(_("小组"), max_length=80, blank=True)
     task = models.TextField(_("实践任务"))
@@ -335,17 +407,31 @@ class MonthlyFeedback(models.Model):
     new version; earlier versions are kept."""
 
     township = models.ForeignKey(
-        "orgs.Township", verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+", editable=False,
+        "orgs.Township",
+        verbose_name=_("乡镇"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
     village = models.ForeignKey(
-        "orgs.Village", verbose_name=_("村"), on_delete=models.PROTECT, related_name="monthly_feedback",
+        "orgs.Village",
+        verbose_name=_("村"),
+        on_delete=models.PROTECT,
+        related_name="monthly_feedback",
     )
     year = models.PositiveSmallIntegerField(_("年"))
-    month = models.PositiveSmallIntegerField(_("月"), validators=[MinValueValidator(1), MaxValueValidator(12)])
+    month = models.PositiveSmallIntegerField(
+        _("月"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
     version = models.PositiveSmallIntegerField(_("版本"), default=1)
     summary = models.JSONField(_("收看情况"), default=dict)
     note = models.TextField(_("说明"), blank=True)
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("报送人"), on_delete=models.PROTECT, related_name="+")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("报送人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     sent_at = models.DateTimeField(_("报送时间"))
 
     objects = ScopedQuerySet.as_manager()
@@ -357,12 +443,17 @@ class MonthlyFeedback(models.Model):
         verbose_name_plural = _("月度收看反馈")
         ordering = ["-year", "-month", "village_id", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["village", "year", "month", "version"], name="feedback_unique_version"),
+            models.UniqueConstraint(
+                fields=["village", "year", "month", "version"], name="feedback_unique_version"
+            ),
         ]
 
     def __str__(self):
         return gettext("%(village)s %(year)s年%(month)s月（第%(version)s版）") % {
-            "village": self.village, "year": self.year, "month": self.month, "version": self.version,
+            "village": self.village,
+            "year": self.year,
+            "month": self.month,
+            "version": self.version,
         }
 
     def save(self, *args, **kwargs):
@@ -374,4 +465,3 @@ class MonthlyFeedback(models.Model):
         """Sent after the month ended: R8 asks for it within the month."""
         local = timezone.localtime(self.sent_at).date()
         return (local.year, local.month) > (self.year, self.month)
-

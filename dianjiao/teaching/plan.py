@@ -14,7 +14,11 @@ def viewing_targets(year: int, township_ids) -> dict[int, int]:
     from dianjiao.planning.models import AnnualPlan
 
     ids = set(township_ids)
-    planned = dict(AnnualPlan.objects.filter(year=year, township_id__in=ids).values_list("township_id", "viewings_per_member"))
+    planned = dict(
+        AnnualPlan.objects.filter(year=year, township_id__in=ids).values_list(
+            "township_id", "viewings_per_member"
+        )
+    )
     return {t: min(planned.get(t, YEARLY_VIEWING_TARGET), 12) for t in ids}
 
 
@@ -26,7 +30,9 @@ def viewing_target(year: int, township=None) -> int:
     if township is not None:
         township_id = getattr(township, "pk", township)
         return viewing_targets(year, [township_id])[township_id]
-    values = set(AnnualPlan.objects.filter(year=year).values_list("viewings_per_member", flat=True)[:2])
+    values = set(
+        AnnualPlan.objects.filter(year=year).values_list("viewings_per_member", flat=True)[:2]
+    )
     if len(values) == 1:
         return min(values.pop(), 12)
     return YEARLY_VIEWING_TARGET

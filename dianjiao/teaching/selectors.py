@@ -35,7 +35,9 @@ def month_days(year: int, month: int) -> tuple[dt.date, dt.date]:
 
 
 def _midnight(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime(day.year, day.month, day.day), timezone.get_default_timezone())
+    return timezone.make_aware(
+        dt.datetime(day.year, day.month, day.day), timezone.get_default_timezone()
+    )
 
 
 def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
@@ -96,12 +98,16 @@ def default_feedback_month(today: dt.date) -> tuple[int, int]:
 # ---------------------------------------------------------------------------------------------
 
 
-def session_list(user, *, q: str = "", village=None, month: tuple[int, int] | None = None, kind: str = ""):
+def session_list(
+    user, *, q: str = "", village=None, month: tuple[int, int] | None = None, kind: str = ""
+):
     """The sessions `user` sees, newest first, with the list's figures (two queries a page)."""
     sessions = ViewingSession.objects.visible_to(user).with_figures()
     q = (q or "").strip()
     if q:
-        film_match = Film.sessions.through.objects.filter(viewingsession=OuterRef("pk"), film__title__contains=q)
+        film_match = Film.sessions.through.objects.filter(
+            viewingsession=OuterRef("pk"), film__title__contains=q
+        )
         sessions = sessions.filter(Q(Exists(film_match)) | Q(point__name__contains=q))
     if village is not None:
         sessions = sessions.filter(village=village)
@@ -123,11 +129,16 @@ def makeup_candidates(village, *, as_of: dt.date) -> list[tuple[Member, list[Vie
     made it up yet, each with those sessions (oldest first). One query."""
     since = _midnight(as_of - dt.timedelta(days=365))
     made_up = Attendance.objects.filter(
-        member=OuterRef("member"), makes_up_for=OuterRef("session"), status=Status.PRESENT,
+        member=OuterRef("member"),
+        makes_up_for=OuterRef("session"),
+        status=Status.PRESENT,
     )
     rows = (
         Attendance.objects.filter(
-            session__village=village, session__kind__in=COUNTED, session__held_at__gte=since, member__active=True,
+            session__village=village,
+            session__kind__in=COUNTED,
+            session__held_at__gte=since,
+            member__active=True,
         )
         .exclude(status=Status.PRESENT)
         .filter(~Exists(made_up))
@@ -193,23 +204,38 @@ def _due_months(member: Member, year: int, as_of: dt.date) -> list[int]:
     return months
 
 
-def learning_records(members, *, year: int, as_of: dt.date, targets: dict[int, int] | None = None) -> list[LearningRecord]:
+def learning_records(
+    members, *, year: int, as_of: dt.date, targets: dict[int, int] | None = None
+) -> list[LearningRecord]:
     """One record per member of `members` (a list) for `year`, from one query of attendance.
     `targets` maps a village id to its township's viewing target; without it, one more query
     reads the year's target (viewing_target)."""
     default = viewing_target(year) if targets is None else YEARLY_VIEWING_TARGET
     targets = targets or {}
     records = {
-        m.pk: LearningRecord(member=m, year=year, target=targets.get(m.village_id, default), due_months=_due_months(m, year, as_of))
+        m.pk: LearningRecord(
+            member=m,
+            year=year,
+            target=targets.get(m.village_id, default),
+            due_months=_due_months(m, year, as_of),
+        )
         for m in members
     }
     if not records:
         return []
     start, end = year_bounds(year)
-    rows = Attendance.objects.filter(member_id__in=list(records), status=Status.PRESENT).filter(
-        Q(session__kind__in=COUNTED, session__held_at__gte=start, session__held_at__lt=end)
-        | Q(session__kind=ViewingSession.Kind.MAKEUP, makes_up_for__held_at__gte=start, makes_up_for__held_at__lt=end)
-    ).values_list("member_id", "session__kind", "session__held_at", "makes_up_for__held_at")
+    rows = (
+        Attendance.objects.filter(member_id__in=list(records), status=Status.PRESENT)
+        .filter(
+            Q(session__kind__in=COUNTED, session__held_at__gte=start, session__held_at__lt=end)
+            | Q(
+                session__kind=ViewingSession.Kind.MAKEUP,
+                makes_up_for__held_at__gte=start,
+                makes_up_for__held_at__lt=end,
+            )
+        )
+        .values_list("member_id", "session__kind", "session__held_at", "makes_up_for__held_at")
+    )
     for member_id, kind, held_at, made_up_for in rows:
         record = records[member_id]
         if kind == ViewingSession.Kind.MAKEUP:
@@ -224,7 +250,11 @@ def learning_records(members, *, year: int, as_of: dt.date, targets: dict[int, i
 def village_learning(user, village, *, year: int, as_of: dt.date) -> list[LearningRecord]:
     """The learning record of every active member of `village` (three queries: members, the
     township's target, attendance)."""
-    members = list(Member.objects.visible_to(user).filter(village=village, active=True).order_by("name_pinyin", "pk"))
+    members = list(
+        Member.objects.visible_to(user)
+        .filter(village=village, active=True)
+        .order_by("name_pinyin", "pk")
+    )
     targets = {village.pk: viewing_target(year, village.township_id)}
     return learning_records(members, year=year, as_of=as_of, targets=targets)
 
@@ -244,13 +274,17 @@ def behind_target(user, *, year: int, as_of: dt.date, village=None) -> list[Vill
         villages = villages.filter(pk=village.pk)
     villages = list(villages)
     members = list(
-        Member.objects.visible_to(user).filter(active=True, village__in=villages).order_by("name_pinyin", "pk")
+        Member.objects.visible_to(user)
+        .filter(active=True, village__in=villages)
+        .order_by("name_pinyin", "pk")
     )
     by_village: dict[int, list[LearningRecord]] = {v.pk: [] for v in villages}
     counts = dict.fromkeys(by_village, 0)
     township_targets = viewing_targets(year, {v.township_id for v in villages}) if members else {}
     targets = {v.pk: township_targets[v.township_id] for v in villages} if members else {}
-    for record in learning_records(members, year=year, as_of=as_of, targets=targets) if members else []:
+    for record in (
+        learning_records(members, year=year, as_of=as_of, targets=targets) if members else []
+    ):
         counts[record.member.village_id] += 1
         if record.behind:
             by_village[record.member.village_id].append(record)
@@ -273,14 +307,25 @@ def month_summary(village, year: int, month: int) -> dict:
     start, end = month_bounds(year, month)
     sessions = list(
         ViewingSession.objects.filter(village=village, held_at__gte=start, held_at__lt=end)
-        .with_figures().order_by("held_at", "pk")
+        .with_figures()
+        .order_by("held_at", "pk")
     )
-    members = list(Member.objects.filter(village=village, active=True).order_by("name_pinyin", "pk").values_list("pk", "name"))
+    members = list(
+        Member.objects.filter(village=village, active=True)
+        .order_by("name_pinyin", "pk")
+        .values_list("pk", "name")
+    )
     covered = set(
-        Attendance.objects.filter(session__village=village, status=Status.PRESENT).filter(
+        Attendance.objects.filter(session__village=village, status=Status.PRESENT)
+        .filter(
             Q(session__kind__in=COUNTED, session__held_at__gte=start, session__held_at__lt=end)
-            | Q(session__kind=ViewingSession.Kind.MAKEUP, makes_up_for__held_at__gte=start, makes_up_for__held_at__lt=end)
-        ).values_list("member_id", flat=True)
+            | Q(
+                session__kind=ViewingSession.Kind.MAKEUP,
+                makes_up_for__held_at__gte=start,
+                makes_up_for__held_at__lt=end,
+            )
+        )
+        .values_list("member_id", flat=True)
     )
     counted = [s for s in sessions if s.kind in COUNTED]
     key = [s for s in sessions if s.is_key]
@@ -293,19 +338,30 @@ def month_summary(village, year: int, month: int) -> dict:
     makeups = [s for s in sessions if s.kind == ViewingSession.Kind.MAKEUP]
     n_covered = sum(1 for pk, _name in members if pk in covered)
     return {
-        "year": year, "month": month,
-        "sessions": len(sessions), "by_kind": by_kind,
+        "year": year,
+        "month": month,
+        "sessions": len(sessions),
+        "by_kind": by_kind,
         "minutes": sum(s.duration_minutes for s in sessions),
         "key_sessions": len(key),
         "four_ring_complete": len(key) - len(incomplete),
         "four_ring_incomplete": [
-            {"id": str(s.pk), "held_at": f"{timezone.localtime(s.held_at):%Y-%m-%d %H:%M}", "missing": s.four_ring_missing}
+            {
+                "id": str(s.pk),
+                "held_at": f"{timezone.localtime(s.held_at):%Y-%m-%d %H:%M}",
+                "missing": s.four_ring_missing,
+            }
             for s in incomplete
         ],
         "late_sessions": sum(1 for s in sessions if s.is_late),
-        "expected": expected, "present": present, "attendance_pct": _pct(present, expected),
-        "makeups": len(makeups), "makeup_present": sum(s.present_count for s in makeups),
-        "members": len(members), "members_covered": n_covered, "coverage_pct": _pct(n_covered, len(members)),
+        "expected": expected,
+        "present": present,
+        "attendance_pct": _pct(present, expected),
+        "makeups": len(makeups),
+        "makeup_present": sum(s.present_count for s in makeups),
+        "members": len(members),
+        "members_covered": n_covered,
+        "coverage_pct": _pct(n_covered, len(members)),
         "uncovered": [name for pk, name in members if pk not in covered],
     }
 
@@ -322,7 +378,12 @@ def feedback_status(user, *, year: int, month: int) -> list[FeedbackStatus]:
     villages = list(Village.objects.visible_to(user))
     latest: dict[int, MonthlyFeedback] = {}
     versions: dict[int, int] = {}
-    for fb in MonthlyFeedback.objects.visible_to(user).filter(year=year, month=month).select_related("sent_by").order_by("version"):
+    for fb in (
+        MonthlyFeedback.objects.visible_to(user)
+        .filter(year=year, month=month)
+        .select_related("sent_by")
+        .order_by("version")
+    ):
         latest[fb.village_id] = fb
         versions[fb.village_id] = versions.get(fb.village_id, 0) + 1
     return [FeedbackStatus(v, latest.get(v.pk), versions.get(v.pk, 0)) for v in villages]
@@ -330,6 +391,8 @@ def feedback_status(user, *, year: int, month: int) -> list[FeedbackStatus]:
 
 def feedback_history(user, village):
     return (
-        MonthlyFeedback.objects.visible_to(user).filter(village=village)
-        .select_related("sent_by").order_by("-year", "-month", "-version")
+        MonthlyFeedback.objects.visible_to(user)
+        .filter(village=village)
+        .select_related("sent_by")
+        .order_by("-year", "-month", "-version")
     )

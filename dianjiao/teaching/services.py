@@ -125,7 +125,11 @@ def _attendance_input(attendance: Mapping) -> dict[int, _AttendanceInput]:
     out = {}
     for member_id, value in (attendance or {}).items():
         if isinstance(value, Mapping):
-            status, reason, target = value.get("status"), value.get("reason"), value.get("makes_up_for")
+            status, reason, target = (
+                value.get("status"),
+                value.get("reason"),
+                value.get("makes_up_for"),
+            )
         else:
             value = tuple(value)
             status = value[0] if value else ""
@@ -134,8 +138,12 @@ def _attendance_input(attendance: Mapping) -> dict[int, _AttendanceInput]:
         try:
             key = int(_pk(member_id))
         except (TypeError, ValueError):
-            raise ValidationError({"attendance": _("党员编号无效：%(id)s") % {"id": member_id}}) from None
-        out[key] = _AttendanceInput(_text(status), _text(reason), None if target in (None, "") else str(_pk(target)))
+            raise ValidationError(
+                {"attendance": _("党员编号无效：%(id)s") % {"id": member_id}}
+            ) from None
+        out[key] = _AttendanceInput(
+            _text(status), _text(reason), None if target in (None, "") else str(_pk(target))
+        )
     return out
 
 
@@ -185,7 +193,9 @@ def _task_input(t) -> _TaskInput:
     member = t.get("member")
     return _TaskInput(
         member=int(_pk(member)) if member not in (None, "") else None,
-        group=_text(t.get("group")), task=_text(t.get("task")), due_on=due,
+        group=_text(t.get("group")),
+        task=_text(t.get("task")),
+        due_on=due,
     )
 
 
@@ -200,10 +210,13 @@ def _four_ring_input(four_ring: Mapping | None) -> _FourRingInput:
     except (TypeError, ValueError, AttributeError):
         raise ValidationError({"four_ring": _("四环教学记录的格式无效")}) from None
     return _FourRingInput(
-        preparation=_text(fr.get("preparation")), prepared_at=prepared_at or None,
-        prompts=_text(fr.get("prompts")), record_notes=_text(fr.get("record_notes")),
+        preparation=_text(fr.get("preparation")),
+        prepared_at=prepared_at or None,
+        prompts=_text(fr.get("prompts")),
+        record_notes=_text(fr.get("record_notes")),
         discussion=_text(fr.get("discussion")),
-        speakers=speakers, practice=[t for t in practice if t.member or t.group or t.task],
+        speakers=speakers,
+        practice=[t for t in practice if t.member or t.group or t.task],
     )
 
 
@@ -213,23 +226,56 @@ def _hash(data) -> str:
 
 
 def _iso(value):
-    return value.astimezone(dt.UTC).isoformat() if _aware(value) else (None if value is None else str(value))
+    return (
+        value.astimezone(dt.UTC).isoformat()
+        if _aware(value)
+        else (None if value is None else str(value))
+    )
 
 
-def _submission_hash(*, author, village, point, held_at, kind, film_ids, duration_minutes,
-                     attendance, guests, four_ring: _FourRingInput, notes, captured_at) -> str:
+def _submission_hash(
+    *,
+    author,
+    village,
+    point,
+    held_at,
+    kind,
+    film_ids,
+    duration_minutes,
+    attendance,
+    guests,
+    four_ring: _FourRingInput,
+    notes,
+    captured_at,
+) -> str:
     """What a client sent, canonically: the part a replay of the same id must repeat exactly."""
-    return _hash({
-        "author": author.pk, "village": village.pk, "point": _pk(point), "held_at": _iso(held_at),
-        "kind": kind, "films": sorted(str(f) for f in film_ids), "duration": duration_minutes,
-        "attendance": sorted([str(k), v.status, v.reason, v.makes_up_for] for k, v in attendance.items()),
-        "guests": guests, "notes": _text(notes), "captured_at": _iso(captured_at),
-        "four_ring": {
-            **{k: getattr(four_ring, k) for k in ("preparation", "prompts", "record_notes", "discussion", "speakers")},
-            "prepared_at": _iso(four_ring.prepared_at),
-            "practice": [[t.member, t.group, t.task, str(t.due_on)] for t in four_ring.practice],
-        },
-    })
+    return _hash(
+        {
+            "author": author.pk,
+            "village": village.pk,
+            "point": _pk(point),
+            "held_at": _iso(held_at),
+            "kind": kind,
+            "films": sorted(str(f) for f in film_ids),
+            "duration": duration_minutes,
+            "attendance": sorted(
+                [str(k), v.status, v.reason, v.makes_up_for] for k, v in attendance.items()
+            ),
+            "guests": guests,
+            "notes": _text(notes),
+            "captured_at": _iso(captured_at),
+            "four_ring": {
+                **{
+                    k: getattr(four_ring, k)
+                    for k in ("preparation", "prompts", "record_notes", "discussion", "speakers")
+                },
+                "prepared_at": _iso(four_ring.prepared_at),
+                "practice": [
+                    [t.member, t.group, t.task, str(t.due_on)] for t in four_ring.practice
+                ],
+            },
+        }
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -239,9 +285,20 @@ def _submission_hash(*, author, village, point, held_at, kind, film_ids, duratio
 
 @in_record_language
 def session_record(
-    *, author, village, point, held_at: dt.datetime, kind: str, films: Iterable,
-    duration_minutes: int, attendance: Mapping, guests: Iterable = (), four_ring: Mapping | None = None,
-    notes: str = "", client_id: uuid.UUID | None = None, captured_at: dt.datetime | None = None,
+    *,
+    author,
+    village,
+    point,
+    held_at: dt.datetime,
+    kind: str,
+    films: Iterable,
+    duration_minutes: int,
+    attendance: Mapping,
+    guests: Iterable = (),
+    four_ring: Mapping | None = None,
+    notes: str = "",
+    client_id: uuid.UUID | None = None,
+    captured_at: dt.datetime | None = None,
 ) -> ViewingSession:
     """Record one viewing session and its logbook entry; return it (or the stored one, for a replay).
 
@@ -255,28 +312,53 @@ def session_record(
     guest_rows = _guests_input(guests)
     fr = _four_ring_input(four_ring)
     submission = _submission_hash(
-        author=author, village=village, point=point, held_at=held_at, kind=kind, film_ids=film_ids,
-        duration_minutes=duration_minutes, attendance=att, guests=guest_rows, four_ring=fr,
-        notes=notes, captured_at=captured_at,
+        author=author,
+        village=village,
+        point=point,
+        held_at=held_at,
+        kind=kind,
+        film_ids=film_ids,
+        duration_minutes=duration_minutes,
+        attendance=att,
+        guests=guest_rows,
+        four_ring=fr,
+        notes=notes,
+        captured_at=captured_at,
     )
     try:
         with transaction.atomic():
             _require_writer(author, village)
             _lock_village(village)
             if client_id is not None:
-                existing = ViewingSession.objects.select_related("entry").filter(pk=client_id).first()
+                existing = (
+                    ViewingSession.objects.select_related("entry").filter(pk=client_id).first()
+                )
                 if existing is not None:
                     return _replay(existing, submission)
             return _record(
-                author=author, village=village, point=point, held_at=held_at, kind=kind,
-                film_ids=film_ids, duration_minutes=duration_minutes, att=att, guest_rows=guest_rows,
-                fr=fr, notes=_text(notes), client_id=client_id, captured_at=captured_at,
+                author=author,
+                village=village,
+                point=point,
+                held_at=held_at,
+                kind=kind,
+                film_ids=film_ids,
+                duration_minutes=duration_minutes,
+                att=att,
+                guest_rows=guest_rows,
+                fr=fr,
+                notes=_text(notes),
+                client_id=client_id,
+                captured_at=captured_at,
                 submission=submission,
             )
     except IntegrityError:
         # Two phones replaying one id at the same moment on PostgreSQL: the second insert waits
         # for the first transaction and then fails on the primary key. Answer it as a replay.
-        existing = ViewingSession.objects.select_related("entry").filter(pk=client_id).first() if client_id else None
+        existing = (
+            ViewingSession.objects.select_related("entry").filter(pk=client_id).first()
+            if client_id
+            else None
+        )
         if existing is None:
             raise
         return _replay(existing, submission)
@@ -296,8 +378,9 @@ class _Checked:
     is_key: bool
 
 
-def _check(*, village, point, held_at, kind, film_ids, duration_minutes, att, guest_rows, fr,
-           captured_at) -> _Checked:
+def _check(
+    *, village, point, held_at, kind, film_ids, duration_minutes, att, guest_rows, fr, captured_at
+) -> _Checked:
     """Every refusal that needs no logbook, gathered so the form shows them all at once."""
     errors: dict[str, list[str]] = defaultdict(list)
     now = dates.now()
@@ -306,7 +389,9 @@ def _check(*, village, point, held_at, kind, film_ids, duration_minutes, att, gu
     if point is None:
         errors["point"].append(_("请选择播放点"))
     elif point.village_id != village.pk:
-        errors["point"].append(_("播放点“%(point)s”不属于%(village)s") % {"point": point.name, "village": village.name})
+        errors["point"].append(
+            _("播放点“%(point)s”不属于%(village)s") % {"point": point.name, "village": village.name}
+        )
     elif not point.active:
         errors["point"].append(_("播放点“%(point)s”已停用") % {"point": point.name})
     if not _aware(held_at):
@@ -342,13 +427,18 @@ def _check(*, village, point, held_at, kind, film_ids, duration_minutes, att, gu
         # session does not expect someone who joined the party afterwards).
         day = timezone.localtime(held_at).date() if _aware(held_at) else dates.today()
         expected_ids = set(
-            Member.objects.filter(point=point, active=True, joined_on__lte=day).values_list("pk", flat=True)
+            Member.objects.filter(point=point, active=True, joined_on__lte=day).values_list(
+                "pk", flat=True
+            )
         )
         missing = Member.objects.filter(pk__in=expected_ids - set(att)).order_by("name_pinyin")
         if missing:
-            errors["attendance"].append(_(
-                "以下应到党员还没有登记到场、请假或缺席：%(names)s（名单可能刚有变动，请刷新后核对）"
-            ) % {"names": _name_list(m.name for m in missing)})
+            errors["attendance"].append(
+                _(
+                    "以下应到党员还没有登记到场、请假或缺席：%(names)s（名单可能刚有变动，请刷新后核对）"
+                )
+                % {"names": _name_list(m.name for m in missing)}
+            )
     else:
         expected_ids = set()
     for member_id, a in att.items():
@@ -381,7 +471,9 @@ def _check(*, village, point, held_at, kind, film_ids, duration_minutes, att, gu
         errors["prepared_at"].append(_("备课时间必须早于播放时间（播前有备课）"))
     for member_id in fr.speakers:
         if member_id in members and member_id not in present:
-            errors["speakers"].append(_("%(name)s 没有到场，不能记为讨论发言人") % {"name": members[member_id].name})
+            errors["speakers"].append(
+                _("%(name)s 没有到场，不能记为讨论发言人") % {"name": members[member_id].name}
+            )
     for t in fr.practice:
         if bool(t.member) == bool(t.group):
             errors["practice"].append(_("实践任务须落实到一名党员或一个小组（二选一）"))
@@ -405,7 +497,9 @@ def _check_makeups(errors, *, village, held_at, kind, att, members) -> None:
         return
     for member_id, a in att.items():
         if a.status == Status.PRESENT and not a.makes_up_for and member_id in members:
-            errors["attendance"].append(_("%(name)s 补看须选择补的是哪一场") % {"name": members[member_id].name})
+            errors["attendance"].append(
+                _("%(name)s 补看须选择补的是哪一场") % {"name": members[member_id].name}
+            )
     if not targets:
         return
     try:
@@ -414,13 +508,20 @@ def _check_makeups(errors, *, village, held_at, kind, att, members) -> None:
         errors["attendance"].append(_("被补看的场次编号无效"))
         return
     missed = {
-        (str(s), m) for s, m in Attendance.objects.filter(
-            session__in=sessions.values(), member__in=att.keys(),
-        ).exclude(status=Status.PRESENT).values_list("session_id", "member_id")
+        (str(s), m)
+        for s, m in Attendance.objects.filter(
+            session__in=sessions.values(),
+            member__in=att.keys(),
+        )
+        .exclude(status=Status.PRESENT)
+        .values_list("session_id", "member_id")
     }
     done = {
-        (str(s), m) for s, m in Attendance.objects.filter(
-            makes_up_for__in=sessions.values(), member__in=att.keys(), status=Status.PRESENT,
+        (str(s), m)
+        for s, m in Attendance.objects.filter(
+            makes_up_for__in=sessions.values(),
+            member__in=att.keys(),
+            status=Status.PRESENT,
         ).values_list("makes_up_for_id", "member_id")
     }
     for member_id, a in att.items():
@@ -430,29 +531,70 @@ def _check_makeups(errors, *, village, held_at, kind, att, members) -> None:
         if target is None or target.village_id != village.pk:
             errors["attendance"].append(_("%(name)s 补看的场次不是本村的收看") % {"name": name})
         elif target.kind not in ViewingSession.COUNTED_KINDS:
-            errors["attendance"].append(_("%(name)s：只能补看月度、重点片或牧区流动教学的场次") % {"name": name})
+            errors["attendance"].append(
+                _("%(name)s：只能补看月度、重点片或牧区流动教学的场次") % {"name": name}
+            )
         elif _aware(held_at) and target.held_at >= held_at:
             errors["attendance"].append(_("%(name)s：补看须在被补的场次之后") % {"name": name})
         elif (a.makes_up_for, member_id) not in missed:
-            errors["attendance"].append(_("%(name)s 没有缺席%(day)s的收看，无须补看") % {
-                "name": name, "day": cn_date(timezone.localtime(target.held_at).date())})
+            errors["attendance"].append(
+                _("%(name)s 没有缺席%(day)s的收看，无须补看")
+                % {"name": name, "day": cn_date(timezone.localtime(target.held_at).date())}
+            )
         elif a.status == Status.PRESENT and (a.makes_up_for, member_id) in done:
-            errors["attendance"].append(_("%(name)s 已经补看过%(day)s的收看") % {
-                "name": name, "day": cn_date(timezone.localtime(target.held_at).date())})
+            errors["attendance"].append(
+                _("%(name)s 已经补看过%(day)s的收看")
+                % {"name": name, "day": cn_date(timezone.localtime(target.held_at).date())}
+            )
 
 
-def _record(*, author, village, point, held_at, kind, film_ids, duration_minutes, att, guest_rows,
-            fr, notes, client_id, captured_at, submission) -> ViewingSession:
+def _record(
+    *,
+    author,
+    village,
+    point,
+    held_at,
+    kind,
+    film_ids,
+    duration_minutes,
+    att,
+    guest_rows,
+    fr,
+    notes,
+    client_id,
+    captured_at,
+    submission,
+) -> ViewingSession:
     checked = _check(
-        village=village, point=point, held_at=held_at, kind=kind, film_ids=film_ids,
-        duration_minutes=duration_minutes, att=att, guest_rows=guest_rows, fr=fr, captured_at=captured_at,
+        village=village,
+        point=point,
+        held_at=held_at,
+        kind=kind,
+        film_ids=film_ids,
+        duration_minutes=duration_minutes,
+        att=att,
+        guest_rows=guest_rows,
+        fr=fr,
+        captured_at=captured_at,
     )
     session = ViewingSession(
-        id=client_id or uuid.uuid4(), village=village, point=point, held_at=held_at,
-        duration_minutes=duration_minutes, kind=kind, operator=author, captured_at=captured_at,
-        received_at=dates.now(), notes=notes, submission_hash=submission,
-        preparation=fr.preparation, prepared_at=fr.prepared_at, prompts=fr.prompts,
-        record_notes=fr.record_notes, discussion=fr.discussion, key_session=checked.is_key,
+        id=client_id or uuid.uuid4(),
+        village=village,
+        point=point,
+        held_at=held_at,
+        duration_minutes=duration_minutes,
+        kind=kind,
+        operator=author,
+        captured_at=captured_at,
+        received_at=dates.now(),
+        notes=notes,
+        submission_hash=submission,
+        preparation=fr.preparation,
+        prepared_at=fr.prepared_at,
+        prompts=fr.prompts,
+        record_notes=fr.record_notes,
+        discussion=fr.discussion,
+        key_session=checked.is_key,
     )
     session.full_clean(validate_unique=False)
     session.save(force_insert=True)
@@ -460,32 +602,46 @@ def _record(*, author, village, point, held_at, kind, film_ids, duration_minutes
     # One save per row rather than bulk_create: the audit trail hears of each through post_save.
     for member_id, a in sorted(att.items()):
         row = Attendance(
-            session=session, member=checked.members[member_id], expected=member_id in checked.expected_ids,
-            status=a.status, excuse_reason=a.reason,
+            session=session,
+            member=checked.members[member_id],
+            expected=member_id in checked.expected_ids,
+            status=a.status,
+            excuse_reason=a.reason,
             makes_up_for_id=uuid.UUID(a.makes_up_for) if a.makes_up_for else None,
         )
-        row.full_clean(exclude=["session", "member", "makes_up_for"], validate_unique=False, validate_constraints=False)
+        row.full_clean(
+            exclude=["session", "member", "makes_up_for"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
         row.save()
     for name, note in guest_rows:
         Guest(session=session, name=name, note=note).save()
     session.speakers.set(fr.speakers)
     for t in fr.practice:
-        task = PracticeTask(session=session, member_id=t.member, group_name=t.group, task=t.task, due_on=t.due_on)
+        task = PracticeTask(
+            session=session, member_id=t.member, group_name=t.group, task=t.task, due_on=t.due_on
+        )
         task.full_clean(exclude=["session", "member"])
         task.save()
 
     try:
         entry = entry_append(
-            village=village, kind=session.logbook_kind, title=_entry_title(session, checked.films),
-            body=session_summary(session), occurred_at=held_at, author=author, captured_at=captured_at,
+            village=village,
+            kind=session.logbook_kind,
+            title=_entry_title(session, checked.films),
+            body=session_summary(session),
+            occurred_at=held_at,
+            author=author,
+            captured_at=captured_at,
             source=session,
         )
     except ValidationError as exc:
         # The logbook's refusals name its own fields; the session's form knows them as these.
         names = {"occurred_at": "held_at", "captured_at": "captured_at"}
-        raise ValidationError({
-            names.get(k, "__all__"): v for k, v in exc.message_dict.items()
-        }) from None
+        raise ValidationError(
+            {names.get(k, "__all__"): v for k, v in exc.message_dict.items()}
+        ) from None
     session.entry = entry
     session.save(update_fields=["entry"])
     return session
@@ -499,7 +655,11 @@ def _entry_title(session, films) -> str:
 def session_summary(session: ViewingSession) -> dict:
     """The canonical content of a session for its logbook entry: what was shown, to whom, who
     came and who did not (by name), and the four-ring record. `text` is the line the book prints."""
-    rows = list(session.attendances.select_related("member", "makes_up_for").order_by("member__name_pinyin", "pk"))
+    rows = list(
+        session.attendances.select_related("member", "makes_up_for").order_by(
+            "member__name_pinyin", "pk"
+        )
+    )
     films = list(session.films.all())
     guests = list(session.guests.all())
     tasks = list(session.practice_tasks.select_related("member"))
@@ -510,16 +670,34 @@ def session_summary(session: ViewingSession) -> dict:
     absent = [r for r in expected if r.status == Status.ABSENT]
     extra = [r for r in rows if not r.expected and r.status == Status.PRESENT]
     pct = f"{100 * len(present) / len(expected):.1f}%" if expected else "—"
-    text = [_("%(point)s播放%(films)s，时长%(min)s分钟。应到%(n)s人，实到%(p)s人，到课率%(pct)s（实到÷应到）。") % {
-        "point": session.point.name, "films": "".join(f"《{f.title}》" for f in films),
-        "min": session.duration_minutes, "n": len(expected), "p": len(present), "pct": pct,
-    }]
+    text = [
+        _(
+            "%(point)s播放%(films)s，时长%(min)s分钟。应到%(n)s人，实到%(p)s人，到课率%(pct)s（实到÷应到）。"
+        )
+        % {
+            "point": session.point.name,
+            "films": "".join(f"《{f.title}》" for f in films),
+            "min": session.duration_minutes,
+            "n": len(expected),
+            "p": len(present),
+            "pct": pct,
+        }
+    ]
     if excused:
-        text.append(_("请假：%(names)s。") % {"names": _name_list(f"{r.member.name}（{r.get_excuse_reason_display()}）" for r in excused)})
+        text.append(
+            _("请假：%(names)s。")
+            % {
+                "names": _name_list(
+                    f"{r.member.name}（{r.get_excuse_reason_display()}）" for r in excused
+                )
+            }
+        )
     if absent:
         text.append(_("缺席：%(names)s。") % {"names": _name_list(r.member.name for r in absent)})
     if extra:
-        text.append(_("非本点党员到场：%(names)s。") % {"names": _name_list(r.member.name for r in extra)})
+        text.append(
+            _("非本点党员到场：%(names)s。") % {"names": _name_list(r.member.name for r in extra)}
+        )
     if guests:
         text.append(_("列席%(n)s人。") % {"n": len(guests)})
     return {
@@ -533,20 +711,30 @@ def session_summary(session: ViewingSession) -> dict:
         "present": len(present),
         "attendance": [
             {
-                "member_id": r.member_id, "name": r.member.name, "expected": r.expected, "status": r.status,
-                "reason": r.excuse_reason, "makes_up_for": str(r.makes_up_for_id) if r.makes_up_for_id else None,
+                "member_id": r.member_id,
+                "name": r.member.name,
+                "expected": r.expected,
+                "status": r.status,
+                "reason": r.excuse_reason,
+                "makes_up_for": str(r.makes_up_for_id) if r.makes_up_for_id else None,
             }
             for r in rows
         ],
         "guests": [{"name": g.name, "note": g.note} for g in guests],
         "four_ring": {
-            "preparation": session.preparation, "prepared_at": session.prepared_at, "prompts": session.prompts,
-            "record_notes": session.record_notes, "discussion": session.discussion,
+            "preparation": session.preparation,
+            "prepared_at": session.prepared_at,
+            "prompts": session.prompts,
+            "record_notes": session.record_notes,
+            "discussion": session.discussion,
             "speakers": [{"member_id": m.pk, "name": m.name} for m in speakers],
             "practice": [
-                {"who": t.who, "task": t.task, "due_on": t.due_on, "outcome": t.outcome} for t in tasks
+                {"who": t.who, "task": t.task, "due_on": t.due_on, "outcome": t.outcome}
+                for t in tasks
             ],
-        } if (session.is_key or session.preparation or session.prompts or session.discussion or tasks) else None,
+        }
+        if (session.is_key or session.preparation or session.prompts or session.discussion or tasks)
+        else None,
         "notes": session.notes,
         "text": "".join(text),
     }
@@ -559,31 +747,48 @@ def session_summary(session: ViewingSession) -> dict:
 
 def _append_correction(*, session, author, reason: str, title: str, changes: dict, text: str):
     return entry_append(
-        village=session.village, kind=session.logbook_kind, title=title[:200],
+        village=session.village,
+        kind=session.logbook_kind,
+        title=title[:200],
         body={"session_id": str(session.pk), "changes": changes, "text": text},
-        occurred_at=dates.now(), author=author, corrects=session.entry, reason=reason, source=session,
+        occurred_at=dates.now(),
+        author=author,
+        corrects=session.entry,
+        reason=reason,
+        source=session,
     )
 
 
 @in_record_language
-def practice_record_outcome(*, author, session: ViewingSession, outcomes: Mapping[int, str],
-                            reason: str = "") -> list[PracticeTask]:
+def practice_record_outcome(
+    *, author, session: ViewingSession, outcomes: Mapping[int, str], reason: str = ""
+) -> list[PracticeTask]:
     """Record what came of the practice tasks (学过有实践) after the showing: {task id: outcome}.
 
     Blank outcomes are left as they were. One correction entry in the logbook covers them all."""
     _require_session_writer(author, session)
     with transaction.atomic():
         _lock_village(session.village)
-        tasks = {t.pk: t for t in session.practice_tasks.select_related("member").filter(pk__in=list(outcomes))}
+        tasks = {
+            t.pk: t
+            for t in session.practice_tasks.select_related("member").filter(pk__in=list(outcomes))
+        }
         unknown = set(map(int, outcomes)) - tasks.keys()
         if unknown:
-            raise ValidationError({"__all__": _("不是本场的实践任务：%(ids)s") % {"ids": sorted(unknown)}})
+            raise ValidationError(
+                {"__all__": _("不是本场的实践任务：%(ids)s") % {"ids": sorted(unknown)}}
+            )
         now, changed, lines = dates.now(), {}, []
         for task_id, outcome in outcomes.items():
             task, outcome = tasks[int(task_id)], _text(outcome)
             if not outcome or outcome == task.outcome:
                 continue
-            changed[str(task.pk)] = {"who": task.who, "task": task.task, "from": task.outcome, "to": outcome}
+            changed[str(task.pk)] = {
+                "who": task.who,
+                "task": task.task,
+                "from": task.outcome,
+                "to": outcome,
+            }
             lines.append(f"{task.who}：{outcome}")
             task.outcome, task.outcome_recorded_at = outcome, now
             task.full_clean(exclude=["session", "member"])
@@ -591,9 +796,13 @@ def practice_record_outcome(*, author, session: ViewingSession, outcomes: Mappin
         if not changed:
             raise ValidationError({"__all__": _("请至少填写一项新的实践成效")})
         _append_correction(
-            session=session, author=author, reason=_text(reason) or _("记录实践成效（学过有实践）"),
-            title=_("实践成效：%(session)s") % {"session": _entry_title(session, session.films.all())},
-            changes={"practice": changed}, text="；".join(lines),
+            session=session,
+            author=author,
+            reason=_text(reason) or _("记录实践成效（学过有实践）"),
+            title=_("实践成效：%(session)s")
+            % {"session": _entry_title(session, session.films.all())},
+            changes={"practice": changed},
+            text="；".join(lines),
         )
     return [tasks[int(k)] for k in changed]
 
@@ -602,8 +811,15 @@ TEXT_PARTS = ("preparation", "prompts", "record_notes", "discussion", "notes")
 
 
 @in_record_language
-def session_correct(*, author, session: ViewingSession, reason: str, four_ring: Mapping | None = None,
-                    notes: str | None = None, attendance: Mapping | None = None) -> ViewingSession:
+def session_correct(
+    *,
+    author,
+    session: ViewingSession,
+    reason: str,
+    four_ring: Mapping | None = None,
+    notes: str | None = None,
+    attendance: Mapping | None = None,
+) -> ViewingSession:
     """Correct a recorded session (a wrong status, a four-ring step written down afterwards…),
     with a reason. Only the keys given change; `four_ring["practice"]` adds tasks. The session
     rows take the corrected values; the logbook keeps the original entry and adds the correction."""
@@ -613,7 +829,9 @@ def session_correct(*, author, session: ViewingSession, reason: str, four_ring: 
         raise ValidationError({"reason": _("更正须说明原因")})
     with transaction.atomic():
         _lock_village(session.village)
-        session = ViewingSession.objects.select_related("village", "point", "entry").get(pk=session.pk)
+        session = ViewingSession.objects.select_related("village", "point", "entry").get(
+            pk=session.pk
+        )
         fr = dict(four_ring or {})
         given = {k: _text(fr[k]) for k in TEXT_PARTS if k in fr}
         if notes is not None:
@@ -641,18 +859,25 @@ def session_correct(*, author, session: ViewingSession, reason: str, four_ring: 
                     errors["attendance"].append(
                         _("%(name)s 不是本村党员") % {"name": member.name}
                         if member and member.village_id != session.village_id
-                        else _("%(name)s 不在本场的名单上") % {"name": member.name if member else member_id}
+                        else _("%(name)s 不在本场的名单上")
+                        % {"name": member.name if member else member_id}
                     )
                     continue
                 if (row.status, row.excuse_reason) == (a.status, a.reason):
                     continue
-                if a.status not in Status.values or (a.status == Status.EXCUSED) != bool(a.reason) or (
-                    a.reason and a.reason not in Attendance.Reason.values
+                if (
+                    a.status not in Status.values
+                    or (a.status == Status.EXCUSED) != bool(a.reason)
+                    or (a.reason and a.reason not in Attendance.Reason.values)
                 ):
-                    errors["attendance"].append(_("%(name)s 的出勤或请假原因无效") % {"name": row.member.name})
+                    errors["attendance"].append(
+                        _("%(name)s 的出勤或请假原因无效") % {"name": row.member.name}
+                    )
                     continue
                 changes.setdefault("attendance", {})[str(member_id)] = {
-                    "name": row.member.name, "from": [row.status, row.excuse_reason], "to": [a.status, a.reason],
+                    "name": row.member.name,
+                    "from": [row.status, row.excuse_reason],
+                    "to": [a.status, a.reason],
                 }
                 row.status, row.excuse_reason = a.status, a.reason
         present = {m for m, r in rows.items() if r.status == Status.PRESENT}
@@ -666,16 +891,26 @@ def session_correct(*, author, session: ViewingSession, reason: str, four_ring: 
             names = {m.pk: m.name for m in Member.objects.filter(pk__in=absent_speakers)}
             for member_id in sorted(absent_speakers):
                 errors["speakers"].append(
-                    _("%(name)s 没有到场，不能记为讨论发言人") % {"name": names.get(member_id, member_id)}
+                    _("%(name)s 没有到场，不能记为讨论发言人")
+                    % {"name": names.get(member_id, member_id)}
                 )
-        new_tasks = [t for t in (_task_input(t) for t in fr.get("practice") or ()) if t.member or t.group or t.task]
+        new_tasks = [
+            t
+            for t in (_task_input(t) for t in fr.get("practice") or ())
+            if t.member or t.group or t.task
+        ]
         for t in new_tasks:
             if bool(t.member) == bool(t.group) or not t.task or t.due_on is None:
-                errors["practice"].append(_("实践任务须写明任务、完成期限，并落实到一名党员或一个小组"))
+                errors["practice"].append(
+                    _("实践任务须写明任务、完成期限，并落实到一名党员或一个小组")
+                )
             elif t.member and t.member not in rows:
                 errors["practice"].append(_("实践任务只能落实到本场名单上的党员"))
         if new_tasks:
-            changes["practice_added"] = [{"member": t.member, "group": t.group, "task": t.task, "due_on": t.due_on} for t in new_tasks]
+            changes["practice_added"] = [
+                {"member": t.member, "group": t.group, "task": t.task, "due_on": t.due_on}
+                for t in new_tasks
+            ]
         if session.prepared_at is not None and not _aware(session.prepared_at):
             errors["prepared_at"].append(_("请填写备课时间"))
         elif session.is_key and not (session.preparation and session.prepared_at):
@@ -694,21 +929,37 @@ def session_correct(*, author, session: ViewingSession, reason: str, four_ring: 
         if speakers is not None:
             session.speakers.set(speakers)
         for t in new_tasks:
-            task = PracticeTask(session=session, member_id=t.member, group_name=t.group, task=t.task, due_on=t.due_on)
+            task = PracticeTask(
+                session=session,
+                member_id=t.member,
+                group_name=t.group,
+                task=t.task,
+                due_on=t.due_on,
+            )
             task.full_clean(exclude=["session", "member"])
             task.save()
         _append_correction(
-            session=session, author=author, reason=reason,
+            session=session,
+            author=author,
+            reason=reason,
             title=_("更正：%(session)s") % {"session": _entry_title(session, session.films.all())},
-            changes=changes, text=_("更正了：%(parts)s") % {"parts": _("、").join(str(_CHANGE_LABELS.get(k, k)) for k in changes)},
+            changes=changes,
+            text=_("更正了：%(parts)s")
+            % {"parts": _("、").join(str(_CHANGE_LABELS.get(k, k)) for k in changes)},
         )
     return session
 
 
 _CHANGE_LABELS = {
-    "preparation": gettext_lazy("播前备课"), "prepared_at": gettext_lazy("备课时间"), "prompts": gettext_lazy("播中提示"),
-    "record_notes": gettext_lazy("收看记录"), "discussion": gettext_lazy("讨论情况"), "notes": gettext_lazy("备注"),
-    "attendance": gettext_lazy("出勤"), "speakers": gettext_lazy("发言党员"), "practice_added": gettext_lazy("实践任务"),
+    "preparation": gettext_lazy("播前备课"),
+    "prepared_at": gettext_lazy("备课时间"),
+    "prompts": gettext_lazy("播中提示"),
+    "record_notes": gettext_lazy("收看记录"),
+    "discussion": gettext_lazy("讨论情况"),
+    "notes": gettext_lazy("备注"),
+    "attendance": gettext_lazy("出勤"),
+    "speakers": gettext_lazy("发言党员"),
+    "practice_added": gettext_lazy("实践任务"),
 }
 
 
@@ -723,23 +974,45 @@ def feedback_send(*, author, village, year: int, month: int, note: str = "") -> 
     records now. Allowed from the month's last FEEDBACK_DAYS_BEFORE_END days on (after the month
     it is still accepted, and marked late); sending again makes the next version."""
     _require_writer(author, village)
-    if not (isinstance(year, int) and isinstance(month, int) and 1 <= month <= 12 and 2000 <= year <= 2100):
+    if not (
+        isinstance(year, int)
+        and isinstance(month, int)
+        and 1 <= month <= 12
+        and 2000 <= year <= 2100
+    ):
         raise ValidationError({"month": _("月份无效")})
     opens = feedback_opens_on(year, month)
     if dates.today() < opens:
-        raise ValidationError({"month": _(
-            "%(year)s年%(month)s月的收看情况从%(day)s起才能报送（当月最后%(n)s天或月末以后）"
-        ) % {"year": year, "month": month, "day": cn_date(opens), "n": FEEDBACK_DAYS_BEFORE_END}})
+        raise ValidationError(
+            {
+                "month": _(
+                    "%(year)s年%(month)s月的收看情况从%(day)s起才能报送（当月最后%(n)s天或月末以后）"
+                )
+                % {
+                    "year": year,
+                    "month": month,
+                    "day": cn_date(opens),
+                    "n": FEEDBACK_DAYS_BEFORE_END,
+                }
+            }
+        )
     with transaction.atomic():
         _lock_village(village)
         last = (
             MonthlyFeedback.objects.filter(village=village, year=year, month=month)
-            .order_by("-version").values_list("version", flat=True).first()
+            .order_by("-version")
+            .values_list("version", flat=True)
+            .first()
         )
         feedback = MonthlyFeedback(
-            village=village, year=year, month=month, version=(last or 0) + 1,
-            summary=selectors.month_summary(village, year, month), note=_text(note),
-            sent_by=author, sent_at=dates.now(),
+            village=village,
+            year=year,
+            month=month,
+            version=(last or 0) + 1,
+            summary=selectors.month_summary(village, year, month),
+            note=_text(note),
+            sent_by=author,
+            sent_at=dates.now(),
         )
         feedback.full_clean(validate_unique=False)
         feedback.save()

@@ -40,10 +40,17 @@ def session_list(request):
     form = SessionFilterForm(request.GET or None, user=request.user)
     sessions = selectors.session_list(request.user, **form.filters())
     page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "teaching/list.html", {
-        "form": form, "page_obj": page,
-        "can_write": bool(ViewingPoint.objects.writable_by(request.user).filter(active=True).exists()),
-    })
+    return render(
+        request,
+        "teaching/list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "can_write": bool(
+                ViewingPoint.objects.writable_by(request.user).filter(active=True).exists()
+            ),
+        },
+    )
 
 
 def _conflict(request, session):
@@ -52,9 +59,12 @@ def _conflict(request, session):
 
 def session_create(request):
     require_write(request.user)
-    points = ViewingPoint.objects.writable_by(request.user).filter(active=True).select_related("village")
+    points = (
+        ViewingPoint.objects.writable_by(request.user).filter(active=True).select_related("village")
+    )
     point = (
-        get_for_user(request, points, request.GET["point"], write=True) if request.GET.get("point")
+        get_for_user(request, points, request.GET["point"], write=True)
+        if request.GET.get("point")
         else points.order_by("village__sort_order", "name").first()
     )
     if point is None:
@@ -69,7 +79,14 @@ def session_create(request):
         roster, missed = [m for m, _s in candidates], {m.pk: s for m, s in candidates}
     else:
         roster = list(selectors.expected_members(point))
-    form = SessionForm(request.POST or None, user=request.user, point=point, kind=kind, roster=roster, missed=missed)
+    form = SessionForm(
+        request.POST or None,
+        user=request.user,
+        point=point,
+        kind=kind,
+        roster=roster,
+        missed=missed,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             session = services.session_record(author=request.user, **form.service_kwargs())
@@ -78,16 +95,30 @@ def session_create(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("已登记：%(session)s，并已记入《电教手册》") % {"session": session})
+            messages.success(
+                request, _("已登记：%(session)s，并已记入《电教手册》") % {"session": session}
+            )
             return redirect("teaching:detail", session.pk)
-    return render(request, "teaching/record.html", {
-        "form": form, "setup": setup, "point": point, "kind": kind, "kind_label": Kind(kind).label,
-        "key_films": [f for f in form.fields["films"].queryset if f.is_key_film],
-    })
+    return render(
+        request,
+        "teaching/record.html",
+        {
+            "form": form,
+            "setup": setup,
+            "point": point,
+            "kind": kind,
+            "kind_label": Kind(kind).label,
+            "key_films": [f for f in form.fields["films"].queryset if f.is_key_film],
+        },
+    )
 
 
 def _attendance_groups(session):
-    rows = list(session.attendances.select_related("member", "makes_up_for").order_by("member__name_pinyin", "pk"))
+    rows = list(
+        session.attendances.select_related("member", "makes_up_for").order_by(
+            "member__name_pinyin", "pk"
+        )
+    )
     expected = [r for r in rows if r.expected]
     return {
         "absent": [r for r in expected if r.status == r.Status.ABSENT],
@@ -107,25 +138,41 @@ def session_detail(request, pk):
     entries = (
         LogbookEntry.objects.visible_to(request.user)
         # Its own entry and corrections, including those made from the logbook's pages.
-        .filter(Q(source_model=ViewingSession._meta.label_lower, source_pk=str(session.pk))
-                | Q(corrects_id=session.entry_id or uuid.UUID(int=0)))
-        .select_related("late_exception").order_by("seq")
+        .filter(
+            Q(source_model=ViewingSession._meta.label_lower, source_pk=str(session.pk))
+            | Q(corrects_id=session.entry_id or uuid.UUID(int=0))
+        )
+        .select_related("late_exception")
+        .order_by("seq")
     )
-    return render(request, "teaching/detail.html", {
-        "session": session, "groups": _attendance_groups(session), "guests": session.guests.all(),
-        "tasks": session.practice_tasks.select_related("member"), "speakers": session.speakers.all(),
-        "entries": entries, "can_write": _writable(request, session),
-    })
+    return render(
+        request,
+        "teaching/detail.html",
+        {
+            "session": session,
+            "groups": _attendance_groups(session),
+            "guests": session.guests.all(),
+            "tasks": session.practice_tasks.select_related("member"),
+            "speakers": session.speakers.all(),
+            "entries": entries,
+            "can_write": _writable(request, session),
+        },
+    )
 
 
 def session_practice(request, pk):
-    session = get_for_user(request, ViewingSession.objects.select_related("village", "point", "entry"), pk, write=True)
+    session = get_for_user(
+        request, ViewingSession.objects.select_related("village", "point", "entry"), pk, write=True
+    )
     tasks = list(session.practice_tasks.select_related("member"))
     form = OutcomeForm(request.POST or None, tasks=tasks)
     if request.method == "POST" and form.is_valid():
         try:
             services.practice_record_outcome(
-                author=request.user, session=session, outcomes=form.outcomes(), reason=form.cleaned_data["reason"],
+                author=request.user,
+                session=session,
+                outcomes=form.outcomes(),
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -136,7 +183,9 @@ def session_practice(request, pk):
 
 
 def session_correct(request, pk):
-    session = get_for_user(request, ViewingSession.objects.select_related("village", "point", "entry"), pk, write=True)
+    session = get_for_user(
+        request, ViewingSession.objects.select_related("village", "point", "entry"), pk, write=True
+    )
     rows = list(session.attendances.select_related("member").order_by("member__name_pinyin", "pk"))
     form = CorrectionForm(request.POST or None, session=session, rows=rows)
     if request.method == "POST" and form.is_valid():
@@ -153,9 +202,11 @@ def session_correct(request, pk):
 def _chosen_village(request, form):
     clean = form.cleaned_data if form.is_valid() else {}
     visible = Village.objects.visible_to(request.user)
-    return clean.get("village") or (
-        visible.filter(pk=request.user.village_id).first() if request.user.village_id else None
-    ) or visible.first()
+    return (
+        clean.get("village")
+        or (visible.filter(pk=request.user.village_id).first() if request.user.village_id else None)
+        or visible.first()
+    )
 
 
 def learning(request):
@@ -163,14 +214,25 @@ def learning(request):
     form = LearningFilterForm(request.GET or None, user=request.user, initial={"year": today.year})
     village = _chosen_village(request, form)
     year = (form.cleaned_data.get("year") if form.is_valid() else None) or today.year
-    records = selectors.village_learning(request.user, village, year=year, as_of=today) if village else []
+    records = (
+        selectors.village_learning(request.user, village, year=year, as_of=today) if village else []
+    )
     behind = selectors.behind_target(request.user, year=year, as_of=today)
     due = selectors.months_ended(year, today)
-    return render(request, "teaching/learning.html", {
-        "form": form, "village": village, "year": year, "records": records, "behind": behind,
-        "target": viewing_target(year, village.township_id if village else None), "months_due": len(due),
-        "n_behind": sum(1 for r in records if r.behind),
-    })
+    return render(
+        request,
+        "teaching/learning.html",
+        {
+            "form": form,
+            "village": village,
+            "year": year,
+            "records": records,
+            "behind": behind,
+            "target": viewing_target(year, village.township_id if village else None),
+            "months_due": len(due),
+            "n_behind": sum(1 for r in records if r.behind),
+        },
+    )
 
 
 def feedback(request):
@@ -180,11 +242,14 @@ def feedback(request):
     visible = Village.objects.visible_to(request.user)
     asked = request.GET.get("village", "")
     village = (visible.filter(pk=asked).first() if asked.isdigit() else None) or (
-        visible.filter(pk=request.user.village_id).first() if request.user.village_id else visible.first()
+        visible.filter(pk=request.user.village_id).first()
+        if request.user.village_id
+        else visible.first()
     )
     writable = Village.objects.writable_by(request.user)
     form = FeedbackForm(
-        request.POST or None, villages=writable,
+        request.POST or None,
+        villages=writable,
         initial={"village": village and village.pk, "month": f"{year:04d}-{month:02d}"},
     )
     if request.method == "POST":
@@ -193,21 +258,39 @@ def feedback(request):
             d = form.cleaned_data
             try:
                 fb = services.feedback_send(
-                    author=request.user, village=d["village"], year=d["month"][0], month=d["month"][1], note=d["note"],
+                    author=request.user,
+                    village=d["village"],
+                    year=d["month"][0],
+                    month=d["month"][1],
+                    note=d["note"],
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
                 messages.success(request, _("已报送%(fb)s") % {"fb": fb})
-                query = urlencode({"month": f"{fb.year:04d}-{fb.month:02d}", "village": fb.village_id})
+                query = urlencode(
+                    {"month": f"{fb.year:04d}-{fb.month:02d}", "village": fb.village_id}
+                )
                 return HttpResponseRedirect(reverse("teaching:feedback") + "?" + query)
     opens_on = selectors.feedback_opens_on(year, month)
-    return render(request, "teaching/feedback.html", {
-        "form": form, "year": year, "month": month, "month_value": f"{year:04d}-{month:02d}",
-        "villages": visible, "village": village, "opens_on": opens_on, "is_open": today >= opens_on,
-        "can_send": village is not None and writable.filter(pk=village.pk).exists(),
-        "status": selectors.feedback_status(request.user, year=year, month=month),
-        "preview": selectors.month_summary(village, year, month) if village else None,
-        "history": list(selectors.feedback_history(request.user, village)[:12]) if village else [],
-        "days_before_end": selectors.FEEDBACK_DAYS_BEFORE_END,
-    })
+    return render(
+        request,
+        "teaching/feedback.html",
+        {
+            "form": form,
+            "year": year,
+            "month": month,
+            "month_value": f"{year:04d}-{month:02d}",
+            "villages": visible,
+            "village": village,
+            "opens_on": opens_on,
+            "is_open": today >= opens_on,
+            "can_send": village is not None and writable.filter(pk=village.pk).exists(),
+            "status": selectors.feedback_status(request.user, year=year, month=month),
+            "preview": selectors.month_summary(village, year, month) if village else None,
+            "history": list(selectors.feedback_history(request.user, village)[:12])
+            if village
+            else [],
+            "days_before_end": selectors.FEEDBACK_DAYS_BEFORE_END,
+        },
+    )

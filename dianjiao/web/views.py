@@ -8,8 +8,14 @@ from dianjiao.planning.selectors import todos
 
 def home(request):
     villages = list(selectors.villages_with_coverage(request.user))
-    return render(request, "web/home.html", {
-        "villages": villages, "totals": selectors.coverage_totals(villages),
-        "announcements": announcements_for(request.user), "todos": todos(request.user, as_of=dates.today()),
-        "todo_limit": 8,
-    })
+    return render(
+        request,
+        "web/home.html",
+        {
+            "villages": villages,
+            "totals": selectors.coverage_totals(villages),
+            "announcements": announcements_for(request.user),
+            "todos": todos(request.user, as_of=dates.today()),
+            "todo_limit": 8,
+        },
+    )

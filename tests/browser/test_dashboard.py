@@ -14,13 +14,23 @@ pytestmark = pytest.mark.browser
 
 
 def _year(world):
-    AnnualPlan.objects.create(township=world.township, year=dates.today().year, quarterly_report_due_days=10)
-    QuarterlyReport.objects.create(village=world.village, year=dates.today().year, quarter=1, author=world.operator,
-                                   created_at=dates.now(), status="approved")
+    AnnualPlan.objects.create(
+        township=world.township, year=dates.today().year, quarterly_report_due_days=10
+    )
+    QuarterlyReport.objects.create(
+        village=world.village,
+        year=dates.today().year,
+        quarter=1,
+        author=world.operator,
+        created_at=dates.now(),
+        status="approved",
+    )
 
 
 @pytest.mark.parametrize("size", ["phone", "desktop"])
-def test_the_station_reads_the_dashboard_and_drills_into_a_cell(transactional_db, live_server, request, size):
+def test_the_station_reads_the_dashboard_and_drills_into_a_cell(
+    transactional_db, live_server, request, size
+):
     world = World()
     _year(world)
     page = request.getfixturevalue(f"{size}_page")

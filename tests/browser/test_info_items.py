@@ -23,14 +23,18 @@ def _photo(tmp_path):
     return path
 
 
-def test_news_goes_from_a_phone_to_the_published_list(transactional_db, live_server, phone_page, desktop_page, tmp_path):
+def test_news_goes_from_a_phone_to_the_published_list(
+    transactional_db, live_server, phone_page, desktop_page, tmp_path
+):
     World()
     page = phone_page
     login_via_form(page, live_server, "operator", PASSWORD)
     page.goto(f"{live_server.url}/info/new/")
     page.locator("input[name=title]").fill("红星村冬季集中收看《榜样8》")
     page.locator("select[name=category]").select_option("news")
-    page.locator("textarea[name=text]").fill("11月25日，红星村组织党员集中收看《榜样8》，收看后分组讨论。")
+    page.locator("textarea[name=text]").fill(
+        "11月25日，红星村组织党员集中收看《榜样8》，收看后分组讨论。"
+    )
     page.locator("input[name=photos]").set_input_files(str(_photo(tmp_path)))
     shot(page, "infoitem-send-phone")
     page.locator("main button[type=submit]").first.click()

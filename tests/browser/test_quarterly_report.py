@@ -29,7 +29,9 @@ def _session_in(cast, year, quarter):
 
 
 def _fits(page, what):
-    assert horizontal_overflow(page) <= 1, f"{what} scrolls sideways at {page.viewport_size['width']}px"
+    assert horizontal_overflow(page) <= 1, (
+        f"{what} scrolls sideways at {page.viewport_size['width']}px"
+    )
 
 
 def test_a_report_goes_from_the_village_to_the_station_and_back_to_approval(
@@ -62,7 +64,9 @@ def test_a_report_goes_from_the_village_to_the_station_and_back_to_approval(
         op.locator("#id_quarter").select_option(str(quarter))
     expect(figures.locator("tr", has_text="播放收看场次")).to_contain_text("1")
 
-    op.get_by_label("本季度工作情况").fill("组织党员集中收看《农村实用技术：冬季舍饲养羊》一次，全员到场。")
+    op.get_by_label("本季度工作情况").fill(
+        "组织党员集中收看《农村实用技术：冬季舍饲养羊》一次，全员到场。"
+    )
     op.get_by_label("下季度播放计划").fill("下季度组织收看年度重点片《榜样8》，开展四环教学。")
     op.locator("#id_lines-0-film").select_option(str(cast.key_film.pk))
     op.locator("#id_lines-0-wanted_on").fill(f"{wanted:%Y-%m-%d}")
@@ -99,7 +103,9 @@ def test_a_report_goes_from_the_village_to_the_station_and_back_to_approval(
     expect(op.locator(".errorlist")).to_contain_text("请补充未播放月份的原因。")
     op.get_by_role("link", name="修改", exact=True).click()
     expect(op.locator("#id_lines-0-film")).to_have_value(str(cast.key_film.pk))
-    op.get_by_label("本季度工作情况").fill("组织党员集中收看一次，全员到场。其余两个月牧民转场，未能组织集中收看。")
+    op.get_by_label("本季度工作情况").fill(
+        "组织党员集中收看一次，全员到场。其余两个月牧民转场，未能组织集中收看。"
+    )
     op.get_by_role("button", name="保存草稿").click()
     op.get_by_role("link", name="重新上报").click()
     op.get_by_role("button", name="上报", exact=True).click()
@@ -129,10 +135,14 @@ def test_a_report_goes_from_the_village_to_the_station_and_back_to_approval(
     report.refresh_from_db()
     assert report.status == "approved" and report.versions.count() == 2
     film_request = FilmRequest.objects.get(village=cast.world.village)
-    assert [(line.film, line.wanted_on) for line in film_request.lines.all()] == [(cast.key_film, wanted)]
+    assert [(line.film, line.wanted_on) for line in film_request.lines.all()] == [
+        (cast.key_film, wanted)
+    ]
 
 
-def test_the_station_sees_who_has_not_submitted_on_a_phone(transactional_db, live_server, phone_page):
+def test_the_station_sees_who_has_not_submitted_on_a_phone(
+    transactional_db, live_server, phone_page
+):
     World()
     page = phone_page
     login_via_form(page, live_server, "station", PASSWORD)

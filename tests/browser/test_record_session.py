@@ -19,7 +19,9 @@ def _row(page, name):
     return page.locator(".att-row", has=page.locator(".who", has_text=name))
 
 
-def test_it_records_a_key_film_session_with_attendance_on_a_phone(transactional_db, live_server, phone_page):
+def test_it_records_a_key_film_session_with_attendance_on_a_phone(
+    transactional_db, live_server, phone_page
+):
     cast = Cast(World())  # live_server serves from another thread: the rows must be committed
     page = phone_page
     login_via_form(page, live_server, "operator", PASSWORD)
@@ -58,7 +60,9 @@ def test_it_records_a_key_film_session_with_attendance_on_a_phone(transactional_
     speakers.get_by_label("李梅").check()
     page.locator("select[name=task0_member]").select_option(label="张三")
     page.locator("input[name=task0_task]").fill("帮助两户困难户修缮羊圈")
-    page.locator("input[name=task0_due]").fill(f"{timezone.localdate() + dt.timedelta(days=30):%Y-%m-%d}")
+    page.locator("input[name=task0_due]").fill(
+        f"{timezone.localdate() + dt.timedelta(days=30):%Y-%m-%d}"
+    )
     shot(page, "operator-390-record-session-filled")
     assert horizontal_overflow(page) <= 1, "the record form scrolls sideways on a phone"
 
@@ -76,7 +80,10 @@ def test_it_records_a_key_film_session_with_attendance_on_a_phone(transactional_
     session = ViewingSession.objects.get()
     assert session.four_ring_complete and session.entry is not None
     assert dict(session.attendances.values_list("member__name", "status")) == {
-        "张三": "present", "李梅": "present", "王五": "excused", "赵六": "absent",
+        "张三": "present",
+        "李梅": "present",
+        "王五": "excused",
+        "赵六": "absent",
     }
 
     page.get_by_role("link", name="返回列表").click()
@@ -97,9 +104,18 @@ def test_it_lays_out_the_other_teaching_pages_on_a_phone(transactional_db, live_
     cast = Cast(World())
     held_at = timezone.now() - dt.timedelta(minutes=5)
     session = services.session_record(
-        author=cast.world.operator, village=cast.world.village, point=cast.world.point, held_at=held_at,
-        kind="key_film", films=[cast.key_film], duration_minutes=120,
-        attendance={**cast.everyone(), cast.wang.pk: (EXCUSED, "migrant"), cast.zhao.pk: (ABSENT, "")},
+        author=cast.world.operator,
+        village=cast.world.village,
+        point=cast.world.point,
+        held_at=held_at,
+        kind="key_film",
+        films=[cast.key_film],
+        duration_minutes=120,
+        attendance={
+            **cast.everyone(),
+            cast.wang.pk: (EXCUSED, "migrant"),
+            cast.zhao.pk: (ABSENT, ""),
+        },
         four_ring=four_ring(cast, held_at),
     )
     page = phone_page
@@ -118,4 +134,6 @@ def test_it_lays_out_the_other_teaching_pages_on_a_phone(transactional_db, live_
         shot(page, f"operator-390-teaching-{name}")
         assert horizontal_overflow(page) <= 1, f"{path} scrolls sideways on a phone"
     page.goto(f"{live_server.url}/teaching/new/?kind=makeup")
-    expect(page.locator(".att-row .who")).to_have_text(["王五", "赵六"])  # excused or absent, not made up
+    expect(page.locator(".att-row .who")).to_have_text(
+        ["王五", "赵六"]
+    )  # excused or absent, not made up

@@ -37,7 +37,10 @@ def film(world, title=None, **kw):
 
 def copy(world, film_obj=None, inventory_no=None, **kw):
     return services.copy_create(
-        user=world.station, film=film_obj or film(world), inventory_no=inventory_no or f"DJ-{next(_seq):04d}", **kw,
+        user=world.station,
+        film=film_obj or film(world),
+        inventory_no=inventory_no or f"DJ-{next(_seq):04d}",
+        **kw,
     )
 
 
@@ -50,21 +53,28 @@ def video_upload(name="榜样7.mp4", content=None, content_type="video/mp4", siz
 
 def digital_copy(world, film_obj=None, content=None, name="榜样7.mp4", content_type="video/mp4"):
     c = copy(world, film_obj, medium=FilmCopy.Medium.FILE)
-    return services.copy_attach_video(copy=c, user=world.station, file=video_upload(name, content, content_type))
+    return services.copy_attach_video(
+        copy=c, user=world.station, file=video_upload(name, content, content_type)
+    )
 
 
 def approved_request(world, films, *, village=None, author=None, wanted_on=None):
     village = village or world.village
     author = author or (world.operator if village == world.village else world.other_op)
     wanted_on = wanted_on or today() + dt.timedelta(days=10)
-    r = services.request_create(village=village, author=author, lines=[(f, wanted_on) for f in films])
+    r = services.request_create(
+        village=village, author=author, lines=[(f, wanted_on) for f in films]
+    )
     return services.request_approve(film_request=r, user=world.station)
 
 
 def loan(world, copy_obj=None, *, village=None, due_on=None, at=None):
     return services.loan_dispatch(
-        copy=copy_obj or copy(world), user=world.station, village=village or world.village,
-        due_on=due_on or today() + dt.timedelta(days=30), at=at,
+        copy=copy_obj or copy(world),
+        user=world.station,
+        village=village or world.village,
+        due_on=due_on or today() + dt.timedelta(days=30),
+        at=at,
     )
 
 

@@ -30,14 +30,20 @@ def digital_copy(w):
     if default_storage.exists(PROBE):
         default_storage.delete(PROBE)
     default_storage.save(PROBE, ContentFile(helpers.MP4_HEAD))
-    FilmCopy.objects.filter(pk=c.pk).update(file_name=PROBE, file_type="video/mp4", file_size=len(helpers.MP4_HEAD))
+    FilmCopy.objects.filter(pk=c.pk).update(
+        file_name=PROBE, file_type="video/mp4", file_size=len(helpers.MP4_HEAD)
+    )
     return {"pk": c.pk}
 
 
 def request(w):
-    return {"pk": services.request_create(
-        village=w.village, author=w.operator, lines=[(helpers.film(w, "榜样7"), today() + dt.timedelta(days=9))],
-    ).pk}
+    return {
+        "pk": services.request_create(
+            village=w.village,
+            author=w.operator,
+            lines=[(helpers.film(w, "榜样7"), today() + dt.timedelta(days=9))],
+        ).pk
+    }
 
 
 def loan(w):

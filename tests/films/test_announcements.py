@@ -18,8 +18,12 @@ D = dt.timedelta
 def publish(world, title="第三季度供片信息", start=None, end=None, films=None, user=None):
     start = start or today() + D(days=20)
     return services.announcement_publish(
-        user=user or world.station, title=title, period_start=start, period_end=end or start + D(days=90),
-        films=films if films is not None else [film(world, f"{title}片")], note="重点片按四环教学法组织收看",
+        user=user or world.station,
+        title=title,
+        period_start=start,
+        period_end=end or start + D(days=90),
+        films=films if films is not None else [film(world, f"{title}片")],
+        note="重点片按四环教学法组织收看",
     )
 
 
@@ -33,11 +37,22 @@ def test_it_publishes_an_announcement_with_its_films(world):
     assert made.township == world.township and not made.has_started
 
 
-@pytest.mark.parametrize(("kwargs", "field", "message"), [
-    ({"films": []}, "films", "请至少选择一部电教片"),
-    ({"start": today() + D(days=10), "end": today() + D(days=5)}, "period_end", "结束日期不能早于开始日期"),
-    ({"start": today() - D(days=40), "end": today() - D(days=1)}, "period_end", "供片期已经结束，请填写即将到来的时段"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "field", "message"),
+    [
+        ({"films": []}, "films", "请至少选择一部电教片"),
+        (
+            {"start": today() + D(days=10), "end": today() + D(days=5)},
+            "period_end",
+            "结束日期不能早于开始日期",
+        ),
+        (
+            {"start": today() - D(days=40), "end": today() - D(days=1)},
+            "period_end",
+            "供片期已经结束，请填写即将到来的时段",
+        ),
+    ],
+)
 def test_it_refuses_an_announcement_that_says_nothing_useful(world, kwargs, field, message):
     with pytest.raises(ValidationError) as exc:
         publish(world, **kwargs)
@@ -67,8 +82,13 @@ def test_villages_see_current_and_coming_announcements_soonest_first(world):
     ended = publish(world, "上季度", start=today() + D(days=1), end=today() + D(days=2))
     ended.period_start, ended.period_end = today() - D(days=100), today() - D(days=10)
     ended.save()  # as it is once its period is over
-    services.announcement_publish(user=world.outsider, title="他乡", period_start=today(), period_end=today() + D(days=5),
-                                  films=[services.film_create(user=world.outsider, title="他乡片", duration_minutes=30)])
+    services.announcement_publish(
+        user=world.outsider,
+        title="他乡",
+        period_start=today(),
+        period_end=today() + D(days=5),
+        films=[services.film_create(user=world.outsider, title="他乡片", duration_minutes=30)],
+    )
 
     assert list(selectors.announcements_for(world.operator)) == [now, later]
     assert list(selectors.announcements_for(world.other_op)) == [now, later]
@@ -81,7 +101,11 @@ def test_it_reads_the_announcements_in_three_queries_however_many(world, django_
     with django_assert_num_queries(3):
         list(selectors.announcements_for(world.operator))
     for i in range(5):
-        publish(world, f"更多{i}", films=[film(world, f"片{i}-{j}", languages=[language("哈萨克语")]) for j in range(3)])
+        publish(
+            world,
+            f"更多{i}",
+            films=[film(world, f"片{i}-{j}", languages=[language("哈萨克语")]) for j in range(3)],
+        )
     with django_assert_num_queries(3):
         found = list(selectors.announcements_for(world.operator))
         assert sum(len(a.films.all()) for a in found) == 16
@@ -89,25 +113,44 @@ def test_it_reads_the_announcements_in_three_queries_however_many(world, django_
 
 
 def test_the_home_page_include_lists_the_films_and_offers_a_request(world):
-    key = film(world, "榜样8", is_key_film=True, languages=[language("普通话"), language("哈萨克语")])
+    key = film(
+        world, "榜样8", is_key_film=True, languages=[language("普通话"), language("哈萨克语")]
+    )
     made = publish(world, "第三季度供片信息", films=[key])
     request = RequestFactory().get("/")
     request.user = world.operator
 
-    html = render_to_string("films/_announcements.html", {
-        "announcements": selectors.announcements_for(world.operator), "user": world.operator,
-    }, request=request)
+    html = render_to_string(
+        "films/_announcements.html",
+        {
+            "announcements": selectors.announcements_for(world.operator),
+            "user": world.operator,
+        },
+        request=request,
+    )
 
-    assert "第三季度供片信息" in html and "《榜样8》" in html and "重点片" in html and "哈萨克语" in html
-    assert f'{reverse("films:request_create")}?announcement={made.pk}' in html
-    assert "暂无即将供应的片目" in render_to_string("films/_announcements.html", {"announcements": []})
+    assert (
+        "第三季度供片信息" in html
+        and "《榜样8》" in html
+        and "重点片" in html
+        and "哈萨克语" in html
+    )
+    assert f"{reverse('films:request_create')}?announcement={made.pk}" in html
+    assert "暂无即将供应的片目" in render_to_string(
+        "films/_announcements.html", {"announcements": []}
+    )
 
 
 def test_the_station_publishes_from_its_page(world, login):
     a = film(world, "榜样8")
     client = login(world.station)
     start = today() + D(days=15)
-    data = {"title": "第四季度供片信息", "period_start": start, "period_end": start - D(days=1), "films": [a.pk]}
+    data = {
+        "title": "第四季度供片信息",
+        "period_start": start,
+        "period_end": start - D(days=1),
+        "films": [a.pk],
+    }
 
     response = client.post(reverse("films:announcement_create"), data)
     assert response.context["form"].errors["period_end"] == ["结束日期不能早于开始日期"]

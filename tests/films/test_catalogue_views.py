@@ -14,7 +14,13 @@ def titles(response):
 
 
 def test_it_lists_the_township_catalogue_with_copies_counted(world, login):
-    key = film(world, "榜样8", is_key_film=True, themes=[theme("时代楷模")], languages=[language("哈萨克语")])
+    key = film(
+        world,
+        "榜样8",
+        is_key_film=True,
+        themes=[theme("时代楷模")],
+        languages=[language("哈萨克语")],
+    )
     copy(world, key)
     loan(world, copy(world, key))
     services.film_create(user=world.outsider, title="他乡的片", duration_minutes=20)
@@ -58,14 +64,21 @@ def test_it_pages_the_catalogue(world, login):
     assert "第 1 / 2 页，共 35 条" in first.content.decode()
 
 
-def test_it_draws_the_catalogue_in_a_fixed_number_of_queries(world, login, django_assert_num_queries):
+def test_it_draws_the_catalogue_in_a_fixed_number_of_queries(
+    world, login, django_assert_num_queries
+):
     film(world, "榜样7", themes=[theme()], languages=[language()])
     client = login(world.station)
     client.get(LIST)
     with django_assert_num_queries(10) as few:
         client.get(LIST)
     for i in range(25):
-        made = film(world, f"片{i}", themes=[theme(), theme("党史党课")], languages=[language(), language("哈萨克语")])
+        made = film(
+            world,
+            f"片{i}",
+            themes=[theme(), theme("党史党课")],
+            languages=[language(), language("哈萨克语")],
+        )
         copy(world, made)
         loan(world, copy(world, made))
     with django_assert_num_queries(len(few.captured_queries)):
@@ -74,33 +87,55 @@ def test_it_draws_the_catalogue_in_a_fixed_number_of_queries(world, login, djang
 
 
 def test_a_films_page_shows_copies_teaching_notes_and_where_copies_are(world, login):
-    key = film(world, "榜样8", is_key_film=True, synopsis="优秀共产党员的事迹", prep_notes="提前观看",
-               prompts="暂停提示", discussion_questions="最打动你的是什么？")
+    key = film(
+        world,
+        "榜样8",
+        is_key_film=True,
+        synopsis="优秀共产党员的事迹",
+        prep_notes="提前观看",
+        prompts="暂停提示",
+        discussion_questions="最打动你的是什么？",
+    )
     copy(world, key, "WLG-0001")
     overdue_loan(world, copy(world, key, "WLG-0002"), village=world.pastoral, days=3)
     lost = copy(world, key, "WLG-0003")
     services.copy_write_off(copy=lost, user=world.station, reason="转场途中遗失")
 
     station_html = login(world.station).get(reverse("films:detail", args=[key.pk])).content.decode()
-    assert "提前观看" in station_html and "暂停提示" in station_html and "最打动你的是什么？" in station_html
+    assert (
+        "提前观看" in station_html
+        and "暂停提示" in station_html
+        and "最打动你的是什么？" in station_html
+    )
     assert "借出至阿克达拉村" in station_html and "逾期3天" in station_html
     assert "遗失" in station_html and "转场途中遗失" in station_html
     assert reverse("films:usage") in station_html
     # 红星村 sees the copy is out, not which village has it: loans are the borrowing village's.
-    operator_html = login(world.operator).get(reverse("films:detail", args=[key.pk])).content.decode()
+    operator_html = (
+        login(world.operator).get(reverse("films:detail", args=[key.pk])).content.decode()
+    )
     assert "WLG-0002" in operator_html and "阿克达拉村" not in operator_html
     assert reverse("films:edit", args=[key.pk]) not in operator_html
 
 
 def test_the_station_registers_and_edits_a_film(world, login):
     client = login(world.station)
-    data = {"title": "民法典进万家", "duration_minutes": 40, "themes": [theme("政策法规").pk], "languages": [language("哈萨克语").pk],
-            "is_key_film": "on", "active": "on", "discussion_questions": "家里的房子该怎么继承？"}
+    data = {
+        "title": "民法典进万家",
+        "duration_minutes": 40,
+        "themes": [theme("政策法规").pk],
+        "languages": [language("哈萨克语").pk],
+        "is_key_film": "on",
+        "active": "on",
+        "discussion_questions": "家里的房子该怎么继承？",
+    }
 
     response = client.post(reverse("films:create"), data)
 
     made = Film.objects.get(title="民法典进万家")
-    assert response.status_code == 302 and response["Location"] == reverse("films:detail", args=[made.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "films:detail", args=[made.pk]
+    )
     assert made.is_key_film and [t.name for t in made.themes.all()] == ["政策法规"]
     duplicate = client.post(reverse("films:create"), data)
     assert duplicate.context["form"].errors["title"] == ["片库中已有《民法典进万家》，不能重复登记"]
@@ -114,16 +149,37 @@ def test_the_station_registers_copies_and_writes_them_off(world, login):
     made = film(world, "榜样7")
     client = login(world.station)
 
-    response = client.post(reverse("films:copy_create", args=[made.pk]), {"inventory_no": "wlg-0007", "medium": "dvd", "condition": "good"})
+    response = client.post(
+        reverse("films:copy_create", args=[made.pk]),
+        {"inventory_no": "wlg-0007", "medium": "dvd", "condition": "good"},
+    )
     assert response.status_code == 302
     disc = FilmCopy.objects.get(inventory_no="WLG-0007")
-    again = client.post(reverse("films:copy_create", args=[made.pk]), {"inventory_no": "WLG-0007", "medium": "dvd", "condition": "good"})
-    assert again.context["form"].errors["inventory_no"] == ["库存编号“WLG-0007”已被《榜样7》的拷贝使用"]
-    digital = client.post(reverse("films:copy_create", args=[made.pk]), {"inventory_no": "F-1", "medium": "file", "condition": "good"})
-    assert digital["Location"] == reverse("films:copy_upload", args=[FilmCopy.objects.get(inventory_no="F-1").pk])
+    again = client.post(
+        reverse("films:copy_create", args=[made.pk]),
+        {"inventory_no": "WLG-0007", "medium": "dvd", "condition": "good"},
+    )
+    assert again.context["form"].errors["inventory_no"] == [
+        "库存编号“WLG-0007”已被《榜样7》的拷贝使用"
+    ]
+    digital = client.post(
+        reverse("films:copy_create", args=[made.pk]),
+        {"inventory_no": "F-1", "medium": "file", "condition": "good"},
+    )
+    assert digital["Location"] == reverse(
+        "films:copy_upload", args=[FilmCopy.objects.get(inventory_no="F-1").pk]
+    )
 
-    missing = client.post(reverse("films:copy_write_off", args=[disc.pk]), {"status": "lost", "reason": ""})
+    missing = client.post(
+        reverse("films:copy_write_off", args=[disc.pk]), {"status": "lost", "reason": ""}
+    )
     assert missing.context["form"].errors["reason"] == ["请填写遗失或注销的原因"]
-    assert client.post(reverse("films:copy_write_off", args=[disc.pk]), {"status": "lost", "reason": "借出后遗失"}).status_code == 302
+    assert (
+        client.post(
+            reverse("films:copy_write_off", args=[disc.pk]),
+            {"status": "lost", "reason": "借出后遗失"},
+        ).status_code
+        == 302
+    )
     disc.refresh_from_db()
     assert disc.status == FilmCopy.Status.LOST

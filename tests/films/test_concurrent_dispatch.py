@@ -43,17 +43,24 @@ def slow_commit(monkeypatch):
 def _dispatch(user, copy, village):
     def go():
         with acting_as(user):
-            return services.loan_dispatch(copy=copy, user=user, village=village, due_on=today() + dt.timedelta(days=30)).pk
+            return services.loan_dispatch(
+                copy=copy, user=user, village=village, due_on=today() + dt.timedelta(days=30)
+            ).pk
+
     return go
 
 
 def test_two_staff_dispatching_the_last_copy_one_wins_one_is_told(world, tmp_path, slow_commit):
-    if rerun_on_a_file_database(test_two_staff_dispatching_the_last_copy_one_wins_one_is_told, tmp_path):
+    if rerun_on_a_file_database(
+        test_two_staff_dispatching_the_last_copy_one_wins_one_is_told, tmp_path
+    ):
         return
     colleague = factories.user("station2", Role.STATION_ADMIN, township_obj=world.township)
     last = helpers.copy(world, helpers.film(world, "榜样8"), "WLG-0008")
 
-    results = at_once(_dispatch(world.station, last, world.village), _dispatch(colleague, last, world.pastoral))
+    results = at_once(
+        _dispatch(world.station, last, world.village), _dispatch(colleague, last, world.pastoral)
+    )
 
     refused = [r for r in results if isinstance(r, ValidationError)]
     won = [r for r in results if isinstance(r, int)]
@@ -63,16 +70,25 @@ def test_two_staff_dispatching_the_last_copy_one_wins_one_is_told(world, tmp_pat
     assert list(Loan.objects.filter(copy=last).values_list("pk", flat=True)) == won
     assert FilmCopy.objects.get(pk=last.pk).status == FilmCopy.Status.LOANED
     assert AuditEvent.objects.filter(model="films.loan").count() == 1
-    assert AuditEvent.objects.filter(model="films.filmcopy", object_pk=str(last.pk), action="update").count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            model="films.filmcopy", object_pk=str(last.pk), action="update"
+        ).count()
+        == 1
+    )
 
 
 def test_two_dispatches_of_different_copies_at_once_both_go_through(world, tmp_path, slow_commit):
-    if rerun_on_a_file_database(test_two_dispatches_of_different_copies_at_once_both_go_through, tmp_path):
+    if rerun_on_a_file_database(
+        test_two_dispatches_of_different_copies_at_once_both_go_through, tmp_path
+    ):
         return
     film = helpers.film(world, "焦裕禄")
     a, b = helpers.copy(world, film), helpers.copy(world, film)
 
-    results = at_once(_dispatch(world.station, a, world.village), _dispatch(world.station, b, world.pastoral))
+    results = at_once(
+        _dispatch(world.station, a, world.village), _dispatch(world.station, b, world.pastoral)
+    )
 
     assert all(isinstance(r, int) for r in results), results
     assert Loan.objects.open().count() == 2

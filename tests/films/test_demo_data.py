@@ -15,7 +15,9 @@ from dianjiao.lib.dates import today
 def _build(world, seed=2026, as_of=None):
     users = {u.username: u for u in world.personas.values()}
     with acting_as(label="demo"):
-        return build_films(random.Random(seed), township=world.township, as_of=as_of or today(), users=users)
+        return build_films(
+            random.Random(seed), township=world.township, as_of=as_of or today(), users=users
+        )
 
 
 class _Undo(Exception):
@@ -49,12 +51,19 @@ def test_it_builds_about_forty_films_with_copies_and_a_year_of_loans(world):
     # The history keeps the rules: never two open loans of one copy, and copies out are marked out.
     open_loans = Loan.objects.open()
     assert open_loans.values("copy").distinct().count() == open_loans.count()
-    assert set(FilmCopy.objects.filter(status=FilmCopy.Status.LOANED).values_list("pk", flat=True)) == set(
-        open_loans.values_list("copy", flat=True))
-    assert FilmCopy.objects.filter(status=FilmCopy.Status.WRITTEN_OFF).exclude(written_off_reason="").exists()
+    assert set(
+        FilmCopy.objects.filter(status=FilmCopy.Status.LOANED).values_list("pk", flat=True)
+    ) == set(open_loans.values_list("copy", flat=True))
+    assert (
+        FilmCopy.objects.filter(status=FilmCopy.Status.WRITTEN_OFF)
+        .exclude(written_off_reason="")
+        .exists()
+    )
 
 
-@pytest.mark.parametrize(("seed", "as_of"), [(1, today()), (2026, dt.date(2026, 1, 10)), (7, dt.date(2025, 8, 31))])
+@pytest.mark.parametrize(
+    ("seed", "as_of"), [(1, today()), (2026, dt.date(2026, 1, 10)), (7, dt.date(2025, 8, 31))]
+)
 def test_it_ends_with_exactly_two_overdue_loans(world, seed, as_of):
     stats = _build(world, seed=seed, as_of=as_of)
 
@@ -76,8 +85,11 @@ def test_it_announces_every_quarter_of_the_year_and_the_next_one(world):
 def test_it_draws_the_same_library_from_the_same_seed(world):
     def signature():
         _build(world, seed=5, as_of=dt.date(2026, 6, 30))
-        return list(Loan.objects.order_by("dispatched_at", "pk").values_list(
-            "copy__inventory_no", "village__name", "dispatched_at", "due_on", "returned_at"))
+        return list(
+            Loan.objects.order_by("dispatched_at", "pk").values_list(
+                "copy__inventory_no", "village__name", "dispatched_at", "due_on", "returned_at"
+            )
+        )
 
     first = _in_rollback(signature)
     assert first and first == _in_rollback(signature)

@@ -24,9 +24,16 @@ def test_the_station_dispatches_a_copy_for_an_approved_request(world):
     line = request.lines.get()
 
     with acting_as(world.station):
-        out = services.loan_dispatch(copy=disc, user=world.station, line=line, due_on=today() + D(days=30), note="含讨论提纲")
+        out = services.loan_dispatch(
+            copy=disc, user=world.station, line=line, due_on=today() + D(days=30), note="含讨论提纲"
+        )
 
-    assert (out.village, out.copy, out.line, out.dispatched_by) == (world.village, disc, line, world.station)
+    assert (out.village, out.copy, out.line, out.dispatched_by) == (
+        world.village,
+        disc,
+        line,
+        world.station,
+    )
     assert out.due_on == today() + D(days=30) and out.is_open and not out.is_overdue
     assert out.received_at is None and out.returned_at is None
     disc.refresh_from_db()
@@ -41,10 +48,14 @@ def test_a_request_stays_approved_until_every_film_has_gone_out(world):
     request = approved_request(world, [a, b])
     first, second = request.lines.order_by("pk")
 
-    services.loan_dispatch(copy=copy(world, a), user=world.station, line=first, due_on=today() + D(days=20))
+    services.loan_dispatch(
+        copy=copy(world, a), user=world.station, line=first, due_on=today() + D(days=20)
+    )
     request.refresh_from_db()
     assert request.status == FilmRequest.Status.APPROVED
-    services.loan_dispatch(copy=copy(world, b), user=world.station, line=second, due_on=today() + D(days=20))
+    services.loan_dispatch(
+        copy=copy(world, b), user=world.station, line=second, due_on=today() + D(days=20)
+    )
     request.refresh_from_db()
     assert request.status == FilmRequest.Status.DISPATCHED
 
@@ -61,8 +72,14 @@ def test_it_refuses_to_lend_a_copy_that_is_out(world):
 
 def test_the_database_refuses_a_second_open_loan_of_a_copy(world):
     first = loan(world)
-    twin = Loan(copy=first.copy, village=world.pastoral, dispatched_at=timezone.now(), dispatched_by=world.station,
-                due_on=today() + D(days=5), township=world.township)
+    twin = Loan(
+        copy=first.copy,
+        village=world.pastoral,
+        dispatched_at=timezone.now(),
+        dispatched_by=world.station,
+        due_on=today() + D(days=5),
+        township=world.township,
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
         twin.save()
 
@@ -71,7 +88,9 @@ def test_it_refuses_a_due_date_before_the_dispatch_date(world):
     with pytest.raises(ValidationError) as exc:
         loan(world, due_on=today() - D(days=1))
     day = today()
-    assert exc.value.message_dict == {"due_on": [f"应还日期不能早于发放日期（{day.year}年{day.month}月{day.day}日）"]}
+    assert exc.value.message_dict == {
+        "due_on": [f"应还日期不能早于发放日期（{day.year}年{day.month}月{day.day}日）"]
+    }
     assert loan(world, due_on=today()).due_on == today()  # back the same day is fine
 
 
@@ -86,24 +105,42 @@ def test_it_matches_the_copy_to_the_request(world):
     line = approved_request(world, [asked]).lines.get()
 
     with pytest.raises(ValidationError) as exc:
-        services.loan_dispatch(copy=copy(world, other), user=world.station, line=line, due_on=today() + D(days=9))
+        services.loan_dispatch(
+            copy=copy(world, other), user=world.station, line=line, due_on=today() + D(days=9)
+        )
     assert exc.value.message_dict == {"copy": ["拷贝是《焦裕禄》，而申请的是《榜样8》"]}
     with pytest.raises(ValidationError) as exc:
-        services.loan_dispatch(copy=copy(world, asked), user=world.station, line=line, village=world.pastoral,
-                               due_on=today() + D(days=9))
+        services.loan_dispatch(
+            copy=copy(world, asked),
+            user=world.station,
+            line=line,
+            village=world.pastoral,
+            due_on=today() + D(days=9),
+        )
     assert exc.value.message_dict == {"village": ["该申请来自红星村"]}
-    services.loan_dispatch(copy=copy(world, asked), user=world.station, line=line, due_on=today() + D(days=9))
+    services.loan_dispatch(
+        copy=copy(world, asked), user=world.station, line=line, due_on=today() + D(days=9)
+    )
     with pytest.raises(ValidationError) as exc:
-        services.loan_dispatch(copy=copy(world, asked), user=world.station, line=line, due_on=today() + D(days=9))
+        services.loan_dispatch(
+            copy=copy(world, asked), user=world.station, line=line, due_on=today() + D(days=9)
+        )
     assert exc.value.message_dict == {"line": ["该申请片目已经发放过拷贝"]}
 
 
 def test_it_dispatches_only_approved_requests(world):
     key = film(world)
-    request = services.request_create(village=world.village, author=world.operator, lines=[(key, today() + D(days=9))])
+    request = services.request_create(
+        village=world.village, author=world.operator, lines=[(key, today() + D(days=9))]
+    )
 
     with pytest.raises(ValidationError) as exc:
-        services.loan_dispatch(copy=copy(world, key), user=world.station, line=request.lines.get(), due_on=today() + D(days=9))
+        services.loan_dispatch(
+            copy=copy(world, key),
+            user=world.station,
+            line=request.lines.get(),
+            due_on=today() + D(days=9),
+        )
     assert exc.value.message_dict == {"line": ["该申请待审批，不能发放"]}
 
 
@@ -119,7 +156,9 @@ def test_it_lends_only_to_villages_of_the_township(world):
 @pytest.mark.parametrize("persona", ["operator", "leader", "inspector", "outsider"])
 def test_only_the_station_dispatches(world, persona):
     with pytest.raises(PermissionDenied):
-        services.loan_dispatch(copy=copy(world), user=world.personas[persona], village=world.village, due_on=today())
+        services.loan_dispatch(
+            copy=copy(world), user=world.personas[persona], village=world.village, due_on=today()
+        )
 
 
 def test_the_village_confirms_receipt(world):
@@ -144,13 +183,19 @@ def test_the_station_records_the_return(world):
     key = film(world)
     disc = copy(world, key)
     request = approved_request(world, [key])
-    out = services.loan_dispatch(copy=disc, user=world.station, line=request.lines.get(), due_on=today() + D(days=9))
+    out = services.loan_dispatch(
+        copy=disc, user=world.station, line=request.lines.get(), due_on=today() + D(days=9)
+    )
     services.loan_confirm_receipt(loan=out, user=world.operator)
 
-    services.loan_return(user=world.station, loan=out, condition=FilmCopy.Condition.WORN, note="盒子破损")
+    services.loan_return(
+        user=world.station, loan=out, condition=FilmCopy.Condition.WORN, note="盒子破损"
+    )
 
     out.refresh_from_db()
-    assert not out.is_open and out.returned_to == world.station and out.returned_at >= out.received_at
+    assert (
+        not out.is_open and out.returned_to == world.station and out.returned_at >= out.received_at
+    )
     assert (out.return_condition, out.return_note, out.lost) == ("worn", "盒子破损", False)
     disc.refresh_from_db()
     assert (disc.status, disc.condition) == (FilmCopy.Status.SHELF, FilmCopy.Condition.WORN)

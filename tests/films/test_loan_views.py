@@ -50,7 +50,9 @@ def test_the_village_confirms_receipt_from_its_list(world, login):
 
 def test_the_station_cannot_sign_for_the_village(world, login):
     out = loan(world)
-    assert login(world.station).post(reverse("films:loan_receive", args=[out.pk])).status_code == 403
+    assert (
+        login(world.station).post(reverse("films:loan_receive", args=[out.pk])).status_code == 403
+    )
     out.refresh_from_db()
     assert out.received_at is None
 
@@ -59,13 +61,18 @@ def test_the_station_records_a_return(world, login):
     out = loan(world)
     client = login(world.station)
 
-    response = client.post(reverse("films:loan_return", args=[out.pk]), {"condition": "damaged", "note": "碟片有裂痕"})
+    response = client.post(
+        reverse("films:loan_return", args=[out.pk]), {"condition": "damaged", "note": "碟片有裂痕"}
+    )
 
     assert response.status_code == 302
     out.refresh_from_db()
     assert not out.is_open and out.returned_to == world.station and out.return_note == "碟片有裂痕"
     out.copy.refresh_from_db()
-    assert (out.copy.status, out.copy.condition) == (FilmCopy.Status.SHELF, FilmCopy.Condition.DAMAGED)
+    assert (out.copy.status, out.copy.condition) == (
+        FilmCopy.Status.SHELF,
+        FilmCopy.Condition.DAMAGED,
+    )
     twice = client.post(reverse("films:loan_return", args=[out.pk]), {"condition": ""})
     assert twice.context["form"].non_field_errors()[0].endswith("归还，不能重复登记归还")
     assert "已于" in client.get(reverse("films:loan_return", args=[out.pk])).content.decode()
@@ -83,7 +90,12 @@ def test_the_overdue_list_names_who_to_call(world, login):
 
     assert [x.pk for x in response.context["loans"]] == [late.pk]
     html = response.content.decode()
-    assert "WLG-0008" in html and "6天" in html and "刘电教" in html and 'href="tel:13899990001"' in html
+    assert (
+        "WLG-0008" in html
+        and "6天" in html
+        and "刘电教" in html
+        and 'href="tel:13899990001"' in html
+    )
     assert login(world.other_op).get(reverse("films:overdue")).context["loans"] == []
 
 
@@ -103,11 +115,16 @@ def test_overdue_copies_stand_out_on_the_lists(world, login):
 def test_the_copies_page_says_where_every_copy_is(world, login):
     on_shelf = copy(world, film(world, "榜样7"), "WLG-0001")
     out_red = loan(world, copy(world, film(world, "榜样8"), "WLG-0002")).copy
-    out_pastoral = loan(world, copy(world, film(world, "焦裕禄"), "WLG-0003"), village=world.pastoral).copy
+    out_pastoral = loan(
+        world, copy(world, film(world, "焦裕禄"), "WLG-0003"), village=world.pastoral
+    ).copy
     client = login(world.station)
 
     def numbers(**query):
-        return [c.inventory_no for c in client.get(reverse("films:copy_list"), query).context["page_obj"]]
+        return [
+            c.inventory_no
+            for c in client.get(reverse("films:copy_list"), query).context["page_obj"]
+        ]
 
     assert numbers() == ["WLG-0001", "WLG-0002", "WLG-0003"]
     assert numbers(status="shelf") == [on_shelf.inventory_no]
@@ -135,7 +152,9 @@ def test_it_filters_loans_by_state_and_village(world, login):
     assert pks(state="all", village=world.village.pk) == {open_red.pk, done.pk}
 
 
-def test_it_draws_the_loans_list_in_a_fixed_number_of_queries(world, login, django_assert_num_queries):
+def test_it_draws_the_loans_list_in_a_fixed_number_of_queries(
+    world, login, django_assert_num_queries
+):
     loan(world)
     client = login(world.station)
     client.get(LOANS, {"state": "all"})

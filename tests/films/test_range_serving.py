@@ -11,25 +11,30 @@ BODY = MP4_HEAD + bytes(range(256)) * 40  # 10,264 bytes, every range recognisab
 SIZE = len(BODY)
 
 
-@pytest.mark.parametrize(("header", "expected"), [
-    (None, None),
-    ("", None),
-    ("bytes=0-99", (0, 99)),
-    ("bytes=100-", (100, SIZE - 1)),
-    ("bytes=-500", (SIZE - 500, SIZE - 1)),
-    ("bytes=-99999", (0, SIZE - 1)),  # a suffix longer than the file is the whole file
-    ("bytes=5000-99999", (5000, SIZE - 1)),  # the end is clipped to the file
-    ("bytes = 10 - 20", (10, 20)),
-    ("bytes=0-1,5-6", None),  # several ranges: the whole file, as RFC 9110 allows
-    ("items=0-10", None),  # another unit is ignored
-    ("bytes=abc", None),
-    ("bytes=-", None),
-])
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (None, None),
+        ("", None),
+        ("bytes=0-99", (0, 99)),
+        ("bytes=100-", (100, SIZE - 1)),
+        ("bytes=-500", (SIZE - 500, SIZE - 1)),
+        ("bytes=-99999", (0, SIZE - 1)),  # a suffix longer than the file is the whole file
+        ("bytes=5000-99999", (5000, SIZE - 1)),  # the end is clipped to the file
+        ("bytes = 10 - 20", (10, 20)),
+        ("bytes=0-1,5-6", None),  # several ranges: the whole file, as RFC 9110 allows
+        ("items=0-10", None),  # another unit is ignored
+        ("bytes=abc", None),
+        ("bytes=-", None),
+    ],
+)
 def test_it_reads_range_headers(header, expected):
     assert parse_range(header, SIZE) == expected
 
 
-@pytest.mark.parametrize("header", [f"bytes={SIZE}-", f"bytes={SIZE + 10}-{SIZE + 20}", "bytes=-0", "bytes=20-10"])
+@pytest.mark.parametrize(
+    "header", [f"bytes={SIZE}-", f"bytes={SIZE + 10}-{SIZE + 20}", "bytes=-0", "bytes=20-10"]
+)
 def test_it_refuses_ranges_outside_the_file(header):
     with pytest.raises(RangeNotSatisfiable):
         parse_range(header, SIZE)
@@ -106,18 +111,27 @@ def test_it_sends_the_whole_file_when_the_clients_copy_is_stale(world, login, vi
 
 
 def test_it_offers_a_download(world, login, video):
-    response = login(world.station).get(reverse("films:copy_video", args=[video.pk]) + "?download=1")
-    assert response["Content-Disposition"] == "attachment; filename=\"video.mp4\"; filename*=UTF-8''%E6%A6%9C%E6%A0%B77.mp4"
+    response = login(world.station).get(
+        reverse("films:copy_video", args=[video.pk]) + "?download=1"
+    )
+    assert (
+        response["Content-Disposition"]
+        == "attachment; filename=\"video.mp4\"; filename*=UTF-8''%E6%A6%9C%E6%A0%B77.mp4"
+    )
 
 
 def test_it_plays_only_to_users_in_scope(world, login, video):
-    assert _get(login(world.other_op), video)[0].status_code == 200  # the catalogue is township-wide
+    assert (
+        _get(login(world.other_op), video)[0].status_code == 200
+    )  # the catalogue is township-wide
     assert _get(login(world.county_viewer), video)[0].status_code == 200
     assert _get(login(world.outsider), video)[0].status_code == 404
 
 
 def test_it_stops_playing_a_written_off_copy(world, login, video):
-    services.copy_write_off(copy=video, user=world.station, reason="内容已过时", status="written_off")
+    services.copy_write_off(
+        copy=video, user=world.station, reason="内容已过时", status="written_off"
+    )
     assert _get(login(world.operator), video)[0].status_code == 404
 
 

@@ -17,7 +17,10 @@ SOON = today() + dt.timedelta(days=12)
 
 def ask(world, films, *, village=None, author=None, wanted_on=SOON, **kw):
     return services.request_create(
-        village=village or world.village, author=author or world.operator, lines=[(f, wanted_on) for f in films], **kw,
+        village=village or world.village,
+        author=author or world.operator,
+        lines=[(f, wanted_on) for f in films],
+        **kw,
     )
 
 
@@ -25,23 +28,36 @@ def test_a_village_asks_for_films_for_given_dates(world):
     a, b = film(world, "榜样8"), film(world, "牧区养殖技术")
 
     made = services.request_create(
-        village=world.village, author=world.operator, note="七一集中收看",
-        lines=[LineSpec(a, SOON), (b, SOON + dt.timedelta(days=3))], source="2026年第三季度播放计划",
+        village=world.village,
+        author=world.operator,
+        note="七一集中收看",
+        lines=[LineSpec(a, SOON), (b, SOON + dt.timedelta(days=3))],
+        source="2026年第三季度播放计划",
     )
 
     assert made.status == FilmRequest.Status.REQUESTED
-    assert (made.village, made.requested_by, made.township) == (world.village, world.operator, world.township)
+    assert (made.village, made.requested_by, made.township) == (
+        world.village,
+        world.operator,
+        world.township,
+    )
     assert made.source == "2026年第三季度播放计划" and made.note == "七一集中收看"
-    assert [(line.film, line.wanted_on) for line in made.lines.all()] == [(a, SOON), (b, SOON + dt.timedelta(days=3))]
+    assert [(line.film, line.wanted_on) for line in made.lines.all()] == [
+        (a, SOON),
+        (b, SOON + dt.timedelta(days=3)),
+    ]
     assert made.requested_at <= timezone.now()
 
 
-@pytest.mark.parametrize(("case", "message"), [
-    ("none", "请至少选择一部电教片"),
-    ("twice", "《榜样8》重复了，每部片子申请一次即可"),
-    ("past", "《榜样8》的计划放映日期不能早于今天"),
-    ("inactive", "《旧片》已停用，不能选用"),
-])
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("none", "请至少选择一部电教片"),
+        ("twice", "《榜样8》重复了，每部片子申请一次即可"),
+        ("past", "《榜样8》的计划放映日期不能早于今天"),
+        ("inactive", "《旧片》已停用，不能选用"),
+    ],
+)
 def test_it_refuses_a_request_it_cannot_meet(world, case, message):
     key = film(world, "榜样8")
     lines = {
@@ -67,7 +83,9 @@ def test_it_refuses_a_film_of_another_township(world):
 def test_only_the_village_or_its_station_may_ask_for_it(world, persona):
     with pytest.raises(PermissionDenied):
         ask(world, [film(world)], author=world.personas[persona])
-    assert ask(world, [film(world)], author=world.station).village == world.village  # on the village's behalf
+    assert (
+        ask(world, [film(world)], author=world.station).village == world.village
+    )  # on the village's behalf
 
 
 def test_the_station_approves_and_it_is_dated_and_signed(world):
@@ -92,7 +110,11 @@ def test_the_station_rejects_with_a_reason(world):
     services.request_reject(film_request=made, user=world.station, reason="该片本季度已安排其他村")
 
     made.refresh_from_db()
-    assert (made.status, made.reject_reason, made.decided_by) == (FilmRequest.Status.REJECTED, "该片本季度已安排其他村", world.station)
+    assert (made.status, made.reject_reason, made.decided_by) == (
+        FilmRequest.Status.REJECTED,
+        "该片本季度已安排其他村",
+        world.station,
+    )
     with pytest.raises(ValidationError):
         services.request_approve(film_request=made, user=world.station)
 

@@ -15,8 +15,14 @@ NEW = reverse("films:request_create")
 
 def lines(*rows, village=None, note=""):
     """The request form's POST data: `rows` are (film, date) pairs; four rows, the rest blank."""
-    data = {"lines-TOTAL_FORMS": 4, "lines-INITIAL_FORMS": 0, "lines-MIN_NUM_FORMS": 4, "lines-MAX_NUM_FORMS": 20,
-            "note": note, "source": ""}
+    data = {
+        "lines-TOTAL_FORMS": 4,
+        "lines-INITIAL_FORMS": 0,
+        "lines-MIN_NUM_FORMS": 4,
+        "lines-MAX_NUM_FORMS": 20,
+        "note": note,
+        "source": "",
+    }
     if village is not None:
         data["village"] = village.pk
     for i, (f, day) in enumerate(rows):
@@ -31,7 +37,12 @@ def test_an_operator_asks_for_films_from_the_phone_form(world, login):
     page = client.get(NEW).content.decode()
     assert 'type="hidden" name="village"' in page  # one village: nothing to choose
 
-    response = client.post(NEW, lines((a, today() + D(days=9)), (b, today() + D(days=20)), village=world.village, note="七一"))
+    response = client.post(
+        NEW,
+        lines(
+            (a, today() + D(days=9)), (b, today() + D(days=20)), village=world.village, note="七一"
+        ),
+    )
 
     made = FilmRequest.objects.get()
     assert response["Location"] == reverse("films:request_detail", args=[made.pk])
@@ -49,13 +60,19 @@ def test_it_shows_what_is_wrong_next_to_the_line(world, login):
     assert undated.context["formset"].forms[0].errors["wanted_on"] == ["请填写计划放映日期"]
     empty = client.post(NEW, lines(village=world.village))
     assert empty.context["formset"].non_form_errors() == ["请至少选择一部电教片"]
-    twice = client.post(NEW, lines((a, today() + D(days=3)), (a, today() + D(days=4)), village=world.village))
-    assert twice.context["formset"].non_form_errors() == ["同一部电教片选了两次，每部片子申请一次即可"]
+    twice = client.post(
+        NEW, lines((a, today() + D(days=3)), (a, today() + D(days=4)), village=world.village)
+    )
+    assert twice.context["formset"].non_form_errors() == [
+        "同一部电教片选了两次，每部片子申请一次即可"
+    ]
     assert not FilmRequest.objects.exists()
 
 
 def test_an_operator_cannot_ask_on_behalf_of_another_village(world, login):
-    response = login(world.operator).post(NEW, lines((film(world), today() + D(days=3)), village=world.pastoral))
+    response = login(world.operator).post(
+        NEW, lines((film(world), today() + D(days=3)), village=world.pastoral)
+    )
     assert "village" in response.context["form"].errors
     assert not FilmRequest.objects.exists()
 
@@ -63,8 +80,13 @@ def test_an_operator_cannot_ask_on_behalf_of_another_village(world, login):
 def test_it_starts_a_request_from_an_announcement(world, login):
     a, b = film(world, "榜样8"), film(world, "石榴花开")
     start = today() + D(days=30)
-    announced = services.announcement_publish(user=world.station, title="第三季度供片信息", period_start=start,
-                                              period_end=start + D(days=90), films=[a, b])
+    announced = services.announcement_publish(
+        user=world.station,
+        title="第三季度供片信息",
+        period_start=start,
+        period_end=start + D(days=90),
+        films=[a, b],
+    )
 
     response = login(world.operator).get(NEW, {"announcement": announced.pk})
 
@@ -76,8 +98,12 @@ def test_it_starts_a_request_from_an_announcement(world, login):
 def test_the_station_queue_approves_rejects_and_dispatches(world, login):
     a, b = film(world, "榜样8"), film(world, "焦裕禄")
     disc = copy(world, a, "WLG-0001")
-    first = services.request_create(village=world.village, author=world.operator, lines=[(a, today() + D(days=9))])
-    second = services.request_create(village=world.pastoral, author=world.other_op, lines=[(b, today() + D(days=9))])
+    first = services.request_create(
+        village=world.village, author=world.operator, lines=[(a, today() + D(days=9))]
+    )
+    second = services.request_create(
+        village=world.pastoral, author=world.other_op, lines=[(b, today() + D(days=9))]
+    )
     client = login(world.station)
 
     queue = client.get(reverse("films:request_list"))
@@ -99,9 +125,15 @@ def test_the_station_queue_approves_rejects_and_dispatches(world, login):
     form = client.get(reverse("films:loan_dispatch"), {"line": line.pk}).context["form"]
     assert list(form.fields["copy"].queryset) == [disc]  # only copies of the film asked for
 
-    too_early = client.post(reverse("films:loan_dispatch"), {"line": line.pk, "copy": disc.pk, "due_on": today() - D(days=1)})
+    too_early = client.post(
+        reverse("films:loan_dispatch"),
+        {"line": line.pk, "copy": disc.pk, "due_on": today() - D(days=1)},
+    )
     assert too_early.context["form"].errors["due_on"][0].startswith("应还日期不能早于发放日期")
-    done = client.post(reverse("films:loan_dispatch"), {"line": line.pk, "copy": disc.pk, "due_on": today() + D(days=30)})
+    done = client.post(
+        reverse("films:loan_dispatch"),
+        {"line": line.pk, "copy": disc.pk, "due_on": today() + D(days=30)},
+    )
     assert done.status_code == 302
     first.refresh_from_db()
     assert first.status == FilmRequest.Status.DISPATCHED
@@ -115,9 +147,14 @@ def test_it_says_next_to_the_copy_when_it_has_just_gone_out(world, login):
     assert form_page.context["form"]["copy"].value() == str(disc.pk)
     loan(world, disc)  # a colleague was quicker
 
-    response = client.post(reverse("films:loan_dispatch"), {"copy": disc.pk, "village": world.pastoral.pk, "due_on": today() + D(days=9)})
+    response = client.post(
+        reverse("films:loan_dispatch"),
+        {"copy": disc.pk, "village": world.pastoral.pk, "due_on": today() + D(days=9)},
+    )
 
-    assert response.context["form"].errors["copy"] == ["该拷贝已被借出或已不在站，请选择其他在站的拷贝"]
+    assert response.context["form"].errors["copy"] == [
+        "该拷贝已被借出或已不在站，请选择其他在站的拷贝"
+    ]
     disc.refresh_from_db()
     assert disc.status == FilmCopy.Status.LOANED and Loan.objects.count() == 1
 
@@ -129,5 +166,11 @@ def test_villages_see_only_their_own_requests(world, login):
     response = login(world.operator).get(reverse("films:request_list"))
     assert [r.pk for r in response.context["page_obj"]] == [ours.pk]
     assert response.context["pending"] == [] and response.context["to_dispatch"] == []
-    assert login(world.operator).get(reverse("films:request_detail", args=[theirs.pk])).status_code == 404
-    assert login(world.operator).get(reverse("films:request_detail", args=[ours.pk])).status_code == 200
+    assert (
+        login(world.operator).get(reverse("films:request_detail", args=[theirs.pk])).status_code
+        == 404
+    )
+    assert (
+        login(world.operator).get(reverse("films:request_detail", args=[ours.pk])).status_code
+        == 200
+    )

@@ -23,5 +23,12 @@ def not_image(name="report.png") -> SimpleUploadedFile:
 def send(world, *, user=None, village=None, title="红星村开展党员电教活动", photos=(), at=None):
     from dianjiao.infoitems.services import item_send
 
-    return item_send(user=user or world.operator, village=village or world.village, title=title,
-                     text="本月组织党员收看电教片两次。", category="news", photos=list(photos), at=at)
+    return item_send(
+        user=user or world.operator,
+        village=village or world.village,
+        title=title,
+        text="本月组织党员收看电教片两次。",
+        category="news",
+        photos=list(photos),
+        at=at,
+    )

@@ -19,7 +19,9 @@ def test_it_counts_items_per_village_and_month(world, django_assert_num_queries)
     returned = send(world, at=_at(2))
     services.item_return(item=returned, user=world.station, reason="补充照片", at=_at(2, 12))
     # resent in March: still one item, counted in February when it was first sent
-    services.item_send(user=world.operator, item=returned, title="修改稿", text="正文", category="news", at=_at(3))
+    services.item_send(
+        user=world.operator, item=returned, title="修改稿", text="正文", category="news", at=_at(3)
+    )
     send(world, user=pastoral_op, village=world.pastoral, at=_at(2))
     send(world, at=timezone.make_aware(dt.datetime(2025, 12, 30, 10)))  # another year
     send(world, user=world.outsider, village=world.far_village, at=_at(1))  # another township

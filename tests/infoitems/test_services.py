@@ -83,10 +83,20 @@ def test_it_refuses_an_operator_reviewing(world):
 def test_it_keeps_earlier_versions_after_a_return(world):
     item = send(world, title="初稿", photos=[png()])
     item = services.item_return(item=item, user=world.station, reason="请补充具体人数")
-    assert item.status == "returned" and item.returned_by == world.station and item.return_reason == "请补充具体人数"
+    assert (
+        item.status == "returned"
+        and item.returned_by == world.station
+        and item.return_reason == "请补充具体人数"
+    )
     first_sent = item.sent_at
-    item = services.item_send(user=world.operator, item=item, title="修改稿", text="共有32名党员参加。",
-                              category="experience", photos=[jpg()])
+    item = services.item_send(
+        user=world.operator,
+        item=item,
+        title="修改稿",
+        text="共有32名党员参加。",
+        category="experience",
+        photos=[jpg()],
+    )
     assert item.status == "sent" and item.title == "修改稿" and item.sent_at == first_sent
     v1, v2 = item.versions.order_by("number")
     assert (v1.number, v1.title, v1.text) == (1, "初稿", "本月组织党员收看电教片两次。")

@@ -9,14 +9,21 @@ from tests.infoitems.helpers import jpg, not_image, png, send
 
 
 def _post_send(client, **files):
-    data = {"title": "红星村冬季电教", "category": "innovation", "text": "流动播放进牧点。", **files}
+    data = {
+        "title": "红星村冬季电教",
+        "category": "innovation",
+        "text": "流动播放进牧点。",
+        **files,
+    }
     return client.post(reverse("infoitems:send"), data)
 
 
 def test_it_sends_through_the_form(world, login):
     response = _post_send(login(world.operator), photos=[png(), jpg()])
     item = InfoItem.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("infoitems:detail", args=[item.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "infoitems:detail", args=[item.pk]
+    )
     assert item.village == world.village and item.versions.get().photos.count() == 2
 
 
@@ -56,7 +63,10 @@ def test_it_refuses_read_only_roles_to_review(world, login):
         client = login(persona)
         for name in ("infoitems:adopt", "infoitems:publish"):
             assert client.post(reverse(name, args=[item.pk])).status_code == 403
-        assert client.post(reverse("infoitems:return", args=[item.pk]), {"reason": "x"}).status_code == 403
+        assert (
+            client.post(reverse("infoitems:return", args=[item.pk]), {"reason": "x"}).status_code
+            == 403
+        )
     item.refresh_from_db()
     assert item.status == "sent"
 
@@ -64,7 +74,11 @@ def test_it_refuses_read_only_roles_to_review(world, login):
 def test_it_walks_an_item_through_review(world, login):
     item = send(world)
     client = login(world.station)
-    assert client.post(reverse("infoitems:return", args=[item.pk]), {"reason": ""}).context["form"].errors["reason"]
+    assert (
+        client.post(reverse("infoitems:return", args=[item.pk]), {"reason": ""})
+        .context["form"]
+        .errors["reason"]
+    )
     client.post(reverse("infoitems:publish", args=[item.pk]))  # not adopted: refused
     item.refresh_from_db()
     assert item.status == "sent"
@@ -80,10 +94,15 @@ def test_it_resends_after_a_return_keeping_versions(world, login):
     client = login(world.operator)
     page = client.get(reverse("infoitems:detail", args=[item.pk]))
     assert "请补充照片" in page.content.decode()
-    response = client.post(reverse("infoitems:resend", args=[item.pk]),
-                           {"title": "修改稿", "category": "news", "text": "补充后", "photos": [png()]})
+    response = client.post(
+        reverse("infoitems:resend", args=[item.pk]),
+        {"title": "修改稿", "category": "news", "text": "补充后", "photos": [png()]},
+    )
     assert response.status_code == 302
-    assert list(item.versions.order_by("number").values_list("title", flat=True)) == ["初稿", "修改稿"]
+    assert list(item.versions.order_by("number").values_list("title", flat=True)) == [
+        "初稿",
+        "修改稿",
+    ]
     page = client.get(reverse("infoitems:detail", args=[item.pk])).content.decode()
     assert "修改稿" in page and "初稿" in page
 
@@ -108,8 +127,13 @@ def test_it_shows_published_items_to_every_village_of_the_township(world, login)
         page = client.get(reverse("infoitems:published")).content.decode()
         assert "已发布的经验" in page and "未发布的稿件" not in page
         assert client.get(reverse("infoitems:detail", args=[item.pk])).status_code == 200
-    assert login(world.other_op).get(reverse("infoitems:detail", args=[hidden.pk])).status_code == 404
-    assert "已发布的经验" not in login(world.outsider).get(reverse("infoitems:published")).content.decode()
+    assert (
+        login(world.other_op).get(reverse("infoitems:detail", args=[hidden.pk])).status_code == 404
+    )
+    assert (
+        "已发布的经验"
+        not in login(world.outsider).get(reverse("infoitems:published")).content.decode()
+    )
 
 
 def test_it_filters_the_queue(world, login):
@@ -137,7 +161,12 @@ def test_it_exports_the_queue(world, login):
     ws = load_workbook(io.BytesIO(response.content)).active
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0][:4] == ("序号", "标题", "类别", "报送村")
-    assert rows[1][1] == "导出测试" and rows[1][3] == "红星村" and rows[1][7] == "已退回" and rows[1][9] == "太短"
+    assert (
+        rows[1][1] == "导出测试"
+        and rows[1][3] == "红星村"
+        and rows[1][7] == "已退回"
+        and rows[1][9] == "太短"
+    )
     assert len(rows) == 2
 
 
@@ -157,8 +186,10 @@ def test_it_lists_in_a_fixed_number_of_queries(world, login):
             item = send(world, title=f"信息{n}-{i}", photos=[png()])
             services.item_adopt(item=item, user=world.station)
             services.item_publish(item=item, user=world.station)
-        counts = [_queries(client, reverse(name))
-                  for name in ("infoitems:list", "infoitems:published", "infoitems:export")]
+        counts = [
+            _queries(client, reverse(name))
+            for name in ("infoitems:list", "infoitems:published", "infoitems:export")
+        ]
         if n == 1:
             first = counts
     assert counts == first
@@ -170,9 +201,18 @@ def test_it_shows_an_item_with_photos_and_versions_in_a_fixed_number_of_queries(
     url = reverse("infoitems:detail", args=[item.pk])
     few = _queries(client, url)
     services.item_return(item=item, user=world.station, reason="补充")
-    services.item_send(user=world.operator, item=item, title="第二稿", text="正文", category="news", photos=[png(), jpg()])
+    services.item_send(
+        user=world.operator,
+        item=item,
+        title="第二稿",
+        text="正文",
+        category="news",
+        photos=[png(), jpg()],
+    )
     services.item_return(item=item, user=world.station, reason="再补充")
-    services.item_send(user=world.operator, item=item, title="第三稿", text="正文", category="news", photos=[jpg()])
+    services.item_send(
+        user=world.operator, item=item, title="第三稿", text="正文", category="news", photos=[jpg()]
+    )
     assert _queries(client, url) == few
     page = client.get(url).content.decode()
     photo = item.versions.get(number=3).photos.get()

@@ -14,4 +14,6 @@ def append(world, *, village=None, author=None, **kw) -> LogbookEntry:
     kw.setdefault("title", "电教室设备检查")
     kw.setdefault("body", {"text": "电视机、影碟机正常"})
     kw.setdefault("occurred_at", timezone.now())
-    return services.entry_append(village=village or world.village, author=author or world.operator, **kw)
+    return services.entry_append(
+        village=village or world.village, author=author or world.operator, **kw
+    )

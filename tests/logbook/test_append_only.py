@@ -14,7 +14,9 @@ from .conftest import YESTERDAY, append
 
 @pytest.fixture
 def entry(world, clock):
-    services.entry_grant_late(village=world.village, day=YESTERDAY, granted_by=world.station, reason="停电")
+    services.entry_grant_late(
+        village=world.village, day=YESTERDAY, granted_by=world.station, reason="停电"
+    )
     return append(world)
 
 

@@ -53,14 +53,18 @@ def test_it_judges_the_day_in_the_configured_zone(world, clock):
 
 
 def test_it_admits_a_late_entry_once_the_station_allowed_it(world, clock):
-    exception = services.entry_grant_late(village=world.village, day=YESTERDAY, granted_by=world.station, reason="停电，昨晚无法上传")
+    exception = services.entry_grant_late(
+        village=world.village, day=YESTERDAY, granted_by=world.station, reason="停电，昨晚无法上传"
+    )
     entry = append(world, occurred_at=local(2026, 11, 28, 20, 0), title="组织收看（补录）")
     assert entry.late_exception == exception
     assert entry.is_late
 
 
 def test_an_exception_for_one_village_does_not_open_another(world, clock):
-    services.entry_grant_late(village=world.pastoral, day=YESTERDAY, granted_by=world.station, reason="转场")
+    services.entry_grant_late(
+        village=world.pastoral, day=YESTERDAY, granted_by=world.station, reason="转场"
+    )
     with pytest.raises(ValidationError):
         append(world, occurred_at=local(2026, 11, 28, 20, 0))
 
@@ -141,8 +145,13 @@ def test_a_replay_with_the_same_content_returns_the_stored_entry(world, clock):
     captured = NOW - dt.timedelta(hours=1)
     first = append(world, client_id=client_id, captured_at=captured, body={"text": "收看", "n": 12})
     clock.tick(minutes=10)
-    again = append(world, client_id=client_id, captured_at=captured, body={"n": 12.0, "text": "收看"},
-                   occurred_at=first.occurred_at)
+    again = append(
+        world,
+        client_id=client_id,
+        captured_at=captured,
+        body={"n": 12.0, "text": "收看"},
+        occurred_at=first.occurred_at,
+    )
     assert again.pk == first.pk == client_id
     assert again.received_at == first.received_at
     assert LogbookEntry.objects.count() == 1
@@ -169,8 +178,13 @@ def test_a_replay_into_another_village_is_a_conflict(world, clock):
     client_id = uuid.uuid4()
     first = append(world, client_id=client_id, author=world.station)
     with pytest.raises(services.ConflictError):
-        append(world, client_id=client_id, author=world.station, village=world.pastoral,
-               occurred_at=first.occurred_at)
+        append(
+            world,
+            client_id=client_id,
+            author=world.station,
+            village=world.pastoral,
+            occurred_at=first.occurred_at,
+        )
 
 
 @pytest.mark.parametrize("persona", ["other_op", "outsider", "leader", "inspector", "county"])

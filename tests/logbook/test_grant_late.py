@@ -25,13 +25,22 @@ def test_it_records_the_grant_in_the_villages_book(world, clock):
     entry = LogbookEntry.objects.get(village=world.village)
     assert entry.kind == LogbookEntry.Kind.OTHER
     assert entry.title == "批准补录2026年11月28日的记录"
-    assert entry.body == {"day": "2026-11-28", "reason": "停电，昨晚无法填写", "exception_id": exception.pk}
-    assert (entry.source_model, entry.source_pk) == ("logbook.lateentryexception", str(exception.pk))
+    assert entry.body == {
+        "day": "2026-11-28",
+        "reason": "停电，昨晚无法填写",
+        "exception_id": exception.pk,
+    }
+    assert (entry.source_model, entry.source_pk) == (
+        "logbook.lateentryexception",
+        str(exception.pk),
+    )
     assert entry.author == world.station
     assert entry.late_exception is None  # the grant is today's act, not a late entry
 
 
-@pytest.mark.parametrize("persona", ["leader", "inspector", "county", "operator", "other_op", "outsider"])
+@pytest.mark.parametrize(
+    "persona", ["leader", "inspector", "county", "operator", "other_op", "outsider"]
+)
 def test_only_the_station_admin_of_the_township_grants(world, clock, persona):
     with pytest.raises(PermissionDenied):
         grant(world, granted_by=world.personas[persona])

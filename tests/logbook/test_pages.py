@@ -20,8 +20,15 @@ WRITERS = {**ALL, "leader": 403, "inspector": 403, "county": 403}
 
 
 def own(read_only=200):
-    return {"station": 200, "leader": read_only, "inspector": read_only, "county": read_only,
-            "operator": 200, "other_op": 404, "outsider": 404}
+    return {
+        "station": 200,
+        "leader": read_only,
+        "inspector": read_only,
+        "county": read_only,
+        "operator": 200,
+        "other_op": 404,
+        "outsider": 404,
+    }
 
 
 def _entry(w):
@@ -43,7 +50,9 @@ MATRIX = {
 def test_it_answers_each_persona(world, clock, login, name, persona):
     build, expected = MATRIX[name]
     url = reverse(name, kwargs=build(world) if build else None)
-    assert login(world.personas[persona]).get(url).status_code == expected[persona], f"{persona} GET {url}"
+    assert login(world.personas[persona]).get(url).status_code == expected[persona], (
+        f"{persona} GET {url}"
+    )
 
 
 @pytest.mark.parametrize("name", list(MATRIX))
@@ -64,11 +73,22 @@ def test_the_main_menu_links_the_logbook(world, login):
 def story(world, clock):
     """红星村's November: a repair on the 2nd, a granted late entry, today's entries, a correction."""
     clock.at = local(2026, 11, 2, 15, 0)
-    repair = append(world, title="检修电视机", kind=LogbookEntry.Kind.EQUIPMENT, body={"text": "更换电源线"})
+    repair = append(
+        world, title="检修电视机", kind=LogbookEntry.Kind.EQUIPMENT, body={"text": "更换电源线"}
+    )
     clock.at = NOW
-    services.entry_grant_late(village=world.village, day=YESTERDAY, granted_by=world.station, reason="停电")
-    late = append(world, title="组织收看《榜样》", kind=LogbookEntry.Kind.SESSION, occurred_at=local(2026, 11, 28, 20, 0))
-    correction = append(world, title="检修影碟机", corrects=repair, reason="修的是影碟机，不是电视机")
+    services.entry_grant_late(
+        village=world.village, day=YESTERDAY, granted_by=world.station, reason="停电"
+    )
+    late = append(
+        world,
+        title="组织收看《榜样》",
+        kind=LogbookEntry.Kind.SESSION,
+        occurred_at=local(2026, 11, 28, 20, 0),
+    )
+    correction = append(
+        world, title="检修影碟机", corrects=repair, reason="修的是影碟机，不是电视机"
+    )
     append(world, village=world.pastoral, author=world.other_op, title="夏牧场流动放映")
     return {"repair": repair, "late": late, "correction": correction}
 
@@ -79,7 +99,9 @@ def rows(body: str) -> list[str]:
 
 def test_the_book_shows_this_month_in_seq_order_with_lateness_and_corrections(world, login, story):
     body = login(world.operator).get(reverse("logbook:book")).content.decode()
-    assert rows(body) == [str(e.pk) for e in LogbookEntry.objects.filter(village=world.village).order_by("seq")]
+    assert rows(body) == [
+        str(e.pk) for e in LogbookEntry.objects.filter(village=world.village).order_by("seq")
+    ]
     assert "补录（已批准）" in body
     assert '<span class="tag red"' in body
     assert "已更正" in body and reverse("logbook:detail", args=[story["correction"].pk]) in body
@@ -89,24 +111,38 @@ def test_the_book_shows_this_month_in_seq_order_with_lateness_and_corrections(wo
 
 
 def test_an_operator_cannot_open_another_villages_book(world, login, story):
-    body = login(world.operator).get(reverse("logbook:book"), {"village": world.pastoral.pk}).content.decode()
+    body = (
+        login(world.operator)
+        .get(reverse("logbook:book"), {"village": world.pastoral.pk})
+        .content.decode()
+    )
     assert "夏牧场流动放映" not in body
     assert "检修电视机" in body
 
 
 def test_the_station_picks_a_village(world, login, story):
-    body = login(world.station).get(reverse("logbook:book"), {"village": world.pastoral.pk}).content.decode()
+    body = (
+        login(world.station)
+        .get(reverse("logbook:book"), {"village": world.pastoral.pk})
+        .content.decode()
+    )
     assert "夏牧场流动放映" in body
     assert "检修电视机" not in body
 
 
 def test_it_filters_by_month_and_searches(world, login, story):
     client = login(world.station)
-    october = client.get(reverse("logbook:book"), {"village": world.village.pk, "month": "2026-10"}).content.decode()
+    october = client.get(
+        reverse("logbook:book"), {"village": world.village.pk, "month": "2026-10"}
+    ).content.decode()
     assert rows(october) == []
-    found = client.get(reverse("logbook:book"), {"village": world.village.pk, "month": "", "q": "电源线"}).content.decode()
+    found = client.get(
+        reverse("logbook:book"), {"village": world.village.pk, "month": "", "q": "电源线"}
+    ).content.decode()
     assert rows(found) == [str(story["repair"].pk)]
-    found = client.get(reverse("logbook:book"), {"village": world.village.pk, "q": "王站长"}).content.decode()
+    found = client.get(
+        reverse("logbook:book"), {"village": world.village.pk, "q": "王站长"}
+    ).content.decode()
     assert len(rows(found)) == 1  # the grant, written by the station admin
 
 
@@ -133,14 +169,23 @@ def _print_queries(client, village) -> int:
     return len(ctx.captured_queries)
 
 
-def test_the_book_and_print_pages_run_a_fixed_number_of_queries(world, clock, login, django_assert_num_queries):
+def test_the_book_and_print_pages_run_a_fixed_number_of_queries(
+    world, clock, login, django_assert_num_queries
+):
     """3 entries, then 30, with a late entry and a correction among them: the same queries.
     (The count itself includes base.html's session and user look-ups, so it is measured, not
     written down.)"""
     client = login(world.station)
-    services.entry_grant_late(village=world.village, day=YESTERDAY, granted_by=world.station, reason="停电")
+    services.entry_grant_late(
+        village=world.village, day=YESTERDAY, granted_by=world.station, reason="停电"
+    )
     append(world, title="补录", occurred_at=local(2026, 11, 28, 20, 0))
-    append(world, title="更正", corrects=LogbookEntry.objects.get(seq=2, village=world.village), reason="写错")
+    append(
+        world,
+        title="更正",
+        corrects=LogbookEntry.objects.get(seq=2, village=world.village),
+        reason="写错",
+    )
     assert LogbookEntry.objects.filter(village=world.village).count() == 3
     book, printed = _book_queries(client, world.village), _print_queries(client, world.village)
     for _ in range(27):
@@ -191,12 +236,22 @@ def test_an_operator_records_an_event_today(world, clock, login):
     form = client.get(reverse("logbook:create")).content.decode()
     assert 'type="datetime-local"' in form and "2026-11-29T10:00" in form
     client_id = str(uuid.uuid4())
-    data = {"client_id": client_id, "village": world.village.pk, "kind": "meeting", "title": "召开电教工作会",
-            "text": "传达县委组织部通知", "occurred_at": "2026-11-29T09:30"}
+    data = {
+        "client_id": client_id,
+        "village": world.village.pk,
+        "kind": "meeting",
+        "title": "召开电教工作会",
+        "text": "传达县委组织部通知",
+        "occurred_at": "2026-11-29T09:30",
+    }
     response = client.post(reverse("logbook:create"), data)
     assert response.status_code == 302
     entry = LogbookEntry.objects.get()
-    assert (entry.pk, entry.body, entry.author) == (uuid.UUID(client_id), {"text": "传达县委组织部通知"}, world.operator)
+    assert (entry.pk, entry.body, entry.author) == (
+        uuid.UUID(client_id),
+        {"text": "传达县委组织部通知"},
+        world.operator,
+    )
     assert entry.occurred_at == local(2026, 11, 29, 9, 30)
     # A double submission (the button pressed twice) stores the entry once.
     assert client.post(reverse("logbook:create"), data).status_code == 302
@@ -205,10 +260,16 @@ def test_an_operator_records_an_event_today(world, clock, login):
 
 def test_yesterday_is_refused_next_to_the_time_field(world, clock, login):
     client = login(world.operator)
-    response = client.post(reverse("logbook:create"), {
-        "client_id": str(uuid.uuid4()), "village": world.village.pk, "kind": "other", "title": "补记昨天的会",
-        "occurred_at": "2026-11-28T20:00",
-    })
+    response = client.post(
+        reverse("logbook:create"),
+        {
+            "client_id": str(uuid.uuid4()),
+            "village": world.village.pk,
+            "kind": "other",
+            "title": "补记昨天的会",
+            "occurred_at": "2026-11-28T20:00",
+        },
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["occurred_at"] == [
         "《电教手册》须当天填写：2026年11月28日的记录需要乡电教站管理员先批准补录",
@@ -217,10 +278,16 @@ def test_yesterday_is_refused_next_to_the_time_field(world, clock, login):
 
 
 def test_an_operator_cannot_record_in_another_village(world, clock, login):
-    response = login(world.operator).post(reverse("logbook:create"), {
-        "client_id": str(uuid.uuid4()), "village": world.pastoral.pk, "kind": "other", "title": "x",
-        "occurred_at": "2026-11-29T09:00",
-    })
+    response = login(world.operator).post(
+        reverse("logbook:create"),
+        {
+            "client_id": str(uuid.uuid4()),
+            "village": world.pastoral.pk,
+            "kind": "other",
+            "title": "x",
+            "occurred_at": "2026-11-29T09:00",
+        },
+    )
     assert response.status_code == 200
     assert "village" in response.context["form"].errors
     assert not LogbookEntry.objects.exists()
@@ -229,14 +296,23 @@ def test_an_operator_cannot_record_in_another_village(world, clock, login):
 def test_a_correction_needs_a_reason_and_keeps_the_original(world, clock, login, story):
     client = login(world.operator)
     url = reverse("logbook:correct", args=[story["late"].pk])
-    data = {"client_id": str(uuid.uuid4()), "kind": "session", "title": "组织收看《榜样5》", "text": ""}
+    data = {
+        "client_id": str(uuid.uuid4()),
+        "kind": "session",
+        "title": "组织收看《榜样5》",
+        "text": "",
+    }
     response = client.post(url, data)
     assert response.status_code == 200
     assert "reason" in response.context["form"].errors
     response = client.post(url, {**data, "reason": "片名写错"})
     assert response.status_code == 302
     correction = LogbookEntry.objects.get(corrects=story["late"])
-    assert (correction.title, correction.reason, correction.occurred_at) == ("组织收看《榜样5》", "片名写错", NOW)
+    assert (correction.title, correction.reason, correction.occurred_at) == (
+        "组织收看《榜样5》",
+        "片名写错",
+        NOW,
+    )
     assert LogbookEntry.objects.get(pk=story["late"].pk).title == "组织收看《榜样》"
     detail = client.get(reverse("logbook:detail", args=[story["late"].pk])).content.decode()
     assert "已更正" in detail and "组织收看《榜样5》" in detail
@@ -244,53 +320,88 @@ def test_a_correction_needs_a_reason_and_keeps_the_original(world, clock, login,
 
 def test_read_only_roles_cannot_post_a_correction(world, clock, login, story):
     url = reverse("logbook:correct", args=[story["repair"].pk])
-    response = login(world.leader).post(url, {"client_id": str(uuid.uuid4()), "kind": "other", "title": "x", "reason": "y"})
+    response = login(world.leader).post(
+        url, {"client_id": str(uuid.uuid4()), "kind": "other", "title": "x", "reason": "y"}
+    )
     assert response.status_code == 403
-    assert not LogbookEntry.objects.filter(corrects=story["repair"]).exclude(pk=story["correction"].pk).exists()
+    assert (
+        not LogbookEntry.objects.filter(corrects=story["repair"])
+        .exclude(pk=story["correction"].pk)
+        .exists()
+    )
 
 
 def test_the_station_grants_a_late_entry_exception(world, clock, login):
     client = login(world.station)
     page = client.get(reverse("logbook:exceptions")).content.decode()
     assert 'name="reason"' in page and "2026-11-28" in page
-    response = client.post(reverse("logbook:exceptions"), {"village": world.pastoral.pk, "day": "2026-11-20", "reason": "转场途中无信号"})
+    response = client.post(
+        reverse("logbook:exceptions"),
+        {"village": world.pastoral.pk, "day": "2026-11-20", "reason": "转场途中无信号"},
+    )
     assert response.status_code == 302
     exception = LateEntryException.objects.get()
-    assert (exception.village, exception.day, exception.granted_by) == (world.pastoral, dt.date(2026, 11, 20), world.station)
+    assert (exception.village, exception.day, exception.granted_by) == (
+        world.pastoral,
+        dt.date(2026, 11, 20),
+        world.station,
+    )
     listing = client.get(reverse("logbook:exceptions")).content.decode()
     assert "转场途中无信号" in listing and "2026年11月20日" in listing
 
 
 def test_grant_errors_show_next_to_the_fields(world, clock, login):
-    response = login(world.station).post(reverse("logbook:exceptions"), {"village": world.village.pk, "day": "2026-11-29", "reason": ""})
+    response = login(world.station).post(
+        reverse("logbook:exceptions"),
+        {"village": world.village.pk, "day": "2026-11-29", "reason": ""},
+    )
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert "reason" in errors
-    response = login(world.station).post(reverse("logbook:exceptions"), {"village": world.village.pk, "day": "2026-11-29", "reason": "停电"})
+    response = login(world.station).post(
+        reverse("logbook:exceptions"),
+        {"village": world.village.pk, "day": "2026-11-29", "reason": "停电"},
+    )
     assert response.context["form"].errors["day"] == ["补录日期必须是今天以前的日期"]
     assert 'class="field has-error"' in response.content.decode()
     assert not LateEntryException.objects.exists()
 
 
-@pytest.mark.parametrize(("persona", "status"), [("operator", 403), ("leader", 403), ("inspector", 403), ("county", 403)])
+@pytest.mark.parametrize(
+    ("persona", "status"), [("operator", 403), ("leader", 403), ("inspector", 403), ("county", 403)]
+)
 def test_only_the_station_grants(world, clock, login, persona, status):
     client = login(world.personas[persona])
     page = client.get(reverse("logbook:exceptions")).content.decode()
     assert 'name="reason"' not in page
-    response = client.post(reverse("logbook:exceptions"), {"village": world.village.pk, "day": "2026-11-28", "reason": "x"})
+    response = client.post(
+        reverse("logbook:exceptions"),
+        {"village": world.village.pk, "day": "2026-11-28", "reason": "x"},
+    )
     assert response.status_code == status
     assert not LateEntryException.objects.exists()
 
 
 def test_the_station_of_another_township_cannot_grant_here(world, clock, login):
-    response = login(world.outsider).post(reverse("logbook:exceptions"), {"village": world.village.pk, "day": "2026-11-28", "reason": "x"})
+    response = login(world.outsider).post(
+        reverse("logbook:exceptions"),
+        {"village": world.village.pk, "day": "2026-11-28", "reason": "x"},
+    )
     assert response.status_code == 200
     assert "village" in response.context["form"].errors
     assert not LateEntryException.objects.exists()
 
 
 def test_exceptions_are_listed_in_scope(world, clock, login):
-    services.entry_grant_late(village=world.village, day=YESTERDAY, granted_by=world.station, reason="变电站检修")
+    services.entry_grant_late(
+        village=world.village, day=YESTERDAY, granted_by=world.station, reason="变电站检修"
+    )
     assert "变电站检修" in login(world.operator).get(reverse("logbook:exceptions")).content.decode()
-    assert "变电站检修" not in login(world.other_op).get(reverse("logbook:exceptions")).content.decode()
-    assert "变电站检修" not in login(world.outsider).get(reverse("logbook:exceptions")).content.decode()
+    assert (
+        "变电站检修"
+        not in login(world.other_op).get(reverse("logbook:exceptions")).content.decode()
+    )
+    assert (
+        "变电站检修"
+        not in login(world.outsider).get(reverse("logbook:exceptions")).content.decode()
+    )

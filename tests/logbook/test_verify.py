@@ -21,8 +21,15 @@ def book(world, clock):
     """红星村: 1 repair, 2 grant of a late day, 3 the late entry, 4 a correction of 1.
     阿克达拉村: one entry."""
     first = append(world, title="检修电视机", kind=LogbookEntry.Kind.EQUIPMENT)
-    services.entry_grant_late(village=world.village, day=YESTERDAY, granted_by=world.station, reason="停电")
-    append(world, title="组织收看《榜样》", kind=LogbookEntry.Kind.SESSION, occurred_at=local(2026, 11, 28, 20, 0))
+    services.entry_grant_late(
+        village=world.village, day=YESTERDAY, granted_by=world.station, reason="停电"
+    )
+    append(
+        world,
+        title="组织收看《榜样》",
+        kind=LogbookEntry.Kind.SESSION,
+        occurred_at=local(2026, 11, 28, 20, 0),
+    )
     append(world, title="检修影碟机", corrects=first, reason="修的是影碟机")
     append(world, village=world.pastoral, author=world.other_op, title="夏牧场流动放映")
     return {e.seq: e for e in LogbookEntry.objects.filter(village=world.village)}
@@ -74,12 +81,18 @@ def test_it_is_a_dianjiao_command_with_the_hyphen(book):
 
 
 def test_it_catches_a_changed_field(book):
-    attacker().execute("UPDATE logbook_logbookentry SET title = %s WHERE id = %s", ["组织收看《榜样》，到会 30 人", db_id(book[3].pk)])
+    attacker().execute(
+        "UPDATE logbook_logbookentry SET title = %s WHERE id = %s",
+        ["组织收看《榜样》，到会 30 人", db_id(book[3].pk)],
+    )
     assert_fails_at(book[3], "内容与哈希不符")
 
 
 def test_it_catches_a_changed_time(book):
-    attacker().execute("UPDATE logbook_logbookentry SET received_at = occurred_at WHERE id = %s", [db_id(book[3].pk)])
+    attacker().execute(
+        "UPDATE logbook_logbookentry SET received_at = occurred_at WHERE id = %s",
+        [db_id(book[3].pk)],
+    )
     assert_fails_at(book[3], "内容与哈希不符")
 
 
@@ -120,7 +133,12 @@ def test_it_catches_a_forged_entry(book):
 
     forged_id = uuid.uuid4()
     columns = [f.column for f in LogbookEntry._meta.concrete_fields]
-    select = {c: c for c in columns} | {"id": "%s", "seq": "seq + 1", "prev_hash": "hash", "title": "%s"}
+    select = {c: c for c in columns} | {
+        "id": "%s",
+        "seq": "seq + 1",
+        "prev_hash": "hash",
+        "title": "%s",
+    }
     attacker().execute(
         f"INSERT INTO logbook_logbookentry ({', '.join(columns)}) "
         f"SELECT {', '.join(select[c] for c in columns)} FROM logbook_logbookentry WHERE id = %s",
@@ -138,7 +156,10 @@ def test_it_catches_a_changed_late_entry_exception(book):
 
 def test_it_names_the_first_bad_entry_when_there_are_several(book):
     cursor = attacker()
-    cursor.execute("UPDATE logbook_logbookentry SET title = %s WHERE id IN (%s, %s)", ["x", db_id(book[2].pk), db_id(book[4].pk)])
+    cursor.execute(
+        "UPDATE logbook_logbookentry SET title = %s WHERE id IN (%s, %s)",
+        ["x", db_id(book[2].pk), db_id(book[4].pk)],
+    )
     assert_fails_at(book[2], "内容与哈希不符")
 
 

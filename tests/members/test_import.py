@@ -45,10 +45,19 @@ def bad_id(**kw):
 
 def test_it_imports_a_roster_and_finds_members_by_pinyin(world, login):
     client = login(world.station)
-    batch = uploaded(client, [
-        person("张顺"),
-        person("马丽", male=False, 所在党支部="阿克达拉村", 收看播放点="夏牧场流动播放点", 流动情况="牧业转场"),
-    ])
+    batch = uploaded(
+        client,
+        [
+            person("张顺"),
+            person(
+                "马丽",
+                male=False,
+                所在党支部="阿克达拉村",
+                收看播放点="夏牧场流动播放点",
+                流动情况="牧业转场",
+            ),
+        ],
+    )
     page = client.get(preview_url(batch))
     assert page.status_code == 200
     assert [r.action_label for r in page.context["preview"].rows] == ["新增", "新增"]
@@ -61,29 +70,37 @@ def test_it_imports_a_roster_and_finds_members_by_pinyin(world, login):
     assert "张顺" in [m.name for m in Member.objects.search("zs")]
     mali = Member.objects.get(name="马丽")
     assert (mali.village, mali.point, mali.gender, mali.mobility) == (
-        world.pastoral, world.pastoral_point, "F", Member.Mobility.PASTORAL,
+        world.pastoral,
+        world.pastoral_point,
+        "F",
+        Member.Mobility.PASTORAL,
     )
     batch.refresh_from_db()
     assert batch.status == RosterImport.Status.APPLIED
     assert batch.result["created"] == 2
     assert batch.content is None  # the upload's ID numbers do not linger
     # Each member is its own audited save, by the user who confirmed.
-    events = AuditEvent.objects.filter(model="members.member", action="create", object_pk=str(mali.pk))
+    events = AuditEvent.objects.filter(
+        model="members.member", action="create", object_pk=str(mali.pk)
+    )
     assert [e.actor for e in events] == [world.station]
 
 
 def test_it_lists_every_bad_row_with_its_reason_and_saves_nothing(world, login):
     client = login(world.station)
     twin = person("双胞一")
-    batch = uploaded(client, [
-        person("好人"),                                                        # row 2
-        bad_id(name="错号"),                                                   # row 3
-        person("未来", 入党时间=today() + dt.timedelta(days=30)),              # row 4
-        twin,                                                                  # row 5
-        dict(twin, 姓名="双胞二"),                                             # row 6
-        person("串点", 收看播放点="夏牧场流动播放点"),                         # row 7
-        person("外乡", 所在党支部="喀拉吉拉村"),                               # row 8
-    ])
+    batch = uploaded(
+        client,
+        [
+            person("好人"),  # row 2
+            bad_id(name="错号"),  # row 3
+            person("未来", 入党时间=today() + dt.timedelta(days=30)),  # row 4
+            twin,  # row 5
+            dict(twin, 姓名="双胞二"),  # row 6
+            person("串点", 收看播放点="夏牧场流动播放点"),  # row 7
+            person("外乡", 所在党支部="喀拉吉拉村"),  # row 8
+        ],
+    )
 
     response = client.get(preview_url(batch))
 
@@ -100,18 +117,26 @@ def test_it_lists_every_bad_row_with_its_reason_and_saves_nothing(world, login):
     page = response.content.decode()
     assert "第3行" in page and "身份证号校验位不正确" in page and "第8行" in page
     assert "确认导入" not in page
-    assert not Member.objects.filter(name__in=["好人", "错号", "未来", "双胞一", "双胞二", "串点", "外乡"]).exists()
+    assert not Member.objects.filter(
+        name__in=["好人", "错号", "未来", "双胞一", "双胞二", "串点", "外乡"]
+    ).exists()
 
 
 def test_it_asks_for_the_cells_a_new_member_needs(world):
     row = person("缺项", 身份证号=None, 入党时间=None)
 
-    preview = services.roster_import_preview(user=world.station, file=xlsx([row, {"姓名": "", "性别": "男"}]))
+    preview = services.roster_import_preview(
+        user=world.station, file=xlsx([row, {"姓名": "", "性别": "男"}])
+    )
 
     assert [r.errors for r in preview.rows] == [
         [("身份证号", "请填写身份证号"), ("入党时间", "请填写入党时间")],
-        [("姓名", "请填写姓名"), ("身份证号", "请填写身份证号"), ("所在党支部", "请填写所在党支部"),
-         ("入党时间", "请填写入党时间")],
+        [
+            ("姓名", "请填写姓名"),
+            ("身份证号", "请填写身份证号"),
+            ("所在党支部", "请填写所在党支部"),
+            ("入党时间", "请填写入党时间"),
+        ],
     ]
 
 
@@ -155,15 +180,20 @@ def test_it_refuses_an_oversized_upload_before_reading_it(world, login, settings
     assert Member.objects.count() == 3
 
 
-@pytest.mark.parametrize("content, name", [
-    ("姓名,身份证号\n张顺,654323198005060099\n".encode("gbk"), "花名册.xlsx"),
-    (bytes(range(256)) * 40, "花名册.xlsx"),
-    (b"PK\x03\x04 not really a zip", "花名册.xlsx"),
-])
+@pytest.mark.parametrize(
+    "content, name",
+    [
+        ("姓名,身份证号\n张顺,654323198005060099\n".encode("gbk"), "花名册.xlsx"),
+        (bytes(range(256)) * 40, "花名册.xlsx"),
+        (b"PK\x03\x04 not really a zip", "花名册.xlsx"),
+    ],
+)
 def test_it_refuses_a_file_that_is_not_an_xlsx(world, login, content, name):
     response = upload(login(world.station), content, name)
 
-    assert response.context["form"].errors["file"] == ["无法读取该文件，请上传 Excel（.xlsx）格式的党员花名册"]
+    assert response.context["form"].errors["file"] == [
+        "无法读取该文件，请上传 Excel（.xlsx）格式的党员花名册"
+    ]
     assert not RosterImport.objects.exists()
 
 
@@ -183,14 +213,25 @@ def test_it_creates_no_duplicates_when_the_same_file_is_imported_twice(world, lo
     assert "导入完成：新增 0 人，更新 0 人，2 人无变化" in response.content.decode()
     assert Member.objects.count() == count
     again.refresh_from_db()
-    assert again.result | {"applied_at": None} == {"created": 0, "updated": 0, "unchanged": 2, "applied_at": None}
+    assert again.result | {"applied_at": None} == {
+        "created": 0,
+        "updated": 0,
+        "unchanged": 2,
+        "applied_at": None,
+    }
 
 
 def test_it_updates_a_member_matched_by_id_number(world, login):
     client = login(world.station)
     zhang = world.member
-    row = person("张三", birth=zhang.birth_date, 身份证号=zhang.id_number, 联系电话="13912345678",
-                 入党时间=zhang.joined_on, 党员类别="预备党员")
+    row = person(
+        "张三",
+        birth=zhang.birth_date,
+        身份证号=zhang.id_number,
+        联系电话="13912345678",
+        入党时间=zhang.joined_on,
+        党员类别="预备党员",
+    )
 
     batch = uploaded(client, [row])
     page = client.get(preview_url(batch))
@@ -201,12 +242,19 @@ def test_it_updates_a_member_matched_by_id_number(world, login):
     zhang.refresh_from_db()
     assert (zhang.phone, zhang.category) == ("13912345678", Member.Category.PROBATIONARY)
     assert Member.objects.filter(id_number=zhang.id_number).count() == 1
-    assert AuditEvent.objects.filter(model="members.member", object_pk=str(zhang.pk), action="update").exists()
+    assert AuditEvent.objects.filter(
+        model="members.member", object_pk=str(zhang.pk), action="update"
+    ).exists()
 
 
 def test_it_keeps_what_a_blank_cell_leaves_out(world, login):
     zhang = world.member
-    row = {"姓名": "张三", "身份证号": zhang.id_number, "所在党支部": "红星村党支部", "入党时间": zhang.joined_on}
+    row = {
+        "姓名": "张三",
+        "身份证号": zhang.id_number,
+        "所在党支部": "红星村党支部",
+        "入党时间": zhang.joined_on,
+    }
 
     preview = services.roster_import_preview(user=world.operator, file=xlsx([row]))
 
@@ -215,8 +263,12 @@ def test_it_keeps_what_a_blank_cell_leaves_out(world, login):
     assert preview.rows[0].point == "村委会电教室"
 
 
-@pytest.mark.parametrize("persona, registered", [("operator", "pastoral_member"), ("station", "far_member")])
-def test_it_refuses_an_id_number_registered_where_the_user_cannot_see(world, login, persona, registered):
+@pytest.mark.parametrize(
+    "persona, registered", [("operator", "pastoral_member"), ("station", "far_member")]
+)
+def test_it_refuses_an_id_number_registered_where_the_user_cannot_see(
+    world, login, persona, registered
+):
     other = getattr(world, registered)
     client = login(getattr(world, persona))
     row = person("冒名", birth=other.birth_date, 身份证号=other.id_number)
@@ -230,13 +282,37 @@ def test_it_refuses_an_id_number_registered_where_the_user_cannot_see(world, log
 
 def test_it_accepts_header_aliases_a_title_row_and_dates_written_as_text(world, login):
     client = login(world.station)
-    headers = ["序号", "姓名", "公民身份号码", "出生日期", "手机号", "党支部", "人员类别", "入党时间", "播放点", "备注"]
+    headers = [
+        "序号",
+        "姓名",
+        "公民身份号码",
+        "出生日期",
+        "手机号",
+        "党支部",
+        "人员类别",
+        "入党时间",
+        "播放点",
+        "备注",
+    ]
     ident = factories.id_number(dt.date(1975, 3, 8), male=False)
     rows = [
-        {"姓名": "周舒", "公民身份号码": ident, "出生日期": "1975/3/8", "手机号": 13812345678,
-         "党支部": "红星村党支部", "人员类别": "预备", "入党时间": "2005年7月1日", "播放点": "村委会电教室"},
-        {"姓名": "吴敏", "公民身份号码": factories.id_number(dt.date(1990, 1, 2)), "出生日期": "1990.01.02",
-         "党支部": "阿克达拉村", "入党时间": "2015-07-01"},
+        {
+            "姓名": "周舒",
+            "公民身份号码": ident,
+            "出生日期": "1975/3/8",
+            "手机号": 13812345678,
+            "党支部": "红星村党支部",
+            "人员类别": "预备",
+            "入党时间": "2005年7月1日",
+            "播放点": "村委会电教室",
+        },
+        {
+            "姓名": "吴敏",
+            "公民身份号码": factories.id_number(dt.date(1990, 1, 2)),
+            "出生日期": "1990.01.02",
+            "党支部": "阿克达拉村",
+            "入党时间": "2015-07-01",
+        },
     ]
 
     batch = uploaded(client, rows, headers=headers, title_rows=["乌伦古乡党员花名册"])
@@ -245,11 +321,30 @@ def test_it_accepts_header_aliases_a_title_row_and_dates_written_as_text(world, 
 
     assert page.context["preview"].ignored_columns == ["备注"]
     zhou = Member.objects.get(name="周舒")
-    assert (zhou.id_number, zhou.birth_date, zhou.gender, zhou.phone, zhou.category, zhou.joined_on, zhou.point) == (
-        ident, dt.date(1975, 3, 8), "F", "13812345678", Member.Category.PROBATIONARY, dt.date(2005, 7, 1), world.point,
+    assert (
+        zhou.id_number,
+        zhou.birth_date,
+        zhou.gender,
+        zhou.phone,
+        zhou.category,
+        zhou.joined_on,
+        zhou.point,
+    ) == (
+        ident,
+        dt.date(1975, 3, 8),
+        "F",
+        "13812345678",
+        Member.Category.PROBATIONARY,
+        dt.date(2005, 7, 1),
+        world.point,
     )
     wu = Member.objects.get(name="吴敏")
-    assert (wu.village, wu.point, wu.gender, wu.joined_on) == (world.pastoral, None, "M", dt.date(2015, 7, 1))
+    assert (wu.village, wu.point, wu.gender, wu.joined_on) == (
+        world.pastoral,
+        None,
+        "M",
+        dt.date(2015, 7, 1),
+    )
 
 
 def test_it_refuses_an_id_number_that_excel_stored_as_a_number(world):
@@ -265,13 +360,19 @@ def test_it_refuses_an_id_number_that_excel_stored_as_a_number(world):
 
 
 def test_it_leaves_leaving_the_roster_to_the_member_page(world):
-    preview = services.roster_import_preview(user=world.station, file=xlsx([person("离人", 状态="已离册")]))
+    preview = services.roster_import_preview(
+        user=world.station, file=xlsx([person("离人", 状态="已离册")])
+    )
 
-    assert preview.rows[0].errors == [("状态", "导入只用于登记在册党员；办理离册请到该党员的页面，填写离册日期和原因")]
+    assert preview.rows[0].errors == [
+        ("状态", "导入只用于登记在册党员；办理离册请到该党员的页面，填写离册日期和原因")
+    ]
 
 
 def test_it_does_not_bring_a_left_member_back_by_import(world):
-    gone = factories.member(world.village, "赵离", active=False, left_on=dt.date(2024, 1, 1), left_reason="迁出")
+    gone = factories.member(
+        world.village, "赵离", active=False, left_on=dt.date(2024, 1, 1), left_reason="迁出"
+    )
     row = person("赵离", birth=gone.birth_date, 身份证号=gone.id_number, 入党时间=gone.joined_on)
 
     preview = services.roster_import_preview(user=world.station, file=xlsx([row]))

@@ -4,5 +4,10 @@
 def workplan(w):
     from dianjiao.planning.services import workplan_submit
 
-    plan = workplan_submit(village=w.village, year=2026, text="全年每月组织一次集中收看，重点片按四环节教学。", user=w.operator)
+    plan = workplan_submit(
+        village=w.village,
+        year=2026,
+        text="全年每月组织一次集中收看，重点片按四环节教学。",
+        user=w.operator,
+    )
     return {"pk": plan.pk}

@@ -15,7 +15,10 @@ URL = reverse("planning:dashboard")
 
 def sheet(response):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    return [list(r) for r in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)]
+    return [
+        list(r)
+        for r in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+    ]
 
 
 def test_the_station_sees_the_matrix_with_drill_down_and_inline_svg(year, world, login):  # noqa: F811
@@ -39,7 +42,11 @@ def test_the_exports_read_back(year, world, login):  # noqa: F811
     cov = sheet(client.get(reverse("planning:export"), {"year": 2026, "table": "coverage"}))
     assert cov[1][:8] == ["红星村", 10, 2, 1, 1, 8, 7, 87.5]
     assert cov[2][0] == "阿克达拉村" and cov[2][-1] == "未报送"
-    towns = sheet(login(world.county_viewer).get(reverse("planning:export"), {"year": 2026, "table": "townships"}))
+    towns = sheet(
+        login(world.county_viewer).get(
+            reverse("planning:export"), {"year": 2026, "table": "townships"}
+        )
+    )
     assert [t[0] for t in towns[1:]] == ["乌伦古乡", "齐干吉迭乡"]
     assert client.get(reverse("planning:export"), {"table": "nope"}).status_code == 404
     reports = sheet(client.get(reverse("planning:export"), {"year": 2026, "table": "reports"}))
@@ -58,12 +65,29 @@ def _crowd(world, n):
 
     for i in range(n):
         v = factories.village(f"新村{i:02d}", world.township, sort_order=10 + i)
-        factories.member(v, f"党员{i:02d}", factories.point(v, "电教室"), birth=dt.date(1970, 1, 1) + dt.timedelta(days=i))
-        QuarterlyReport.objects.create(village=v, year=2026, quarter=1, author=world.station, created_at=NOW, status="submitted")
+        factories.member(
+            v,
+            f"党员{i:02d}",
+            factories.point(v, "电教室"),
+            birth=dt.date(1970, 1, 1) + dt.timedelta(days=i),
+        )
+        QuarterlyReport.objects.create(
+            village=v,
+            year=2026,
+            quarter=1,
+            author=world.station,
+            created_at=NOW,
+            status="submitted",
+        )
         send(world, user=world.station, village=v, at=local(2026, 10, 1 + i, 15))
 
 
-def test_the_dashboard_and_the_home_page_run_a_fixed_number_of_queries(year, world, login, django_assert_num_queries):  # noqa: F811
+def test_the_dashboard_and_the_home_page_run_a_fixed_number_of_queries(
+    year,  # noqa: F811
+    world,
+    login,
+    django_assert_num_queries,
+):
     client = login(world.station)
     counts = {}
     for url in (URL, reverse("web:home")):
@@ -81,7 +105,9 @@ def test_the_dashboard_and_the_home_page_run_a_fixed_number_of_queries(year, wor
 def test_the_to_do_list_leads_the_home_page(year, world, login):  # noqa: F811
     html = login(world.operator).get(reverse("web:home")).content.decode()
     assert "待办事项" in html and "2026年第1季度报告尚未上报" in html
-    assert f"{reverse('reports:list')}?year=2026&amp;quarter=1&amp;village={world.village.pk}" in html
+    assert (
+        f"{reverse('reports:list')}?year=2026&amp;quarter=1&amp;village={world.village.pk}" in html
+    )
 
 
 def test_the_county_sees_townships_side_by_side(year, world, login):  # noqa: F811
@@ -93,8 +119,15 @@ def test_the_county_sees_townships_side_by_side(year, world, login):  # noqa: F8
 def test_the_station_sets_the_plan_and_errors_show_next_to_fields(world, login):
     client = login(world.station)
     url = reverse("planning:plan_edit", args=[2026])
-    data = {"viewings_per_member": 0, "info_items_per_village_month": 1, "quarterly_report_due_days": 10,
-            "joint_meetings": 4, "summary_meetings": 2, "trainings": 1, "pastoral_hours": 20}
+    data = {
+        "viewings_per_member": 0,
+        "info_items_per_village_month": 1,
+        "quarterly_report_due_days": 10,
+        "joint_meetings": 4,
+        "summary_meetings": 2,
+        "trainings": 1,
+        "pastoral_hours": 20,
+    }
     r = client.post(url, data)
     assert r.status_code == 200 and not AnnualPlan.objects.exists()
     assert "不得少于30学时" in r.content.decode()
@@ -106,16 +139,31 @@ def test_the_station_sets_the_plan_and_errors_show_next_to_fields(world, login):
 
 def test_villages_submit_work_plans_and_see_versions(world, login):
     client = login(world.operator)
-    r = client.post(reverse("planning:workplan_submit") + "?year=2026", {"text": "全年每月组织一次集中收看，重点片按四环节教学。"})
+    r = client.post(
+        reverse("planning:workplan_submit") + "?year=2026",
+        {"text": "全年每月组织一次集中收看，重点片按四环节教学。"},
+    )
     assert r.status_code == 302
-    client.post(reverse("planning:workplan_submit") + "?year=2026", {"text": "第二稿：全年每月组织一次集中收看，冬季增加技术片。"})
-    assert list(VillageWorkPlan.objects.values_list("village__name", "version")) == [("红星村", 2), ("红星村", 1)]
+    client.post(
+        reverse("planning:workplan_submit") + "?year=2026",
+        {"text": "第二稿：全年每月组织一次集中收看，冬季增加技术片。"},
+    )
+    assert list(VillageWorkPlan.objects.values_list("village__name", "version")) == [
+        ("红星村", 2),
+        ("红星村", 1),
+    ]
     html = login(world.station).get(reverse("planning:workplans"), {"year": 2026}).content.decode()
     assert "第2版" in html and "第1版" in html and "未报送" in html  # 阿克达拉村 has none
-    r = login(world.station).post(reverse("planning:workplan_submit") + "?year=2026",
-                                  {"village": world.pastoral.pk, "text": "牧区夏季流动播放，冬季集中收看。"})
-    assert r.status_code == 302 and VillageWorkPlan.objects.filter(village=world.pastoral).count() == 1
-    rows = sheet(login(world.station).get(reverse("planning:export"), {"year": 2026, "table": "workplans"}))
+    r = login(world.station).post(
+        reverse("planning:workplan_submit") + "?year=2026",
+        {"village": world.pastoral.pk, "text": "牧区夏季流动播放，冬季集中收看。"},
+    )
+    assert (
+        r.status_code == 302 and VillageWorkPlan.objects.filter(village=world.pastoral).count() == 1
+    )
+    rows = sheet(
+        login(world.station).get(reverse("planning:export"), {"year": 2026, "table": "workplans"})
+    )
     assert rows[0] == ["村", "最新版本", "报送人", "报送时间", "工作计划"]
     assert [r[:3] for r in rows[1:]] == [["红星村", 2, "刘电教"], ["阿克达拉村", 1, "王站长"]]
     assert rows[1][4].startswith("第二稿")

@@ -12,8 +12,14 @@ from dianjiao.planning.services import plan_save, workplan_submit
 from dianjiao.teaching.plan import viewing_target
 
 GOOD = {
-    "viewings_per_member": 12, "info_items_per_village_month": 1, "quarterly_report_due_days": 10,
-    "joint_meetings": 4, "summary_meetings": 2, "trainings": 1, "pastoral_hours": 30, "monthly_inspection": "on",
+    "viewings_per_member": 12,
+    "info_items_per_village_month": 1,
+    "quarterly_report_due_days": 10,
+    "joint_meetings": 4,
+    "summary_meetings": 2,
+    "trainings": 1,
+    "pastoral_hours": 30,
+    "monthly_inspection": "on",
 }
 
 
@@ -31,23 +37,30 @@ def test_a_valid_plan_is_saved_with_the_townships_key_films(world):
     assert plan.updated_by == world.station
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("viewings_per_member", 0, "1"),
-    ("viewings_per_member", 53, "52"),
-    ("info_items_per_village_month", 0, "1"),
-    ("trainings", 0, "1"),
-    ("joint_meetings", -1, "0"),
-    ("pastoral_hours", -5, "0"),
-    ("pastoral_hours", 20, "不得少于30学时"),
-])
-def test_negative_or_inconsistent_targets_are_refused_next_to_the_field(world, field, value, message):
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("viewings_per_member", 0, "1"),
+        ("viewings_per_member", 53, "52"),
+        ("info_items_per_village_month", 0, "1"),
+        ("trainings", 0, "1"),
+        ("joint_meetings", -1, "0"),
+        ("pastoral_hours", -5, "0"),
+        ("pastoral_hours", 20, "不得少于30学时"),
+    ],
+)
+def test_negative_or_inconsistent_targets_are_refused_next_to_the_field(
+    world, field, value, message
+):
     f = form(world, **{field: value})
     assert not f.is_valid()
     assert message in " ".join(f.errors[field])
 
 
 def test_a_film_of_another_township_cannot_be_a_key_film(world):
-    far = Film.objects.create(township=world.other_township, title="别乡的片子", duration_minutes=30)
+    far = Film.objects.create(
+        township=world.other_township, title="别乡的片子", duration_minutes=30
+    )
     f = form(world, key_films=[far.pk])
     assert not f.is_valid()
     assert "key_films" in f.errors
@@ -72,7 +85,9 @@ def test_the_viewing_target_comes_from_the_plan_falling_back_to_12(world):
 def test_a_resubmitted_work_plan_is_a_new_version_the_old_one_kept(world):
     text = "全年每月组织一次集中收看，重点片按四环节教学。"
     first = workplan_submit(village=world.village, year=2026, text=text, user=world.operator)
-    second = workplan_submit(village=world.village, year=2026, text=text + "冬季增加技术片。", user=world.operator)
+    second = workplan_submit(
+        village=world.village, year=2026, text=text + "冬季增加技术片。", user=world.operator
+    )
     assert (first.version, second.version) == (1, 2)
     assert VillageWorkPlan.objects.filter(village=world.village, year=2026).count() == 2
     assert second.township == world.township
@@ -94,11 +109,18 @@ def test_each_townships_members_are_measured_against_their_own_plan(world):
 
     AnnualPlan.objects.create(township=world.township, year=2026, viewings_per_member=10)
     AnnualPlan.objects.create(township=world.other_township, year=2026, viewings_per_member=11)
-    lists = {b.village.name: b for b in selectors.behind_target(world.county_viewer, year=2026, as_of=dt.date(2026, 11, 29))}
+    lists = {
+        b.village.name: b
+        for b in selectors.behind_target(
+            world.county_viewer, year=2026, as_of=dt.date(2026, 11, 29)
+        )
+    }
     assert {r.target for r in lists["红星村"].behind} == {10}
     assert {r.target for r in lists["喀拉吉拉村"].behind} == {11}
     assert Member.objects.filter(village=world.far_village).count() == 1
-    records = selectors.village_learning(world.station, world.village, year=2026, as_of=dt.date(2026, 11, 29))
+    records = selectors.village_learning(
+        world.station, world.village, year=2026, as_of=dt.date(2026, 11, 29)
+    )
     assert records and {r.target for r in records} == {10}
 
 
@@ -108,17 +130,29 @@ def test_the_running_years_plan_decides_which_films_are_key(world):
     from dianjiao.audit.models import AuditEvent
     from dianjiao.lib.dates import today
 
-    old = Film.objects.create(township=world.township, title="旧重点片", duration_minutes=60, is_key_film=True)
+    old = Film.objects.create(
+        township=world.township, title="旧重点片", duration_minutes=60, is_key_film=True
+    )
     new = Film.objects.create(township=world.township, title="榜样9", duration_minutes=90)
-    far = Film.objects.create(township=world.other_township, title="别乡重点片", duration_minutes=30, is_key_film=True)
+    far = Film.objects.create(
+        township=world.other_township, title="别乡重点片", duration_minutes=30, is_key_film=True
+    )
     f = AnnualPlanForm({**GOOD, "key_films": [new.pk]}, township=world.township, year=today().year)
     assert f.initial["key_films"] == [old.pk]
     assert f.is_valid(), f.errors
     plan_save(form=f, user=world.station)
-    assert {x.title: x.is_key_film for x in Film.objects.order_by("pk")} == {"旧重点片": False, "榜样9": True, "别乡重点片": True}
-    changed = AuditEvent.objects.filter(model="films.film", action="update", object_pk__in=[str(old.pk), str(new.pk)])
+    assert {x.title: x.is_key_film for x in Film.objects.order_by("pk")} == {
+        "旧重点片": False,
+        "榜样9": True,
+        "别乡重点片": True,
+    }
+    changed = AuditEvent.objects.filter(
+        model="films.film", action="update", object_pk__in=[str(old.pk), str(new.pk)]
+    )
     assert changed.count() == 2
-    last_year = AnnualPlanForm({**GOOD, "key_films": [old.pk]}, township=world.township, year=today().year - 1)
+    last_year = AnnualPlanForm(
+        {**GOOD, "key_films": [old.pk]}, township=world.township, year=today().year - 1
+    )
     assert last_year.is_valid()
     plan_save(form=last_year, user=world.station)
     assert not Film.objects.get(pk=old.pk).is_key_film and far.is_key_film
@@ -135,13 +169,17 @@ def test_marking_a_film_key_later_does_not_change_past_sessions(world, cast, clo
     past = record(cast, held_at=local(2026, 3, 10, 9), films=[cast.film])
     clock.at = local(2026, 11, 29, 10)
     assert not past.is_key
-    f = AnnualPlanForm({**GOOD, "key_films": [cast.film.pk]}, township=world.township, year=today().year)
+    f = AnnualPlanForm(
+        {**GOOD, "key_films": [cast.film.pk]}, township=world.township, year=today().year
+    )
     assert f.is_valid(), f.errors
     plan_save(form=f, user=world.station)
     assert Film.objects.get(pk=cast.film.pk).is_key_film
     past.refresh_from_db()
     assert not past.is_key
-    march = selectors.compliance(world.station, year=2026, as_of=dt.date(2026, 11, 29)).rows[0].cells[2]
+    march = (
+        selectors.compliance(world.station, year=2026, as_of=dt.date(2026, 11, 29)).rows[0].cells[2]
+    )
     assert (march.sessions, march.key_sessions, march.four_ring_ok) == (1, 0, None)
     # Shown after the mark, the film is taught with the four rings: preparation is asked for.
     with pytest.raises(ValidationError, match="重点片须先备课"):
@@ -156,9 +194,14 @@ def test_sessions_recorded_before_the_mark_was_stored_take_it_from_their_films(w
     from dianjiao.teaching.models import ViewingSession
     from tests.teaching.conftest import local, record, record_key
 
-    migration = importlib.import_module("dianjiao.teaching.migrations.0002_session_key_mark_fixed_at_recording")
+    migration = importlib.import_module(
+        "dianjiao.teaching.migrations.0002_session_key_mark_fixed_at_recording"
+    )
     plain = record(cast, held_at=local(2026, 11, 29, 8), films=[cast.film])
     key = record_key(cast, held_at=local(2026, 11, 29, 9))
     ViewingSession.objects.update(key_session=False)  # as the column arrived
     migration.mark_key_sessions(apps, None)
-    assert dict(ViewingSession.objects.values_list("pk", "key_session")) == {plain.pk: False, key.pk: True}
+    assert dict(ViewingSession.objects.values_list("pk", "key_session")) == {
+        plain.pk: False,
+        key.pk: True,
+    }

@@ -5,8 +5,14 @@ from dianjiao.reports import services
 
 
 def _report(w):
-    return services.create(village=w.village, author=w.operator, year=2025, quarter=4,
-                           narrative="本季度组织党员收看电教片三次。", plan="下季度播放《榜样8》。")
+    return services.create(
+        village=w.village,
+        author=w.operator,
+        year=2025,
+        quarter=4,
+        narrative="本季度组织党员收看电教片三次。",
+        plan="下季度播放《榜样8》。",
+    )
 
 
 def draft(w):

@@ -16,8 +16,14 @@ def report(world, cast, clock):
     clock.at = local(2026, 7, 10, 10, 0)
     record(cast, held_at=local(2026, 7, 10, 9, 0))
     clock.at = NOW
-    r = services.create(village=world.village, author=world.operator, year=2026, quarter=3,
-                        narrative="七月组织收看一次。", plan="十月播放《榜样8》。")
+    r = services.create(
+        village=world.village,
+        author=world.operator,
+        year=2026,
+        quarter=3,
+        narrative="七月组织收看一次。",
+        plan="十月播放《榜样8》。",
+    )
     return services.submit(r, user=world.operator)
 
 
@@ -28,7 +34,11 @@ def test_docx_reads_back(report):
     cells = [c.text for row in doc.tables[0].rows for c in row.cells]
     assert "应到人次" in cells and "4" in cells and "100.0%" in cells
     s = doc.sections[0]
-    assert round(s.top_margin.mm) == 37 and round(s.left_margin.mm) == 28 and round(s.page_width.mm) == 210
+    assert (
+        round(s.top_margin.mm) == 37
+        and round(s.left_margin.mm) == 28
+        and round(s.page_width.mm) == 210
+    )
     runs = [r for p in doc.paragraphs for r in p.runs]
     assert all(r._element.rPr.rFonts.get(qn("w:eastAsia")) for r in runs)
     assert doc.styles["Normal"].element.rPr.rFonts.get(qn("w:eastAsia")) == "FangSong"

@@ -41,7 +41,11 @@ def test_only_village_operator_or_station_writes(world, clock):
 def test_figures_from_hand_counted_sessions(world, cast, clock):
     # July: a monthly showing, 3 of 4 present; September: a key film with the four rings, all present.
     clock.at = local(2026, 7, 10, 10, 0)
-    record(cast, held_at=local(2026, 7, 10, 9, 0), attendance={**cast.everyone(), cast.zhao.pk: (ABSENT, "")})
+    record(
+        cast,
+        held_at=local(2026, 7, 10, 9, 0),
+        attendance={**cast.everyone(), cast.zhao.pk: (ABSENT, "")},
+    )
     clock.at = local(2026, 9, 5, 12, 0)
     record_key(cast, held_at=local(2026, 9, 5, 9, 0))
     clock.at = NOW
@@ -62,7 +66,9 @@ def test_return_needs_reason_and_keeps_versions(world, clock):
         services.return_report(report, user=world.station, reason="  ")
     report = services.return_report(report, user=world.station, reason="缺少八月情况")
     assert report.status == QuarterlyReport.Status.RETURNED
-    report = services.edit(report, user=world.operator, narrative="补充：八月因转场未播放。", plan="十月播放《榜样8》")
+    report = services.edit(
+        report, user=world.operator, narrative="补充：八月因转场未播放。", plan="十月播放《榜样8》"
+    )
     report = services.submit(report, user=world.operator)
     versions = list(report.versions.all())
     assert [v.number for v in versions] == [1, 2]

@@ -19,18 +19,30 @@ from tests import factories
 from tests.clock import NOW, TODAY, Clock, clock, local  # noqa: F401  (the stories' clock, re-exported)
 
 Kind = ViewingSession.Kind
-PRESENT, EXCUSED, ABSENT = Attendance.Status.PRESENT, Attendance.Status.EXCUSED, Attendance.Status.ABSENT
+PRESENT, EXCUSED, ABSENT = (
+    Attendance.Status.PRESENT,
+    Attendance.Status.EXCUSED,
+    Attendance.Status.ABSENT,
+)
 
 
 class Cast:
     def __init__(self, world):
         self.world = world
-        self.li = factories.member(world.village, "李梅", world.point, male=False, birth=dt.date(1982, 5, 1))
+        self.li = factories.member(
+            world.village, "李梅", world.point, male=False, birth=dt.date(1982, 5, 1)
+        )
         self.wang = factories.member(world.village, "王五", world.point, birth=dt.date(1968, 9, 9))
         self.zhao = factories.member(world.village, "赵六", world.point, birth=dt.date(1978, 1, 20))
-        self.key_film = Film.objects.create(township=world.township, title="榜样8", is_key_film=True, duration_minutes=90)
-        self.film = Film.objects.create(township=world.township, title="农村实用技术：冬季舍饲养羊", duration_minutes=60)
-        self.far_film = Film.objects.create(township=world.other_township, title="别乡的片子", duration_minutes=30)
+        self.key_film = Film.objects.create(
+            township=world.township, title="榜样8", is_key_film=True, duration_minutes=90
+        )
+        self.film = Film.objects.create(
+            township=world.township, title="农村实用技术：冬季舍饲养羊", duration_minutes=60
+        )
+        self.far_film = Film.objects.create(
+            township=world.other_township, title="别乡的片子", duration_minutes=30
+        )
 
     @property
     def zhang(self):
@@ -55,8 +67,16 @@ def four_ring(cast, held_at, **overrides) -> dict:
         "discussion": "围绕“身边的榜样”讨论，大家表示要在冬季舍饲中带头",
         "speakers": [cast.zhang.pk, cast.li.pk],
         "practice": [
-            {"member": cast.zhang.pk, "task": "帮助两户困难户修缮羊圈", "due_on": held_at.date() + dt.timedelta(days=30)},
-            {"group": "党员先锋岗", "task": "组织一次冬季防火宣传", "due_on": held_at.date() + dt.timedelta(days=14)},
+            {
+                "member": cast.zhang.pk,
+                "task": "帮助两户困难户修缮羊圈",
+                "due_on": held_at.date() + dt.timedelta(days=30),
+            },
+            {
+                "group": "党员先锋岗",
+                "task": "组织一次冬季防火宣传",
+                "due_on": held_at.date() + dt.timedelta(days=14),
+            },
         ],
     }
     data.update(overrides)

@@ -15,8 +15,15 @@ WRITERS = {**ALL, "leader": 403, "inspector": 403, "county": 403}
 
 def own(*, read_only=200):
     """A session of 红星村: its township and county see it, other villages and townships 404."""
-    return {"station": 200, "leader": read_only, "inspector": read_only, "county": read_only,
-            "operator": 200, "other_op": 404, "outsider": 404}
+    return {
+        "station": 200,
+        "leader": read_only,
+        "inspector": read_only,
+        "county": read_only,
+        "operator": 200,
+        "other_op": 404,
+        "outsider": 404,
+    }
 
 
 def _session(cast):
@@ -59,4 +66,9 @@ def test_it_sends_anonymous_users_to_the_login_page(cast, clock, client, name):
 def test_read_only_roles_cannot_post_a_session_or_feedback(cast, clock, login, persona):
     client = login(cast.world.personas[persona])
     assert client.post(reverse("teaching:create"), {}).status_code == 403
-    assert client.post(reverse("teaching:feedback"), {"village": cast.world.village.pk, "month": "2026-11"}).status_code == 403
+    assert (
+        client.post(
+            reverse("teaching:feedback"), {"village": cast.world.village.pk, "month": "2026-11"}
+        ).status_code
+        == 403
+    )

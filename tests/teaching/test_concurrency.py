@@ -26,20 +26,30 @@ def test_two_operators_with_two_forms_both_land(world, clock, tmp_path):
     )
     assert isinstance(a, ViewingSession) and isinstance(b, ViewingSession), (a, b)
     assert ViewingSession.objects.count() == 2
-    assert sorted(LogbookEntry.objects.filter(village=world.village).values_list("seq", flat=True)) == [1, 2]
+    assert sorted(
+        LogbookEntry.objects.filter(village=world.village).values_list("seq", flat=True)
+    ) == [1, 2]
     assert verify_all().ok
 
 
 @pytest.mark.django_db(transaction=True)
-def test_one_form_id_sent_twiceat_once_lands_once_and_the_different_one_conflicts(world, clock, tmp_path):
-    if rerun_on_a_file_database(test_one_form_id_sent_twiceat_once_lands_once_and_the_different_one_conflicts, tmp_path):
+def test_one_form_id_sent_twiceat_once_lands_once_and_the_different_one_conflicts(
+    world, clock, tmp_path
+):
+    if rerun_on_a_file_database(
+        test_one_form_id_sent_twiceat_once_lands_once_and_the_different_one_conflicts, tmp_path
+    ):
         return
     cast = Cast(world)
     shared = uuid.uuid4()
     results = at_once(
         lambda: record(cast, author=world.operator, client_id=shared),
-        lambda: record(cast, author=world.operator, client_id=shared,
-                       attendance={**cast.everyone(), cast.zhao.pk: (ABSENT, "")}),
+        lambda: record(
+            cast,
+            author=world.operator,
+            client_id=shared,
+            attendance={**cast.everyone(), cast.zhao.pk: (ABSENT, "")},
+        ),
     )
     sessions = [r for r in results if isinstance(r, ViewingSession)]
     conflicts = [r for r in results if isinstance(r, SessionConflictError)]

@@ -28,8 +28,13 @@ def test_it_builds_a_year_with_gaps_make_ups_and_corrections(cast, clock):
 
     # The skipped month is a gap everyone of that village has to answer for.
     name, year, month = report.skipped
-    assert not sessions.filter(village__name=name, held_at__year=year, held_at__month=month).exists()
-    behind = {b.village.name: b.behind for b in selectors.behind_target(w.station, year=TODAY.year, as_of=TODAY)}
+    assert not sessions.filter(
+        village__name=name, held_at__year=year, held_at__month=month
+    ).exists()
+    behind = {
+        b.village.name: b.behind
+        for b in selectors.behind_target(w.station, year=TODAY.year, as_of=TODAY)
+    }
     if year == TODAY.year:
         assert behind[name], "the village that skipped a month has members behind"
 
@@ -41,7 +46,9 @@ def test_it_builds_a_year_with_gaps_make_ups_and_corrections(cast, clock):
     late = [s for s in sessions.select_related("entry") if s.is_late]
     assert [timezone.localtime(s.held_at).date() for s in late] == [real.day]
     for s in sessions.select_related("entry").exclude(pk=late[0].pk):
-        assert timezone.localtime(s.entry.received_at).date() == timezone.localtime(s.held_at).date()
+        assert (
+            timezone.localtime(s.entry.received_at).date() == timezone.localtime(s.held_at).date()
+        )
     assert report.corrections == LogbookEntry.objects.filter(corrects__isnull=False).count() >= 1
     assert report.feedback == MonthlyFeedback.objects.count()
     assert verify_all().ok

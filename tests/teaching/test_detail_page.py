@@ -6,9 +6,20 @@ from .conftest import ABSENT, EXCUSED, local, record, record_key
 
 
 def test_it_answers_who_is_missing_and_states_the_denominator(cast, clock, login):
-    session = record(cast, attendance={**cast.everyone(), cast.wang.pk: (EXCUSED, "herding"), cast.zhao.pk: (ABSENT, "")},
-                     guests=[("马丽", "邻村党员")])
-    page = login(cast.world.operator).get(reverse("teaching:detail", args=[session.pk])).content.decode()
+    session = record(
+        cast,
+        attendance={
+            **cast.everyone(),
+            cast.wang.pk: (EXCUSED, "herding"),
+            cast.zhao.pk: (ABSENT, ""),
+        },
+        guests=[("马丽", "邻村党员")],
+    )
+    page = (
+        login(cast.world.operator)
+        .get(reverse("teaching:detail", args=[session.pk]))
+        .content.decode()
+    )
     assert "到课率 = 实到 ÷ 应到（4 人）" in page
     assert "<b>50.0%</b>" in page
     assert '<h3>缺席（1）</h3>\n  <ul class="names"><li>赵六</li></ul>' in page
@@ -18,8 +29,14 @@ def test_it_answers_who_is_missing_and_states_the_denominator(cast, clock, login
 
 
 def test_it_marks_each_missing_ring_of_a_key_session(cast, clock, login):
-    session = record_key(cast, four_ring={"preparation": "备课", "prepared_at": local(2026, 11, 28, 9, 0)})
-    page = login(cast.world.operator).get(reverse("teaching:detail", args=[session.pk])).content.decode()
+    session = record_key(
+        cast, four_ring={"preparation": "备课", "prepared_at": local(2026, 11, 28, 9, 0)}
+    )
+    page = (
+        login(cast.world.operator)
+        .get(reverse("teaching:detail", args=[session.pk]))
+        .content.decode()
+    )
     assert '<span class="tag bad">四环不完整</span>' in page
     assert page.count('<span class="tag bad">缺</span>') == 4
     assert page.count('<span class="tag ok">✓</span>') == 1

@@ -8,7 +8,11 @@ from .conftest import ABSENT, local, record, record_key
 
 
 def test_the_librarys_usage_counts_recorded_showings(cast, clock, login):
-    record(cast, held_at=local(2026, 11, 29, 8, 0), attendance={**cast.everyone(), cast.zhao.pk: (ABSENT, "")})
+    record(
+        cast,
+        held_at=local(2026, 11, 29, 8, 0),
+        attendance={**cast.everyone(), cast.zhao.pk: (ABSENT, "")},
+    )
     record_key(cast)
     result = {u.film.title: u for u in usage.film_usage(cast.world.station, 2026).films}
     plain, key = result["农村实用技术：冬季舍饲养羊"], result["榜样8"]

@@ -30,9 +30,13 @@ def test_a_session_without_key_films_has_no_four_ring_to_miss(cast, clock):
 
 def test_it_names_each_missing_step_in_order(cast, clock):
     held_at = local(2026, 11, 29, 9, 0)
-    session = record_key(cast, four_ring={
-        "preparation": "学习了简介", "prepared_at": local(2026, 11, 28, 15, 0),
-    })
+    session = record_key(
+        cast,
+        four_ring={
+            "preparation": "学习了简介",
+            "prepared_at": local(2026, 11, 28, 15, 0),
+        },
+    )
     missing = ["播中有提示", "收看有记录", "看后有讨论", "学过有实践"]
     assert _both(session) == (missing, missing)
     assert not session.four_ring_complete
@@ -56,12 +60,18 @@ def test_attendance_notes_alone_are_not_a_record(cast, clock):
 
 
 def test_a_correction_completes_the_record(cast, clock):
-    session = record_key(cast, four_ring={"preparation": "学习了简介", "prepared_at": local(2026, 11, 28, 15, 0)})
+    session = record_key(
+        cast, four_ring={"preparation": "学习了简介", "prepared_at": local(2026, 11, 28, 15, 0)}
+    )
     clock.tick(hours=2)
     session_correct(
-        author=cast.world.operator, session=session, reason="收看当天的提示、讨论和任务记在纸上，今天录入",
+        author=cast.world.operator,
+        session=session,
+        reason="收看当天的提示、讨论和任务记在纸上，今天录入",
         four_ring={
-            "prompts": "第二段暂停提示", "record_notes": "全体到场", "discussion": "讨论了身边的榜样",
+            "prompts": "第二段暂停提示",
+            "record_notes": "全体到场",
+            "discussion": "讨论了身边的榜样",
             "speakers": [cast.wang.pk],
             "practice": [{"group": "全体党员", "task": "冬季防火巡查", "due_on": "2026-12-31"}],
         },

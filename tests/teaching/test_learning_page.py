@@ -9,7 +9,11 @@ URL = reverse("teaching:learning")
 
 def test_it_shows_the_operators_village_with_the_target(cast, clock, login):
     clock.at = local(2026, 10, 20, 10, 0)
-    record(cast, held_at=local(2026, 10, 20, 9, 0), attendance={**cast.everyone(), cast.zhao.pk: (ABSENT, "")})
+    record(
+        cast,
+        held_at=local(2026, 10, 20, 9, 0),
+        attendance={**cast.everyone(), cast.zhao.pk: (ABSENT, "")},
+    )
     clock.at = NOW
     response = login(cast.world.operator).get(URL)
     page = response.content.decode()

@@ -46,10 +46,31 @@ def _on(cast, clock, month, day, **kw):
 def year(cast, clock):
     c = cast
     jan = _on(c, clock, 1, 15, attendance={**c.everyone(), c.zhao.pk: (ABSENT, "")})
-    feb = _on(c, clock, 2, 10, key=True, attendance={**c.everyone(), c.wang.pk: (EXCUSED, "herding"), c.zhao.pk: (ABSENT, "")})
+    feb = _on(
+        c,
+        clock,
+        2,
+        10,
+        key=True,
+        attendance={**c.everyone(), c.wang.pk: (EXCUSED, "herding"), c.zhao.pk: (ABSENT, "")},
+    )
     _on(c, clock, 2, 20, attendance={**c.everyone(ABSENT), c.zhang.pk: (PRESENT, "")})
-    _on(c, clock, 3, 8, kind=Kind.OTHER, attendance={**c.everyone(ABSENT), c.zhang.pk: (PRESENT, "")})
-    _on(c, clock, 4, 5, kind=Kind.MAKEUP, attendance={c.zhao.pk: (PRESENT, "", jan.pk), c.wang.pk: (PRESENT, "", feb.pk)})
+    _on(
+        c,
+        clock,
+        3,
+        8,
+        kind=Kind.OTHER,
+        attendance={**c.everyone(ABSENT), c.zhang.pk: (PRESENT, "")},
+    )
+    _on(
+        c,
+        clock,
+        4,
+        5,
+        kind=Kind.MAKEUP,
+        attendance={c.zhao.pk: (PRESENT, "", jan.pk), c.wang.pk: (PRESENT, "", feb.pk)},
+    )
     for month in range(4, 11):
         attendance = c.everyone()
         if month == 10:
@@ -64,7 +85,9 @@ def _by_name(records):
 
 
 def test_it_counts_months_covered_viewings_and_make_ups_per_member(year, clock):
-    records = _by_name(selectors.village_learning(year.world.station, year.world.village, year=2026, as_of=AS_OF))
+    records = _by_name(
+        selectors.village_learning(year.world.station, year.world.village, year=2026, as_of=AS_OF)
+    )
     summary = {
         name: (r.months_covered, r.covered, r.attended, r.made_up, r.missed_months, r.behind)
         for name, r in records.items()
@@ -82,12 +105,16 @@ def test_it_counts_months_covered_viewings_and_make_ups_per_member(year, clock):
 
 def test_the_behind_target_list_names_who_is_behind_in_each_village(year, clock):
     w = year.world
-    villages = {b.village.name: b for b in selectors.behind_target(w.station, year=2026, as_of=AS_OF)}
+    villages = {
+        b.village.name: b for b in selectors.behind_target(w.station, year=2026, as_of=AS_OF)
+    }
     assert set(villages) == {"红星村", "阿克达拉村"}
     assert villages["红星村"].members == 4
     assert [r.member.name for r in villages["红星村"].behind] == ["李梅", "赵六"]
     # 努尔兰·叶尔肯 has no viewing at all: 0 of 10 months.
-    assert [(r.member.name, r.covered) for r in villages["阿克达拉村"].behind] == [("努尔兰·叶尔肯", 0)]
+    assert [(r.member.name, r.covered) for r in villages["阿克达拉村"].behind] == [
+        ("努尔兰·叶尔肯", 0)
+    ]
 
 
 def test_the_operator_sees_only_their_own_villages_list(year, clock):
@@ -96,16 +123,29 @@ def test_the_operator_sees_only_their_own_villages_list(year, clock):
 
 
 def test_a_member_who_joined_this_year_is_due_from_the_month_they_joined(cast, clock):
-    newcomer = factories.member(cast.world.village, "新党员", cast.world.point, birth=dt.date(1990, 3, 3), joined_on=dt.date(2026, 6, 15))
+    newcomer = factories.member(
+        cast.world.village,
+        "新党员",
+        cast.world.point,
+        birth=dt.date(1990, 3, 3),
+        joined_on=dt.date(2026, 6, 15),
+    )
     [record_] = selectors.learning_records([newcomer], year=2026, as_of=AS_OF)
     assert record_.due_months == [6, 7, 8, 9, 10]
     assert record_.behind
 
 
 def test_a_make_up_in_january_counts_for_the_december_it_makes_up(cast, clock):
-    dec = _on_year(cast, clock, 2025, 12, 20, attendance={**cast.everyone(), cast.zhao.pk: (ABSENT, "")})
+    dec = _on_year(
+        cast, clock, 2025, 12, 20, attendance={**cast.everyone(), cast.zhao.pk: (ABSENT, "")}
+    )
     clock.at = local(2026, 1, 10, 10, 0)
-    record(cast, kind=Kind.MAKEUP, held_at=local(2026, 1, 10, 9, 0), attendance={cast.zhao.pk: (PRESENT, "", dec.pk)})
+    record(
+        cast,
+        kind=Kind.MAKEUP,
+        held_at=local(2026, 1, 10, 9, 0),
+        attendance={cast.zhao.pk: (PRESENT, "", dec.pk)},
+    )
     clock.at = NOW
     [r2025] = selectors.learning_records([cast.zhao], year=2025, as_of=AS_OF)
     [r2026] = selectors.learning_records([cast.zhao], year=2026, as_of=AS_OF)
@@ -127,14 +167,26 @@ def test_months_end_before_they_count(clock):
 
 
 @pytest.mark.parametrize("n", [3, 30])
-def test_it_runs_a_fixed_number_of_queries_whatever_the_number_of_members(cast, clock, django_assert_num_queries, n):
+def test_it_runs_a_fixed_number_of_queries_whatever_the_number_of_members(
+    cast, clock, django_assert_num_queries, n
+):
     w = cast.world
     village = factories.village("前进村", w.township, sort_order=3)
     point = factories.point(village, "前进村电教室")
     for i in range(n):
-        factories.member(village, f"党员{i:02d}", point, birth=dt.date(1970, 1, 1) + dt.timedelta(days=i))
-    record(cast, author=w.station, village=village, point=point,
-           attendance={m.pk: (PRESENT if i % 3 else ABSENT, "") for i, m in enumerate(selectors.expected_members(point))})
+        factories.member(
+            village, f"党员{i:02d}", point, birth=dt.date(1970, 1, 1) + dt.timedelta(days=i)
+        )
+    record(
+        cast,
+        author=w.station,
+        village=village,
+        point=point,
+        attendance={
+            m.pk: (PRESENT if i % 3 else ABSENT, "")
+            for i, m in enumerate(selectors.expected_members(point))
+        },
+    )
     # members, attendance, and the year's target from the township's annual plan (planning)
     with django_assert_num_queries(3):
         records = selectors.village_learning(w.station, village, year=2026, as_of=AS_OF)

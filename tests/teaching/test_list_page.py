@@ -18,7 +18,11 @@ def _rows(response):
 def test_it_tags_an_incomplete_key_session_and_a_late_one(cast, clock, login):
     grant(cast.world, dt.date(2026, 11, 28))
     record(cast, held_at=local(2026, 11, 28, 20, 0))
-    record_key(cast, held_at=local(2026, 11, 29, 8, 0), four_ring={"preparation": "备课", "prepared_at": local(2026, 11, 28, 9, 0)})
+    record_key(
+        cast,
+        held_at=local(2026, 11, 29, 8, 0),
+        four_ring={"preparation": "备课", "prepared_at": local(2026, 11, 28, 9, 0)},
+    )
     record_key(cast, held_at=local(2026, 11, 29, 9, 0))
     page = login(cast.world.operator).get(URL).content.decode()
     assert page.count('<span class="tag bad">四环不完整</span>') == 1
@@ -38,8 +42,14 @@ def test_it_searches_by_film_or_point_and_filters(cast, clock, login):
     w = cast.world
     record(cast)
     record_key(cast)
-    record(cast, author=w.other_op, village=w.pastoral, point=w.pastoral_point, kind=Kind.PASTORAL,
-           attendance={w.pastoral_member.pk: (PRESENT, "")})
+    record(
+        cast,
+        author=w.other_op,
+        village=w.pastoral,
+        point=w.pastoral_point,
+        kind=Kind.PASTORAL,
+        attendance={w.pastoral_member.pk: (PRESENT, "")},
+    )
     client = login(w.station)
     assert len(_rows(client.get(URL))) == 3
     assert [s.kind for s in _rows(client.get(URL, {"q": "榜样"}))] == [Kind.KEY_FILM]
@@ -53,7 +63,13 @@ def test_it_searches_by_film_or_point_and_filters(cast, clock, login):
 def test_the_operator_sees_only_their_village(cast, clock, login):
     w = cast.world
     record(cast)
-    record(cast, author=w.other_op, village=w.pastoral, point=w.pastoral_point, attendance={w.pastoral_member.pk: (PRESENT, "")})
+    record(
+        cast,
+        author=w.other_op,
+        village=w.pastoral,
+        point=w.pastoral_point,
+        attendance={w.pastoral_member.pk: (PRESENT, "")},
+    )
     assert {s.village for s in _rows(login(w.operator).get(URL))} == {w.village}
     assert _rows(login(w.outsider).get(URL)) == []
 

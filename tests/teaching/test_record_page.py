@@ -16,8 +16,11 @@ def form_data(cast, *, held_at="2026-11-29T09:00", films=None, statuses=None, **
     """What the browser posts: every expected member's radio, a reason select per row."""
     statuses = statuses or {}
     data = {
-        "client_id": str(uuid.uuid4()), "held_at": held_at, "duration_minutes": "60",
-        "films": [f.pk for f in (films or [cast.film])], "notes": "",
+        "client_id": str(uuid.uuid4()),
+        "held_at": held_at,
+        "duration_minutes": "60",
+        "films": [f.pk for f in (films or [cast.film])],
+        "notes": "",
     }
     for m in (cast.zhang, cast.li, cast.wang, cast.zhao):
         status, reason = statuses.get(m.pk, (PRESENT, ""))
@@ -37,11 +40,17 @@ def test_it_lists_the_expected_members_and_says_what_the_rate_is_of(cast, clock,
 
 
 def test_it_records_a_session_and_goes_to_its_page(cast, clock, login):
-    data = form_data(cast, statuses={cast.wang.pk: (EXCUSED, "herding"), cast.zhao.pk: (ABSENT, "illness")},
-                     guest0_name="马丽", guest0_note="邻村党员")
+    data = form_data(
+        cast,
+        statuses={cast.wang.pk: (EXCUSED, "herding"), cast.zhao.pk: (ABSENT, "illness")},
+        guest0_name="马丽",
+        guest0_note="邻村党员",
+    )
     response = login(cast.world.operator).post(URL, data)
     session = ViewingSession.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("teaching:detail", args=[session.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "teaching:detail", args=[session.pk]
+    )
     assert str(session.pk) == data["client_id"]
     statuses = dict(session.attendances.values_list("member__name", "status"))
     assert statuses == {"张三": PRESENT, "李梅": PRESENT, "王五": EXCUSED, "赵六": ABSENT}
@@ -88,20 +97,33 @@ def test_yesterdays_session_is_accepted_once_the_station_allowed_it(cast, clock,
 
 
 def test_a_key_film_without_preparation_is_refused_with_the_rule(cast, clock, login):
-    response = login(cast.world.operator).post(f"{URL}?kind=key_film", form_data(cast, films=[cast.key_film]))
+    response = login(cast.world.operator).post(
+        f"{URL}?kind=key_film", form_data(cast, films=[cast.key_film])
+    )
     assert response.status_code == 200
-    assert response.context["form"].errors["preparation"] == ["重点片须先备课：请填写播前备课内容和备课时间"]
+    assert response.context["form"].errors["preparation"] == [
+        "重点片须先备课：请填写播前备课内容和备课时间"
+    ]
     assert "重点片须先备课：请填写播前备课内容和备课时间" in response.content.decode()
     assert not ViewingSession.objects.exists()
 
 
 def test_a_key_film_session_with_its_four_rings(cast, clock, login):
     data = form_data(
-        cast, films=[cast.key_film],
-        preparation="学习简介，拟定讨论题", prepared_at="2026-11-28T15:00", prompts="第二段暂停提示",
-        record_notes="全体认真收看", discussion="讨论了身边的榜样", speakers=[cast.zhang.pk, cast.wang.pk],
-        task0_member=str(cast.zhang.pk), task0_task="帮助两户修羊圈", task0_due="2026-12-31",
-        task1_group="党员先锋岗", task1_task="冬季防火宣传", task1_due="2026-12-15",
+        cast,
+        films=[cast.key_film],
+        preparation="学习简介，拟定讨论题",
+        prepared_at="2026-11-28T15:00",
+        prompts="第二段暂停提示",
+        record_notes="全体认真收看",
+        discussion="讨论了身边的榜样",
+        speakers=[cast.zhang.pk, cast.wang.pk],
+        task0_member=str(cast.zhang.pk),
+        task0_task="帮助两户修羊圈",
+        task0_due="2026-12-31",
+        task1_group="党员先锋岗",
+        task1_task="冬季防火宣传",
+        task1_due="2026-12-15",
     )
     response = login(cast.world.operator).post(f"{URL}?kind=key_film", data)
     assert response.status_code == 302, response.context["form"].errors
@@ -111,14 +133,24 @@ def test_a_key_film_session_with_its_four_rings(cast, clock, login):
 
 
 def test_a_make_up_lists_who_missed_and_links_what_they_make_up(cast, clock, login):
-    missed = record(cast, held_at=local(2026, 11, 29, 8, 0), attendance={**cast.everyone(), cast.zhao.pk: (ABSENT, "")})
+    missed = record(
+        cast,
+        held_at=local(2026, 11, 29, 8, 0),
+        attendance={**cast.everyone(), cast.zhao.pk: (ABSENT, "")},
+    )
     client = login(cast.world.operator)
     response = client.get(f"{URL}?kind=makeup")
     assert [m.name for m in response.context["form"].roster] == ["赵六"]
-    assert f'<option value="{missed.pk}">11月29日 08:00 月度收看</option>' in response.content.decode()
+    assert (
+        f'<option value="{missed.pk}">11月29日 08:00 月度收看</option>' in response.content.decode()
+    )
     data = {
-        "client_id": str(uuid.uuid4()), "held_at": "2026-11-29T09:30", "duration_minutes": "60",
-        "films": [cast.film.pk], f"m{cast.zhao.pk}_status": PRESENT, f"m{cast.zhao.pk}_reason": "",
+        "client_id": str(uuid.uuid4()),
+        "held_at": "2026-11-29T09:30",
+        "duration_minutes": "60",
+        "films": [cast.film.pk],
+        f"m{cast.zhao.pk}_status": PRESENT,
+        f"m{cast.zhao.pk}_reason": "",
         f"m{cast.zhao.pk}_makeup": str(missed.pk),
     }
     response = client.post(f"{URL}?kind=makeup", data)
@@ -135,8 +167,13 @@ def test_the_point_decides_who_is_expected(cast, clock, login):
 
 
 def test_another_villages_point_is_not_found(cast, clock, login):
-    assert login(cast.world.operator).get(f"{URL}?point={cast.world.pastoral_point.pk}").status_code == 404
-    assert login(cast.world.operator).get(f"{URL}?point={cast.world.far_point.pk}").status_code == 404
+    assert (
+        login(cast.world.operator).get(f"{URL}?point={cast.world.pastoral_point.pk}").status_code
+        == 404
+    )
+    assert (
+        login(cast.world.operator).get(f"{URL}?point={cast.world.far_point.pk}").status_code == 404
+    )
 
 
 @pytest.mark.parametrize("field", ["held_at", "films"])
@@ -151,7 +188,10 @@ def test_it_keeps_what_was_typed_when_a_field_is_missing(cast, clock, login, fie
 
 
 def test_it_offers_the_stations_teaching_notes_for_a_key_film(cast, clock, login):
-    cast.key_film.prep_notes, cast.key_film.discussion_questions = "先读人物简介", "身边的榜样是谁？"
+    cast.key_film.prep_notes, cast.key_film.discussion_questions = (
+        "先读人物简介",
+        "身边的榜样是谁？",
+    )
     cast.key_film.save()
     page = login(cast.world.operator).get(f"{URL}?kind=key_film").content.decode()
     assert "《榜样8》的教学提示（电教站提供）" in page
@@ -160,21 +200,31 @@ def test_it_offers_the_stations_teaching_notes_for_a_key_film(cast, clock, login
 
 def _films_parts(page: str) -> tuple[str, str]:
     """The films checklist: what is listed before the folded <details>, and the <details> itself."""
-    films = page.split('<div id="id_films">', 1)[1].split('<div class="section" id="attendance">', 1)[0]
+    films = page.split('<div id="id_films">', 1)[1].split(
+        '<div class="section" id="attendance">', 1
+    )[0]
     before, _sep, folded = films.partition('<details class="morefilms"')
     return before, folded.split("</details>", 1)[0]
 
 
-def test_it_lists_announced_and_key_films_first_and_folds_the_rest_of_the_library(cast, clock, login):
+def test_it_lists_announced_and_key_films_first_and_folds_the_rest_of_the_library(
+    cast, clock, login
+):
     import datetime as dt
 
     from dianjiao.films.models import Announcement, Film
 
-    announced = Film.objects.create(township=cast.world.township, title="民法典进万家", duration_minutes=40)
+    announced = Film.objects.create(
+        township=cast.world.township, title="民法典进万家", duration_minutes=40
+    )
     old = Film.objects.create(township=cast.world.township, title="去年的片子", duration_minutes=30)
     a = Announcement.objects.create(
-        township=cast.world.township, title="2026年第4季度供片信息", period_start=dt.date(2026, 10, 1),
-        period_end=dt.date(2026, 12, 31), published_at=local(2026, 9, 20, 9, 0), published_by=cast.world.station,
+        township=cast.world.township,
+        title="2026年第4季度供片信息",
+        period_start=dt.date(2026, 10, 1),
+        period_end=dt.date(2026, 12, 31),
+        published_at=local(2026, 9, 20, 9, 0),
+        published_by=cast.world.station,
     )
     a.films.set([announced])
     client = login(cast.world.operator)

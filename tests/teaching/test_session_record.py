@@ -24,7 +24,9 @@ def test_it_records_a_session_with_one_attendance_row_per_expected_member(cast, 
     attendance = cast.everyone()
     attendance[cast.wang.pk] = (EXCUSED, "herding")
     attendance[cast.zhao.pk] = (ABSENT, "")
-    session = record(cast, attendance=attendance, guests=[("马丽", "邻村党员"), {"name": "老李", "note": ""}])
+    session = record(
+        cast, attendance=attendance, guests=[("马丽", "邻村党员"), {"name": "老李", "note": ""}]
+    )
 
     rows = {r.member.name: r for r in session.attendances.select_related("member")}
     assert set(rows) == {"张三", "李梅", "王五", "赵六"}
@@ -32,7 +34,11 @@ def test_it_records_a_session_with_one_attendance_row_per_expected_member(cast, 
     assert (rows["王五"].status, rows["王五"].excuse_reason) == (EXCUSED, "herding")
     assert rows["赵六"].status == ABSENT
     # 2 of 4 expected came: 50 %, over the EXPECTED members, guests not counted.
-    assert (session.expected_count, session.present_expected_count, session.attendance_pct) == (4, 2, 50.0)
+    assert (session.expected_count, session.present_expected_count, session.attendance_pct) == (
+        4,
+        2,
+        50.0,
+    )
     assert [g.name for g in Guest.objects.filter(session=session)] == ["马丽", "老李"]
     assert session.operator == cast.world.operator
     assert session.received_at == clock.at
@@ -52,7 +58,10 @@ def test_it_writes_the_logbook_entry_with_the_attendance_in_the_same_transaction
     assert (entry.source_model, entry.source_pk) == ("teaching.viewingsession", str(session.pk))
     assert (entry.body["expected"], entry.body["present"]) == (4, 2)
     assert {a["name"]: a["status"] for a in entry.body["attendance"]} == {
-        "张三": "present", "李梅": "present", "王五": "excused", "赵六": "absent",
+        "张三": "present",
+        "李梅": "present",
+        "王五": "excused",
+        "赵六": "absent",
     }
     assert entry.text == (
         "村委会电教室播放《农村实用技术：冬季舍饲养羊》，时长60分钟。应到4人，实到2人，到课率50.0%（实到÷应到）。"
@@ -61,18 +70,32 @@ def test_it_writes_the_logbook_entry_with_the_attendance_in_the_same_transaction
     assert not session.is_late
 
 
-@pytest.mark.parametrize(("kind", "logbook_kind"), [
-    (Kind.MAKEUP, LogbookEntry.Kind.MAKEUP), (Kind.PASTORAL, LogbookEntry.Kind.PASTORAL),
-    (Kind.OTHER, LogbookEntry.Kind.SESSION),
-])
+@pytest.mark.parametrize(
+    ("kind", "logbook_kind"),
+    [
+        (Kind.MAKEUP, LogbookEntry.Kind.MAKEUP),
+        (Kind.PASTORAL, LogbookEntry.Kind.PASTORAL),
+        (Kind.OTHER, LogbookEntry.Kind.SESSION),
+    ],
+)
 def test_it_files_each_kind_under_its_logbook_kind(cast, clock, kind, logbook_kind):
     w = cast.world
     if kind == Kind.MAKEUP:
-        missed = record(cast, held_at=local(2026, 11, 29, 8, 0), attendance={**cast.everyone(), cast.zhao.pk: (ABSENT, "")})
+        missed = record(
+            cast,
+            held_at=local(2026, 11, 29, 8, 0),
+            attendance={**cast.everyone(), cast.zhao.pk: (ABSENT, "")},
+        )
         session = record(cast, kind=kind, attendance={cast.zhao.pk: (PRESENT, "", missed.pk)})
     elif kind == Kind.PASTORAL:
-        session = record(cast, kind=kind, author=w.other_op, village=w.pastoral, point=w.pastoral_point,
-                         attendance={w.pastoral_member.pk: (PRESENT, "")})
+        session = record(
+            cast,
+            kind=kind,
+            author=w.other_op,
+            village=w.pastoral,
+            point=w.pastoral_point,
+            attendance={w.pastoral_member.pk: (PRESENT, "")},
+        )
     else:
         session = record(cast, kind=kind)
     assert session.entry.kind == logbook_kind
@@ -81,21 +104,31 @@ def test_it_files_each_kind_under_its_logbook_kind(cast, clock, kind, logbook_ki
 def test_it_keeps_the_expected_list_when_the_roster_changes_later(cast, clock):
     session = record(cast)
     factories.member(cast.world.village, "新党员", cast.world.point, birth=dt.date(1980, 2, 2))
-    cast.wang.active, cast.wang.left_on, cast.wang.left_reason = False, dt.date(2026, 11, 29), "迁出"
+    cast.wang.active, cast.wang.left_on, cast.wang.left_reason = (
+        False,
+        dt.date(2026, 11, 29),
+        "迁出",
+    )
     cast.wang.save()
     session.refresh_from_db()
     assert session.expected_count == 4
     assert "新党员" not in {r.member.name for r in session.attendances.all()}
 
 
-def test_it_counts_a_member_of_another_point_of_the_village_as_present_but_not_expected(cast, clock):
+def test_it_counts_a_member_of_another_point_of_the_village_as_present_but_not_expected(
+    cast, clock
+):
     w = cast.world
     other_point = factories.point(w.village, "三组活动室")
     visitor = factories.member(w.village, "孙七", other_point, birth=dt.date(1970, 6, 6))
     session = record(cast, attendance={**cast.everyone(), visitor.pk: (PRESENT, "")})
     row = session.attendances.get(member=visitor)
     assert not row.expected
-    assert (session.expected_count, session.present_expected_count, session.present_count) == (4, 4, 5)
+    assert (session.expected_count, session.present_expected_count, session.present_count) == (
+        4,
+        4,
+        5,
+    )
 
 
 # -- refusals --------------------------------------------------------------------------------
@@ -111,12 +144,16 @@ def test_it_refuses_a_session_in_the_future(cast, clock):
 def test_it_refuses_yesterdays_session_without_an_exception_and_writes_nothing(cast, clock):
     with pytest.raises(ValidationError) as exc:
         record(cast, held_at=local(2026, 11, 28, 20, 0))
-    assert _errors(exc)["held_at"] == ["《电教手册》须当天填写：2026年11月28日的记录需要乡电教站管理员先批准补录"]
+    assert _errors(exc)["held_at"] == [
+        "《电教手册》须当天填写：2026年11月28日的记录需要乡电教站管理员先批准补录"
+    ]
     # The logbook refused its entry, so the whole session rolled back with it.
     assert not ViewingSession.objects.exists()
     assert not Attendance.objects.exists()
     assert not LogbookEntry.objects.exists()
-    assert not AuditEvent.objects.filter(model__in=["teaching.viewingsession", "teaching.attendance"]).exists()
+    assert not AuditEvent.objects.filter(
+        model__in=["teaching.viewingsession", "teaching.attendance"]
+    ).exists()
 
 
 def test_it_admits_yesterdays_session_once_the_station_granted_an_exception(cast, clock):
@@ -129,7 +166,14 @@ def test_it_admits_yesterdays_session_once_the_station_granted_an_exception(cast
 def test_it_refuses_attendance_for_a_member_of_another_village(cast, clock):
     w = cast.world
     with pytest.raises(ValidationError) as exc:
-        record(cast, attendance={**cast.everyone(), w.pastoral_member.pk: (PRESENT, ""), w.far_member.pk: (PRESENT, "")})
+        record(
+            cast,
+            attendance={
+                **cast.everyone(),
+                w.pastoral_member.pk: (PRESENT, ""),
+                w.far_member.pk: (PRESENT, ""),
+            },
+        )
     assert "努尔兰·叶尔肯 不是本村党员" in _errors(exc)["attendance"]
     assert "李四 不是本村党员" in _errors(exc)["attendance"]
 
@@ -137,8 +181,13 @@ def test_it_refuses_attendance_for_a_member_of_another_village(cast, clock):
 def test_it_refuses_zhang_san_at_another_villages_session(cast, clock):
     w = cast.world
     with pytest.raises(ValidationError) as exc:
-        record(cast, author=w.other_op, village=w.pastoral, point=w.pastoral_point,
-               attendance={w.pastoral_member.pk: (PRESENT, ""), cast.zhang.pk: (PRESENT, "")})
+        record(
+            cast,
+            author=w.other_op,
+            village=w.pastoral,
+            point=w.pastoral_point,
+            attendance={w.pastoral_member.pk: (PRESENT, ""), cast.zhang.pk: (PRESENT, "")},
+        )
     assert _errors(exc)["attendance"] == ["张三 不是本村党员"]
 
 
@@ -203,7 +252,11 @@ def test_it_refuses_preparation_after_the_showing(cast, clock):
 
     held_at = local(2026, 11, 29, 9, 0)
     with pytest.raises(ValidationError) as exc:
-        record_key(cast, held_at=held_at, four_ring=four_ring(cast, held_at, prepared_at=local(2026, 11, 29, 9, 30)))
+        record_key(
+            cast,
+            held_at=held_at,
+            four_ring=four_ring(cast, held_at, prepared_at=local(2026, 11, 29, 9, 30)),
+        )
     assert _errors(exc)["prepared_at"] == ["备课时间必须早于播放时间（播前有备课）"]
 
 
@@ -215,7 +268,8 @@ def test_it_stores_the_four_ring_record_of_a_key_film(cast, clock):
     assert set(tasks) == {"张三", "党员先锋岗"}
     assert tasks["党员先锋岗"].due_on == dt.date(2026, 12, 13)
     assert session.entry.body["four_ring"]["speakers"] == [
-        {"member_id": cast.li.pk, "name": "李梅"}, {"member_id": cast.zhang.pk, "name": "张三"},
+        {"member_id": cast.li.pk, "name": "李梅"},
+        {"member_id": cast.zhang.pk, "name": "张三"},
     ]
 
 
@@ -224,8 +278,11 @@ def test_a_speaker_must_have_been_there(cast, clock):
 
     held_at = local(2026, 11, 29, 9, 0)
     with pytest.raises(ValidationError) as exc:
-        record_key(cast, attendance={**cast.everyone(), cast.li.pk: (ABSENT, "")},
-                   four_ring=four_ring(cast, held_at))
+        record_key(
+            cast,
+            attendance={**cast.everyone(), cast.li.pk: (ABSENT, "")},
+            four_ring=four_ring(cast, held_at),
+        )
     assert _errors(exc)["speakers"] == ["李梅 没有到场，不能记为讨论发言人"]
 
 
@@ -265,7 +322,9 @@ def test_a_replay_with_different_content_is_a_conflict(cast, clock):
     client_id = uuid.uuid4()
     stored = record(cast, client_id=client_id)
     with pytest.raises(SessionConflictError) as exc:
-        record(cast, client_id=client_id, attendance={**cast.everyone(), cast.zhao.pk: (ABSENT, "")})
+        record(
+            cast, client_id=client_id, attendance={**cast.everyone(), cast.zhao.pk: (ABSENT, "")}
+        )
     assert isinstance(exc.value, ConflictError)  # the logbook's 409, for the sync endpoint
     assert exc.value.session == stored
     assert str(exc.value) == "该记录已被他人修改/已存在，请刷新后核对"
@@ -299,14 +358,24 @@ def test_it_takes_the_plain_values_an_offline_sync_will_send(cast, clock):
     """Decoded JSON: ids as strings, attendance as objects, times as ISO strings."""
     client_id = str(uuid.uuid4())
     session = record(
-        cast, client_id=client_id, kind="key_film", films=[cast.key_film.pk], duration_minutes=100,
+        cast,
+        client_id=client_id,
+        kind="key_film",
+        films=[cast.key_film.pk],
+        duration_minutes=100,
         captured_at=local(2026, 11, 29, 9, 50),
-        attendance={str(m.pk): {"status": "present", "reason": ""} for m in (cast.zhang, cast.li, cast.wang)}
+        attendance={
+            str(m.pk): {"status": "present", "reason": ""} for m in (cast.zhang, cast.li, cast.wang)
+        }
         | {str(cast.zhao.pk): {"status": "excused", "reason": "migrant"}},
         guests=[{"name": "马丽", "note": "邻村党员"}],
         four_ring={
-            "preparation": "学习简介", "prepared_at": "2026-11-28T20:00:00+08:00", "prompts": "暂停提示",
-            "record_notes": "认真收看", "discussion": "谈体会", "speakers": [str(cast.li.pk)],
+            "preparation": "学习简介",
+            "prepared_at": "2026-11-28T20:00:00+08:00",
+            "prompts": "暂停提示",
+            "record_notes": "认真收看",
+            "discussion": "谈体会",
+            "speakers": [str(cast.li.pk)],
             "practice": [{"member": str(cast.li.pk), "task": "走访两户", "due_on": "2026-12-20"}],
         },
     )

@@ -18,9 +18,18 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = verify_all()
         if not result.ok:
-            raise CommandError(_("校验失败（已检查 %(villages)s 村 %(entries)s 条）：%(problem)s") % {
-                "villages": result.villages, "entries": result.entries, "problem": result.problem.describe(),
-            })
-        self.stdout.write(_("OK: %(villages)s 村, %(entries)s 条记录") % {
-            "villages": result.villages, "entries": result.entries,
-        })
+            raise CommandError(
+                _("校验失败（已检查 %(villages)s 村 %(entries)s 条）：%(problem)s")
+                % {
+                    "villages": result.villages,
+                    "entries": result.entries,
+                    "problem": result.problem.describe(),
+                }
+            )
+        self.stdout.write(
+            _("OK: %(villages)s 村, %(entries)s 条记录")
+            % {
+                "villages": result.villages,
+                "entries": result.entries,
+            }
+        )

@@ -37,7 +37,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--repeat", type=int, default=10)
-        parser.add_argument("--path", action="append", help="measure this path instead (repeatable)")
+        parser.add_argument(
+            "--path", action="append", help="measure this path instead (repeatable)"
+        )
 
     def handle(self, *args, repeat, path, **options):
         user = User.objects.filter(role=Role.STATION_ADMIN, is_active=True).first()

@@ -15,7 +15,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--if-empty", action="store_true",
+            "--if-empty",
+            action="store_true",
             help="数据库已有乡镇时什么也不做（`make run` 每次启动时调用）",
         )
         parser.add_argument("--seed", type=int, default=builder.DEFAULT_SEED, help="随机种子")
@@ -24,10 +25,12 @@ class Command(BaseCommand):
         logins_file = settings.VAR_DIR / "demo-logins.txt"
         if Township.objects.exists():
             if not if_empty:
-                raise CommandError(_(
-                    "数据库中已有乡镇数据，不再生成演示数据（以免重复）。"
-                    "如需重新生成，请先换一个空数据库。"
-                ))
+                raise CommandError(
+                    _(
+                        "数据库中已有乡镇数据，不再生成演示数据（以免重复）。"
+                        "如需重新生成，请先换一个空数据库。"
+                    )
+                )
             self.stdout.write(_("数据库中已有数据，跳过生成演示数据。"))
             if logins_file.exists():
                 self.stdout.write(logins_file.read_text())
@@ -39,12 +42,21 @@ class Command(BaseCommand):
         text = builder.logins_text(plan)
         logins_file.parent.mkdir(parents=True, exist_ok=True)
         logins_file.write_text(text)
-        self.stdout.write(self.style.SUCCESS(_(
-            "已生成演示数据：%(township)s，%(villages)s个村，%(points)s个播放点，%(equipment)s台设备，"
-            "%(members)s名党员（用时%(seconds).1f秒）"
-        ) % {
-            "township": plan.org.township, "villages": len(plan.org.villages), "points": len(plan.org.points),
-            "equipment": len(plan.equipment), "members": len(plan.members), "seconds": time.monotonic() - started,
-        }))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _(
+                    "已生成演示数据：%(township)s，%(villages)s个村，%(points)s个播放点，%(equipment)s台设备，"
+                    "%(members)s名党员（用时%(seconds).1f秒）"
+                )
+                % {
+                    "township": plan.org.township,
+                    "villages": len(plan.org.villages),
+                    "points": len(plan.org.points),
+                    "equipment": len(plan.equipment),
+                    "members": len(plan.members),
+                    "seconds": time.monotonic() - started,
+                }
+            )
+        )
         self.stdout.write(text)
         self.stdout.write(_("账号表已保存到 %(path)s") % {"path": logins_file})

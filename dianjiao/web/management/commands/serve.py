@@ -18,7 +18,9 @@ class Command(BaseCommand):
 
         from dianjiao.wsgi import application
 
-        self.stdout.write(_("电教系统已启动：%(url)s  （按 Ctrl+C 停止）") % {"url": f"http://{host}:{port}/"})
+        self.stdout.write(
+            _("电教系统已启动：%(url)s  （按 Ctrl+C 停止）") % {"url": f"http://{host}:{port}/"}
+        )
         demo_logins = settings.VAR_DIR / "demo-logins.txt"
         if demo_logins.exists():
             self.stdout.write(demo_logins.read_text())
