@@ -32,7 +32,9 @@ def scope_q(model, user) -> Q | None:
     if model._meta.label_lower == "orgs.county":
         return _eq("", user.county_id) if user.county_id else None
     if user.role == Role.COUNTY_VIEWER:
-        return Q(**{f"{tp}__county" if tp else "county": user.county_id}) if user.county_id else None
+        return (
+            Q(**{f"{tp}__county" if tp else "county": user.county_id}) if user.county_id else None
+        )
     if user.role == Role.VILLAGE_OPERATOR:
         if not user.village_id:
             return None
@@ -57,17 +59,54 @@ def can_write(user) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or user.role_can_write))
 
 
-def is_station(user) -> bool:
+def is_station(user, township=None) -> bool:
     """The township station's administrator (or a superuser): keeps the library, reviews what
-    the villages send."""
-    return bool(user and user.is_authenticated and user.is_active
-                and (user.is_superuser or user.role == Role.STATION_ADMIN))
+    the villages send. With `township` (a Township or its id), the station of that township."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    if user.role != Role.STATION_ADMIN:
+        return False
+    return township is None or user.township_id == getattr(township, "pk", township)
+
+
+def may_write_village(user, village) -> bool:
+    """Whether `user` may change `village`'s records: its operator, its township's station, a
+    superuser. Read-only roles never may."""
+    if not (user and user.is_authenticated and user.is_active and can_write(user)):
+        return False
+    if user.is_superuser:
+        return True
+    if user.role == Role.VILLAGE_OPERATOR:
+        return user.village_id == village.pk
+    return user.role == Role.STATION_ADMIN and user.township_id == village.township_id
+
+
+# The write rules. Every service calls one of these before it changes anything; views only ask
+# `is_station` / `may_write_village` to decide which buttons to show.
 
 
 def require_write(user) -> None:
     """403 for a read-only role (county viewer, leader, inspector) asking to change anything."""
-    if not can_write(user):
+    if not (user and user.is_authenticated and user.is_active and can_write(user)):
         raise PermissionDenied(_("只读角色不能修改数据"))
+
+
+def require_station(user, township=None, *, denied: str | None = None) -> None:
+    """403 unless `user` is the station (of `township`, a Township or its id, when given)."""
+    require_write(user)
+    if not is_station(user):
+        raise PermissionDenied(denied or _("只有乡电教站管理员可以进行此操作"))
+    if not is_station(user, township):
+        raise PermissionDenied(denied or _("只能管理本乡的数据"))
+
+
+def require_village_writer(user, village, *, denied: str | None = None) -> None:
+    """403 unless `user` may change `village`'s records (see `may_write_village`)."""
+    require_write(user)
+    if not may_write_village(user, village):
+        raise PermissionDenied(denied or _("您不能替%(village)s办理") % {"village": village.name})
 
 
 def get_for_user(request, queryset, pk, *, write: bool = False):
