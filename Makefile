@@ -14,9 +14,7 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 run: $(BIN)/.installed
-	$(BIN)/dianjiao migrate --noinput
-	$(BIN)/dianjiao demo --if-empty
-	$(BIN)/dianjiao serve --host $(HOST) --port $(PORT)
+	$(BIN)/dianjiao run --host $(HOST) --port $(PORT)
 
 test: $(BIN)/.installed
 	$(BIN)/dianjiao makemigrations --check --dry-run
