@@ -28,7 +28,14 @@ class ReportForm(forms.Form):
 
     village = forms.ModelChoiceField(label=_("村"), queryset=Village.objects.none())
     year = forms.TypedChoiceField(label=_("年度"), coerce=int)
-    quarter = forms.TypedChoiceField(label=_("季度"), coerce=int, choices=QUARTERS)
+    quarter = forms.TypedChoiceField(
+        label=_("季度"), coerce=int, choices=[("", _("请选择")), *QUARTERS]
+    )
+    other_quarter = forms.BooleanField(
+        label=_("为应报季度以外的季度填写"),
+        required=False,
+        help_text=_("只有补报或提前准备其他季度的报告时才勾选"),
+    )
     narrative = forms.CharField(
         label=_("本季度工作情况"),
         required=False,
@@ -39,12 +46,18 @@ class ReportForm(forms.Form):
         label=_("下季度播放计划"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
 
-    def __init__(self, *args, user, today, report=None, refresh_url=None, **kwargs):
+    def __init__(self, *args, user, today, report=None, refresh_url=None, due_for=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # due_for(village) -> the quarter due for that village (or None): another quarter is
+        # only taken when the user ticks other_quarter, so a default can never file the wrong one.
+        self.due_for = due_for
         if report is not None:
-            for name in ("village", "year", "quarter"):
+            for name in ("village", "year", "quarter", "other_quarter"):
                 del self.fields[name]
             return
+        self.user_village = (
+            Village.objects.filter(pk=user.village_id).first() if user.village_id else None
+        )
         self.fields["year"].choices = _years(today, 3)
         if user.village_id:
             del self.fields["village"]
@@ -65,6 +78,26 @@ class ReportForm(forms.Form):
                             "hx-include": "[name=village],[name=year],[name=quarter]",
                         }
                     )
+
+    def clean(self):
+        data = super().clean()
+        if self.due_for is None or "quarter" not in data or "year" not in data:
+            return data
+        village = data.get("village") or self.user_village
+        if village is None:
+            return data
+        due = self.due_for(village)
+        if (data["year"], data["quarter"]) != due and not data.get("other_quarter"):
+            if due is None:
+                message = gettext(
+                    "近一年已结束的季度都已填写报告；要为其他季度填写，请勾选下面的确认"
+                )
+            else:
+                message = gettext(
+                    "应报的是%(year)s年第%(quarter)s季度；要为其他季度填写，请勾选下面的确认"
+                ) % {"year": due[0], "quarter": due[1]}
+            self.add_error("quarter", message)
+        return data
 
 
 class BaseReportLineFormSet(forms.BaseFormSet):

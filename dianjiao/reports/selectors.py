@@ -39,20 +39,29 @@ def last_ended_quarter(today: dt.date) -> tuple[int, int]:
     return (today.year - 1, 4) if current == 1 else (today.year, current - 1)
 
 
-def quarter_to_file(village, today: dt.date) -> tuple[int, int]:
-    """The quarter a village's next report is for: the one after its latest report when that has
-    ended, else the last ended quarter (a village new to the system starts there). One query."""
-    last = last_ended_quarter(today)
-    latest = (
-        QuarterlyReport.objects.filter(village=village)
-        .order_by("-year", "-quarter")
-        .values_list("year", "quarter")
-        .first()
+def previous_quarter(year: int, quarter: int) -> tuple[int, int]:
+    return (year - 1, 4) if quarter == 1 else (year, quarter - 1)
+
+
+# How far back the form looks for a quarter still owed: a year. Older gaps are the station's
+# business (the compliance table shows them), not a default for the form.
+DUE_LOOKBACK = 4
+
+
+def quarter_due(village, today: dt.date) -> tuple[int, int] | None:
+    """The quarter the village's report is due for: the latest ended quarter without a report,
+    within the last year; None when every one of them has a report. Never a reported or a
+    future quarter. One query."""
+    quarters = [last_ended_quarter(today)]
+    for _i in range(DUE_LOOKBACK - 1):
+        quarters.append(previous_quarter(*quarters[-1]))
+    years = {y for y, _q in quarters}
+    reported = set(
+        QuarterlyReport.objects.filter(village=village, year__in=years).values_list(
+            "year", "quarter"
+        )
     )
-    if latest is None:
-        return last
-    following = (latest[0] + 1, 1) if latest[1] == 4 else (latest[0], latest[1] + 1)
-    return following if following <= last else last
+    return next((yq for yq in quarters if yq not in reported), None)
 
 
 def quarter_ended(year: int, quarter: int, today: dt.date) -> bool:

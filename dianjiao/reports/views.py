@@ -142,8 +142,7 @@ def _films(user, report=None):
 
 def _chosen(request, form):
     """(village, year, quarter) the figures are shown for: the posted or asked-for ones, else the
-    village's earliest recent quarter not reported yet (the last ended one for the station
-    before it picks a village)."""
+    quarter due for the village (None when none is due, or before the station picks a village)."""
     data = request.POST if request.method == "POST" else request.GET
     villages = Village.objects.writable_by(request.user)
     if request.user.village_id:
@@ -151,12 +150,8 @@ def _chosen(request, form):
     else:
         pk = data.get("village", "")
         village = villages.filter(pk=pk).first() if pk.isdigit() else None
-    year, quarter = (
-        selectors.quarter_to_file(village, today())
-        if village
-        else selectors.last_ended_quarter(today())
-    )
-    with contextlib.suppress(ValueError):
+    year, quarter = (selectors.quarter_due(village, today()) if village else None) or (None, None)
+    with contextlib.suppress(ValueError, TypeError):
         year, quarter = int(data.get("year", year)), int(data.get("quarter", quarter))
     if year not in dict(form.fields["year"].choices):
         year = None
@@ -170,8 +165,15 @@ def _form_page(request, context):
 def report_create(request):
     require_write(request.user)
     refresh = reverse("reports:create")
-    form = ReportForm(request.POST or None, user=request.user, today=today(), refresh_url=refresh)
+    form = ReportForm(
+        request.POST or None,
+        user=request.user,
+        today=today(),
+        refresh_url=refresh,
+        due_for=lambda village: selectors.quarter_due(village, today()),
+    )
     village, year, quarter = _chosen(request, form)
+    due = selectors.quarter_due(village, today()) if village else None
     if not form.is_bound:
         form.initial = {"year": year, "quarter": quarter, "village": village}
     formset = ReportLineFormSet(
@@ -203,6 +205,8 @@ def report_create(request):
             "line_errors": line_errors,
             "title": _("填写季度报告"),
             "figures": _figures(village, year, quarter),
+            "due": due,
+            "village_chosen": village is not None,
             "cancel_url": reverse("reports:list"),
             "refresh_url": refresh,
         },

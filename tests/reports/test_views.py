@@ -241,7 +241,9 @@ def test_the_station_writes_for_a_village_it_chooses(world, login, clock, cast):
 
 
 def test_it_shows_a_quarter_not_ended_next_to_the_field(world, login, clock):
-    response = login(world.operator).post(reverse("reports:create"), _form(quarter=4))
+    response = login(world.operator).post(
+        reverse("reports:create"), _form(quarter=4, other_quarter="on")
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["quarter"] == ["该季度尚未结束，不能填报季度报告"]
     assert "该季度尚未结束，不能填报季度报告" in response.content.decode()
@@ -250,7 +252,9 @@ def test_it_shows_a_quarter_not_ended_next_to_the_field(world, login, clock):
 
 def test_it_shows_a_duplicate_next_to_the_field(world, login, clock):
     first = _report(world)
-    response = login(world.operator).post(reverse("reports:create"), _form(narrative="另一份"))
+    response = login(world.operator).post(
+        reverse("reports:create"), _form(narrative="另一份", other_quarter="on")
+    )
     assert response.context["form"].errors["quarter"] == [
         "本村该季度的报告已存在，请修改后重新上报"
     ]
@@ -569,23 +573,61 @@ def test_a_refused_approval_changes_nothing_and_says_why(world, login, clock, ca
     assert not FilmRequest.objects.exists()
 
 
-def test_the_form_offers_the_quarter_after_the_latest_report(world):
-    """29 November 2026, last ended quarter 2026-Q3. A village without reports starts there; one
-    whose latest report is 2025-Q4 is offered 2026-Q1; one up to date stays on 2026-Q3."""
+def test_the_due_quarter_is_the_latest_ended_one_without_a_report(world):
+    """29 November 2026, last ended quarter 2026-Q3. A village without reports is due for it;
+    one whose latest report is 2025-Q4 is still due for 2026-Q3 (not the old 2026-Q1); once Q3
+    is reported the gap at Q2 is due; with the whole year reported nothing is, never a reported
+    quarter."""
     import datetime as dt
 
     from dianjiao.lib.dates import now
     from dianjiao.reports import selectors
 
+    def filed(year, quarter):
+        QuarterlyReport.objects.create(
+            village=world.village,
+            year=year,
+            quarter=quarter,
+            author=world.operator,
+            created_at=now(),
+        )
+
     today = dt.date(2026, 11, 29)
-    assert selectors.quarter_to_file(world.village, today) == (2026, 3)
-    QuarterlyReport.objects.create(
-        village=world.village, year=2025, quarter=4, author=world.operator, created_at=now()
-    )
-    assert selectors.quarter_to_file(world.village, today) == (2026, 1)
-    QuarterlyReport.objects.create(
-        village=world.village, year=2026, quarter=3, author=world.operator, created_at=now()
-    )
-    assert selectors.quarter_to_file(world.village, today) == (2026, 3)
-    assert selectors.quarter_to_file(world.village, dt.date(2027, 2, 1)) == (2026, 4)
-    assert selectors.quarter_to_file(world.pastoral, dt.date(2027, 2, 1)) == (2026, 4)
+    assert selectors.quarter_due(world.village, today) == (2026, 3)
+    filed(2025, 4)
+    assert selectors.quarter_due(world.village, today) == (2026, 3)
+    filed(2026, 3)
+    assert selectors.quarter_due(world.village, today) == (2026, 2)
+    filed(2026, 2)
+    filed(2026, 1)
+    assert selectors.quarter_due(world.village, today) is None
+    assert selectors.quarter_due(world.village, dt.date(2027, 2, 1)) == (2026, 4)
+    assert selectors.quarter_due(world.pastoral, dt.date(2027, 2, 1)) == (2026, 4)
+
+
+def test_the_form_opens_on_the_due_quarter_never_on_a_reported_one(world, login, clock):
+    client = login(world.operator)
+    _report(world, year=2026, quarter=3)
+    page = client.get(reverse("reports:create"))
+    form = page.context["form"]
+    assert (form.initial["year"], form.initial["quarter"]) == (2026, 2)
+    assert "应报季度：2026年第2季度" in page.content.decode()
+    for quarter in (1, 2):
+        _report(world, year=2026, quarter=quarter)
+    _report(world, year=2025, quarter=4)
+    page = client.get(reverse("reports:create"))
+    assert page.context["form"].initial["quarter"] is None  # nothing chosen for the user
+    assert page.context["figures"] is None
+    assert "目前没有应报的季度" in page.content.decode()
+
+
+def test_another_quarter_than_the_due_one_is_an_explicit_choice(world, login, clock):
+    client = login(world.operator)
+    response = client.post(reverse("reports:create"), _form(quarter=2))
+    assert response.status_code == 200
+    assert "应报的是2026年第3季度" in response.content.decode()
+    assert not QuarterlyReport.objects.exists()
+
+    response = client.post(reverse("reports:create"), _form(quarter=2, other_quarter="on"))
+    assert response.status_code == 302
+    assert QuarterlyReport.objects.get().quarter == 2
