@@ -8,7 +8,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dianjiao.accounts.scope import ScopedQuerySet
-from dianjiao.lib import idcard, pinyin
+from dianjiao.lib import idcard, names, pinyin
 from dianjiao.lib.dates import today, years_between
 
 
@@ -102,7 +102,7 @@ class Member(models.Model):
 
     def save(self, *args, **kwargs):
         self.id_number = idcard.normalise(self.id_number)
-        self.name = self.name.strip()
+        self.name = names.normalise(self.name)
         self.name_pinyin, self.name_initials = pinyin.keys(self.name)
         self.township_id = self.village.township_id
         super().save(*args, **kwargs)

@@ -10,7 +10,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from dianjiao.lib import xlsx
+from dianjiao.lib import names, xlsx
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,11 @@ MAX_ROWS = 5000
 _HEADER_SEARCH_ROWS = 10  # rosters often carry a title row or two above the header
 _MAX_COLUMNS = 60
 _BLANKS = {"", "无", "-", "—", "——", "/", "／", "空"}
+# Rows under the members that are not members: totals and the form's signatures and notes.
+_NOT_MEMBER_ROW = re.compile(
+    r"^(合计|小计|总计|共计|总数|填表人|填报人|制表人|审核人|负责人|联系人|填表日期|填报日期|"
+    r"制表日期|备注|说明|注[:：])"
+)
 
 
 def _normalise_header(value) -> str:
@@ -237,6 +242,8 @@ def _read_workbook(wb) -> Sheet:
         cells = {f: (row[i] if i < len(row) else None) for f, i in positions.items()}
         if all(is_blank(v) for f, v in cells.items() if f != "seq"):
             continue  # blank lines, and numbered rows of a template not yet filled in
+        if _is_note_row(row):
+            continue  # 合计 12人, 填表人：…: the form around the members, not a bad member row
         if len(sheet.rows) >= MAX_ROWS:
             raise RosterFileError(
                 _("一次最多导入%(max)s行，请分成几个文件上传") % {"max": MAX_ROWS}
@@ -245,6 +252,14 @@ def _read_workbook(wb) -> Sheet:
     if not sheet.rows:
         raise RosterFileError(_("花名册中没有党员数据：表头下面是空的"))
     return sheet
+
+
+def _is_note_row(row) -> bool:
+    """A totals or notes row: it starts (in its first filled cell) with 合计, 填表人, 备注 … ."""
+    first = next((v for v in row or () if not is_blank(v)), None)
+    return isinstance(first, str) and bool(
+        _NOT_MEMBER_ROW.match(re.sub(r"\s+", "", first.replace("\u3000", "")))
+    )
 
 
 def _map_header(row) -> tuple[dict[str, int], dict[str, str], list[str]]:
@@ -319,6 +334,47 @@ def date(value) -> dt.date | None:
         return dt.date(*(int(g) for g in match.groups()))
     except ValueError:
         raise CellError(_("日期“%(value)s”不存在") % {"value": raw}) from None
+
+
+class YearMonth(NamedTuple):
+    """A birth written as year and month only (出生年月: 1965.03, 1965年03月, 1965-3)."""
+
+    year: int
+    month: int
+
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+    def holds(self, day: dt.date | None) -> bool:
+        return day is not None and (day.year, day.month) == (self.year, self.month)
+
+
+_YEAR_MONTH_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
+
+
+def birth(value) -> dt.date | YearMonth | None:
+    """A birth date, or a year and month where the roster keeps only those (出生年月)."""
+    if isinstance(value, float) and 1900 <= value < 2100 and not value.is_integer():
+        # 1965.03 typed as a number (not a date serial, which would be 1905); 1965.1 is how
+        # Excel keeps 1965.10
+        year = int(value)
+        raw = f"{year}.{round((value - year) * 100):02d}"
+    else:
+        try:
+            return date(value)
+        except CellError:
+            raw = text(value)
+    match = _YEAR_MONTH_TEXT.match(raw)
+    if match and 1 <= int(match.group(2)) <= 12:
+        return YearMonth(int(match.group(1)), int(match.group(2)))
+    raise CellError(
+        _("无法识别的出生日期“%(value)s”，请写成 1975-03-08 或 1975.03 这样的年月（日）")
+        % {"value": raw}
+    )
+
+
+def name(value) -> str:
+    return names.normalise(text(value))
 
 
 def id_number(value) -> str:

@@ -17,6 +17,7 @@ Rules an importer should know (also shown on the upload page):
 """
 
 import copy
+import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -388,6 +389,8 @@ class _Validator:
                     values["birth_date"] = birth
                 if values.get("gender") is None:
                     values["gender"] = gender
+        if isinstance(values.get("birth_date"), rx.YearMonth):
+            values["birth_date"] = _birth_in_month(values["birth_date"], member, current)
         for f in (
             "name",
             "gender",
@@ -462,6 +465,19 @@ class _Validator:
         return result
 
 
+def _birth_in_month(month: rx.YearMonth, member: Member, current: Member | None) -> dt.date:
+    """A roster that keeps only 出生年月: the day comes from the member already on the roster or
+    from the ID number when either falls in that month; otherwise the month's first day, which
+    the model then reports as not matching the ID number."""
+    if current is not None and month.holds(current.birth_date):
+        return current.birth_date
+    try:
+        birth, _gender = idcard.parse(member.id_number)
+    except idcard.IdNumberError:
+        return month.first_day()
+    return birth if month.holds(birth) else month.first_day()
+
+
 def _parse(row: rx.SheetRow) -> tuple[dict, list[tuple[str, str]]]:
     """Cells to Python values (None for blank), and the cells that could not be read."""
     cells = row.cells
@@ -478,10 +494,10 @@ def _parse(row: rx.SheetRow) -> tuple[dict, list[tuple[str, str]]]:
         else:
             values[f] = None if value == "" else value
 
-    read("name", rx.text)
+    read("name", rx.name)
     read("gender", lambda v: rx.choice(v, rx.GENDERS, {"男性": "M", "女性": "F"}, what="性别"))
     read("ethnicity", _ethnicity)
-    read("birth_date", rx.date)
+    read("birth_date", rx.birth)
     read("id_number", rx.id_number)
     read("phone", _phone)
     read("village", rx.text)
