@@ -9,7 +9,7 @@ from openpyxl import Workbook
 
 from dianjiao.members.models import Member
 from tests import factories
-from tests.members.sheets import HEADERS, person, xlsx
+from tests.members.sheets import HEADERS, person
 from tests.members.test_import import confirm, preview_url, uploaded
 
 pytestmark = pytest.mark.django_db
