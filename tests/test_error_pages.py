@@ -65,3 +65,12 @@ def test_a_server_error_is_a_page_of_the_site(world, login, client, language, sa
     assert response.status_code == 500
     assert said in page and not_said not in page
     assert "site.css" in page and 'href="/"' in page
+
+
+def test_no_english_placeholder_in_a_chinese_select(world, login, client):
+    page = login(world.station).get(reverse("films:loan_dispatch")).content.decode()
+    assert "Select an option" not in page
+    assert ">请选择<" in page
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("films:loan_dispatch")).content.decode()
+    assert ">Choose…<" in page and "请选择" not in page
