@@ -10,17 +10,24 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dianjiao.accounts.scope import ScopedQuerySet
 from dianjiao.lib.dates import today
 
 
+def _in_language(name: str, name_en: str) -> str:
+    """A list entry's name as the interface speaks: its English name in English, when it has one.
+    (These are editable rows, not strings of the code, so the catalog cannot carry them.)"""
+    return name_en if name_en and get_language() == "en" else name
+
+
 class Theme(models.Model):
     """The year's teaching themes (先进性教育, 社会主义荣辱观 …): an editable list, kept in the admin."""
 
     name = models.CharField(_("主题"), max_length=50, unique=True)
+    name_en = models.CharField(_("英文名称"), max_length=80, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
     active = models.BooleanField(_("在用"), default=True)
 
@@ -30,13 +37,14 @@ class Theme(models.Model):
         ordering = ["sort_order", "name"]
 
     def __str__(self):
-        return self.name
+        return _in_language(self.name, self.name_en)
 
 
 class Language(models.Model):
     """A language a film is dubbed or subtitled in (普通话, 哈萨克语 …)."""
 
     name = models.CharField(_("语种"), max_length=30, unique=True)
+    name_en = models.CharField(_("英文名称"), max_length=50, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
@@ -45,7 +53,7 @@ class Language(models.Model):
         ordering = ["sort_order", "name"]
 
     def __str__(self):
-        return self.name
+        return _in_language(self.name, self.name_en)
 
 
 class FilmQuerySet(ScopedQuerySet):
