@@ -9,3 +9,15 @@ def add_service_errors(form, exc, field_map=None) -> None:
     for name, messages in errors.items():
         target = field_map.get(name, name)
         form.add_error(target if target in form.fields else None, messages)
+
+
+def run_service(form, service, **kwargs):
+    """Call `service(**kwargs)` and return what it returns; on a ValidationError put the refusal
+    onto `form` (see add_service_errors) and return None, so the view shows the form again."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        return service(**kwargs)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None

@@ -35,23 +35,15 @@ class MemberForm(forms.ModelForm):
         )
 
 
-class LeaveForm(forms.ModelForm):
-    """A member who leaves the roster stays on record, marked with date and reason."""
+class LeaveForm(forms.Form):
+    """A member who leaves the roster stays on record, marked with date and reason
+    (`services.member_leave` does it)."""
 
-    class Meta:
-        model = Member
-        fields = ["left_on", "left_reason"]
-        widgets = {"left_on": _DATE}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["left_on"].required = True
-        self.fields["left_reason"].required = True
-
-    def clean(self):
-        data = super().clean()
-        self.instance.active = False
-        return data
+    left_on = forms.DateField(label=Member._meta.get_field("left_on").verbose_name, widget=_DATE)
+    left_reason = forms.CharField(
+        label=Member._meta.get_field("left_reason").verbose_name,
+        max_length=Member._meta.get_field("left_reason").max_length,
+    )
 
 
 class MemberFilterForm(forms.Form):

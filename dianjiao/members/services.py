@@ -1,4 +1,11 @@
-"""Writes to the roster that span many members: importing a 党员花名册 from .xlsx.
+"""Writes to the roster: registering, changing and leaving one member, and importing a
+党员花名册 from .xlsx.
+
+Every function is keyword-only and runs in one transaction; a refusal is a ValidationError keyed by
+the field it is about, in Chinese, so a form shows it next to that field. Who may write a member:
+its village's operator, its township's station, a superuser (`require_village_writer`); read-only
+roles may not. The audit trail records every save with its actor. A member is never deleted:
+leaving the roster keeps the record, marked with the date and the reason.
 
 The import is two steps. `roster_import_upload` keeps the file server-side as a RosterImport;
 `roster_import_preview` says, row by row, what would happen and what is wrong; and
@@ -21,6 +28,7 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -29,7 +37,8 @@ from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dianjiao.accounts.scope import require_write
+from dianjiao.accounts.models import User
+from dianjiao.accounts.scope import require_village_writer, require_write
 from dianjiao.lib import idcard
 from dianjiao.orgs.models import ViewingPoint, Village
 
@@ -117,7 +126,157 @@ class ImportPreview:
         }
 
 
-# --- the services --------------------------------------------------------------------------
+# --- one member ----------------------------------------------------------------------------
+
+MEMBER_FIELDS = (
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "id_number",
+    "phone",
+    "village",
+    "category",
+    "joined_on",
+    "mobility",
+    "point",
+)
+
+
+def member_create(
+    *,
+    user: User,
+    village: Village,
+    name: str,
+    gender: str,
+    birth_date: dt.date,
+    id_number: str,
+    joined_on: dt.date,
+    ethnicity: str = "汉族",
+    phone: str = "",
+    category: str = Member.Category.FULL,
+    mobility: str = Member.Mobility.RESIDENT,
+    point: ViewingPoint | None = None,
+) -> Member:
+    """Register a member on `village`'s roster (在册)."""
+    require_village_writer(user, village)
+    member = Member(
+        village=village,
+        name=name,
+        gender=gender,
+        birth_date=birth_date,
+        id_number=id_number,
+        joined_on=joined_on,
+        ethnicity=ethnicity,
+        phone=phone,
+        category=category,
+        mobility=mobility,
+        point=point,
+        active=True,
+    )
+    with transaction.atomic():
+        _validate_member(member, kept_point_id=None)
+        _save_member(member)
+    return member
+
+
+def member_update(*, user: User, member: Member, **changes: Any) -> Member:
+    """Change a member's details (`changes` are MEMBER_FIELDS); the audit trail keeps the old ones.
+
+    Moving a member to another village needs the right to write both villages."""
+    unknown = set(changes) - set(MEMBER_FIELDS)
+    if unknown:
+        raise TypeError(f"member_update() got unexpected fields: {sorted(unknown)}")
+    with transaction.atomic():
+        member = _locked(member)
+        require_village_writer(user, member.village)
+        kept_point_id = member.point_id
+        for name, value in changes.items():
+            setattr(member, name, value)
+        if "village" in changes:
+            require_village_writer(user, member.village)
+        _validate_member(member, kept_point_id=kept_point_id)
+        _save_member(member)
+    return member
+
+
+def member_leave(
+    *, user: User, member: Member, left_on: dt.date | None, left_reason: str
+) -> Member:
+    """Take a member off the roster (离册). The record stays, with the date and the reason."""
+    with transaction.atomic():
+        member = _locked(member)
+        require_village_writer(user, member.village)
+        if not member.active:
+            raise ValidationError(_("该党员已离册，不能再次办理离册"))
+        member.active = False
+        member.left_on = left_on
+        member.left_reason = (left_reason or "").strip()
+        errors: dict[str, list[str]] = {}
+        if not member.left_reason:
+            errors["left_reason"] = [_("请填写离册原因")]
+        try:
+            _validate_member(member, kept_point_id=member.point_id)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+        _save_member(member)
+    return member
+
+
+def _locked(member: Member) -> Member:
+    """The member as the database has it now, locked until the transaction ends (only the
+    member's row: its point is on the nullable side of a join, which FOR UPDATE cannot lock)."""
+    return (
+        Member.objects.select_for_update(of=("self",))
+        .select_related("village", "point")
+        .get(pk=member.pk)
+    )
+
+
+def _id_taken_message() -> str:
+    return _("该身份证号已登记在花名册中，不能重复登记")
+
+
+def _validate_member(member: Member, *, kept_point_id: int | None) -> None:
+    """full_clean, plus the rules that look at other rows: an ID number is registered once in the
+    whole system, and a member is newly placed only at a viewing point in use."""
+    errors: dict[str, list[str]] = {}
+    member.id_number = idcard.normalise(member.id_number)  # before the field's length is checked
+    try:
+        # The ID number's uniqueness is checked below, to say it in the roster's words.
+        member.full_clean(validate_unique=False)
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    if "id_number" not in errors:
+        # Unscoped on purpose, as in the import: only "already registered" is said, never where.
+        taken = Member.objects.filter(id_number=member.id_number).exclude(pk=member.pk)
+        if taken.exists():
+            errors["id_number"] = [_id_taken_message()]
+    if (
+        "point" not in errors
+        and member.point_id
+        and member.point_id != kept_point_id
+        and not member.point.active
+    ):
+        errors["point"] = [
+            _("播放点“%(name)s”已停用，请选择在用的播放点") % {"name": member.point.name}
+        ]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_member(member: Member) -> None:
+    try:
+        with transaction.atomic():  # a savepoint, so the outer transaction survives the refusal
+            member.save()
+    except IntegrityError:
+        # Registered by someone else between the check and the save.
+        raise ValidationError({"id_number": [_id_taken_message()]}) from None
+
+
+# --- the import ----------------------------------------------------------------------------
 
 
 def roster_import_upload(*, user, file, filename: str = "") -> RosterImport:

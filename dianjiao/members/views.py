@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from dianjiao.accounts.scope import get_for_user, require_write
 from dianjiao.audit.models import AuditEvent
 from dianjiao.lib.dates import today
+from dianjiao.lib.forms import run_service
 
 from . import roster_xlsx, services
 from .forms import LeaveForm, MemberFilterForm, MemberForm, RosterUploadForm
@@ -43,8 +44,9 @@ def member_create(request):
     form = MemberForm(
         request.POST or None, user=request.user, initial={"village": request.GET.get("village")}
     )
-    if form.is_valid():
-        member = form.save()
+    if form.is_valid() and (
+        member := run_service(form, services.member_create, user=request.user, **form.cleaned_data)
+    ):
         messages.success(request, _("已登记党员“%(name)s”") % {"name": member.name})
         return redirect("members:detail", member.pk)
     return render(
@@ -57,8 +59,9 @@ def member_create(request):
 def member_edit(request, pk):
     member = get_for_user(request, Member, pk, write=True)
     form = MemberForm(request.POST or None, instance=member, user=request.user)
-    if form.is_valid():
-        form.save()
+    if form.is_valid() and run_service(
+        form, services.member_update, user=request.user, member=member, **form.cleaned_data
+    ):
         messages.success(request, _("党员信息已保存，修改前的内容保留在操作记录中"))
         return redirect("members:detail", member.pk)
     return render(
@@ -74,9 +77,10 @@ def member_edit(request, pk):
 
 def member_leave(request, pk):
     member = get_for_user(request, Member.objects.filter(active=True), pk, write=True)
-    form = LeaveForm(request.POST or None, instance=member)
-    if form.is_valid():
-        form.save()
+    form = LeaveForm(request.POST or None)
+    if form.is_valid() and run_service(
+        form, services.member_leave, user=request.user, member=member, **form.cleaned_data
+    ):
         messages.success(request, _("%(name)s 已离册，记录仍保留") % {"name": member.name})
         return redirect("members:detail", member.pk)
     return render(

@@ -1,10 +1,12 @@
 """County > township > village (one party branch each) > viewing points > equipment (R2)."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dianjiao.accounts.scope import ScopedQuerySet
+from dianjiao.lib.dates import today
 
 
 class County(models.Model):
@@ -117,6 +119,12 @@ class ViewingPoint(models.Model):
         self.township_id = self.village.township_id
         super().save(*args, **kwargs)
 
+    def clean(self):
+        if self.kind == self.Kind.PASTORAL and not self.seasonal_place:
+            raise ValidationError(
+                {"seasonal_place": _("牧业播放点须填写季节性驻地（如乌伦古河夏牧场）")}
+            )
+
 
 class Equipment(models.Model):
     class Kind(models.TextChoices):
@@ -179,14 +187,12 @@ class Equipment(models.Model):
         return self.condition in self.OUT_OF_ORDER
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
-        from dianjiao.lib.dates import today
-
         errors = {}
         for field in ("acquired_on", "last_checked_on"):
             value = getattr(self, field)
             if value and value > today():
                 errors[field] = _("日期不能晚于今天")
+        if self.condition in self.OUT_OF_ORDER and not self.repair_notes:
+            errors["repair_notes"] = _("设备故障或维修中时，请写明故障情况或维修记录")
         if errors:
             raise ValidationError(errors)

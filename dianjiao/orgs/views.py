@@ -5,8 +5,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dianjiao.accounts.scope import get_for_user, require_write
+from dianjiao.lib.forms import run_service
 
-from . import selectors
+from . import selectors, services
 from .forms import EquipmentForm, PointForm
 from .models import Equipment, ViewingPoint, Village
 
@@ -46,8 +47,9 @@ def point_create(request):
     require_write(request.user)
     initial = {"village": request.GET.get("village")}
     form = PointForm(request.POST or None, user=request.user, initial=initial)
-    if form.is_valid():
-        point = form.save()
+    if form.is_valid() and (
+        point := run_service(form, services.point_save, user=request.user, **form.cleaned_data)
+    ):
         messages.success(request, _("已新建播放点“%(name)s”") % {"name": point.name})
         return redirect("orgs:point_detail", point.pk)
     return render(
@@ -60,8 +62,9 @@ def point_create(request):
 def point_edit(request, pk):
     point = get_for_user(request, ViewingPoint, pk, write=True)
     form = PointForm(request.POST or None, instance=point, user=request.user)
-    if form.is_valid():
-        form.save()
+    if form.is_valid() and run_service(
+        form, services.point_save, user=request.user, point=point, **form.cleaned_data
+    ):
         messages.success(request, _("播放点已保存"))
         return redirect("orgs:point_detail", point.pk)
     return render(
@@ -78,8 +81,9 @@ def point_edit(request, pk):
 def equipment_create(request, point_pk):
     point = get_for_user(request, ViewingPoint, point_pk, write=True)
     form = EquipmentForm(request.POST or None, instance=Equipment(point=point))
-    if form.is_valid():
-        form.save()
+    if form.is_valid() and run_service(
+        form, services.equipment_save, user=request.user, point=point, **form.cleaned_data
+    ):
         messages.success(request, _("设备已登记"))
         return redirect("orgs:point_detail", point.pk)
     return render(
@@ -96,8 +100,9 @@ def equipment_create(request, point_pk):
 def equipment_edit(request, pk):
     item = get_for_user(request, Equipment.objects.select_related("point"), pk, write=True)
     form = EquipmentForm(request.POST or None, instance=item)
-    if form.is_valid():
-        form.save()
+    if form.is_valid() and run_service(
+        form, services.equipment_save, user=request.user, equipment=item, **form.cleaned_data
+    ):
         messages.success(request, _("设备信息已保存，原记录保留在操作记录中"))
         return redirect("orgs:point_detail", item.point_id)
     return render(

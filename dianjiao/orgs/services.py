@@ -1,0 +1,89 @@
+"""Writes to the org tree's working parts: viewing points and their equipment (R2).
+
+Keyword-only, one transaction each, validated with `full_clean()`; a refusal is a ValidationError
+keyed by the field it is about, in Chinese, so a form shows it next to that field. Who may write:
+the village's operator, the township's station, a superuser (`require_village_writer`); read-only
+roles may not. The audit trail records every save with its actor. Nothing here deletes: a point
+that is no longer used is marked not in use (`active`), equipment that is gone is 已报废.
+"""
+
+from typing import Any
+
+from django.db import transaction
+
+from dianjiao.accounts.models import User
+from dianjiao.accounts.scope import require_village_writer
+
+from .models import Equipment, ViewingPoint
+
+POINT_FIELDS = ("village", "name", "kind", "address", "seasonal_place", "operator_name", "active")
+EQUIPMENT_FIELDS = (
+    "kind",
+    "model_name",
+    "serial",
+    "condition",
+    "acquired_on",
+    "last_checked_on",
+    "repair_notes",
+)
+
+
+def point_save(*, user: User, point: ViewingPoint | None = None, **fields: Any) -> ViewingPoint:
+    """Create a viewing point (no `point`; `fields` must name its `village`) or change `point`.
+
+    `fields` are POINT_FIELDS. Moving a point to another village needs the right to write both."""
+    _check_fields("point_save", fields, POINT_FIELDS)
+    if point is None and fields.get("village") is None:
+        raise TypeError("point_save() needs the village of a new point")
+    with transaction.atomic():
+        if point is None:
+            point = ViewingPoint()
+        else:
+            point = (
+                ViewingPoint.objects.select_for_update(of=("self",))
+                .select_related("village")
+                .get(pk=point.pk)
+            )
+            require_village_writer(user, point.village)
+        for name, value in fields.items():
+            setattr(point, name, value)
+        require_village_writer(user, point.village)
+        point.full_clean()
+        point.save()
+    return point
+
+
+def equipment_save(
+    *,
+    user: User,
+    equipment: Equipment | None = None,
+    point: ViewingPoint | None = None,
+    **fields: Any,
+) -> Equipment:
+    """Register equipment at `point` (no `equipment`), or change `equipment` (it stays at its
+    point). `fields` are EQUIPMENT_FIELDS."""
+    _check_fields("equipment_save", fields, EQUIPMENT_FIELDS)
+    if (equipment is None) == (point is None):
+        raise TypeError("equipment_save() takes either the point of new equipment or the equipment")
+    with transaction.atomic():
+        if equipment is None:
+            require_village_writer(user, point.village)
+            equipment = Equipment(point=point)
+        else:
+            equipment = (
+                Equipment.objects.select_for_update(of=("self",))
+                .select_related("point", "village")
+                .get(pk=equipment.pk)
+            )
+            require_village_writer(user, equipment.village)
+        for name, value in fields.items():
+            setattr(equipment, name, value)
+        equipment.full_clean()
+        equipment.save()
+    return equipment
+
+
+def _check_fields(service: str, fields: dict, allowed: tuple[str, ...]) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"{service}() got unexpected fields: {sorted(unknown)}")
