@@ -131,9 +131,9 @@ def write(members, *, sheet_title: str = "党员花名册") -> bytes:
     count = 0
     for count, member in enumerate(members, start=1):
         values = member_values(count, member)
-        ws.append([values[c.field] for c in COLUMNS])
         for i, c in enumerate(COLUMNS):
             cell = ws.cell(row=count + 1, column=i + 1)
+            xlsx.put(cell, values[c.field])  # a name or phone typed as =... stays text
             cell.border = xlsx.BORDER
             if c.field in DATE_FIELDS:
                 cell.number_format = "yyyy-mm-dd"
