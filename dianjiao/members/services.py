@@ -1,9 +1,10 @@
 """Writes to the roster that span many members: importing a 党员花名册 from .xlsx.
 
-The import is two steps. `roster_import_upload` keeps the file server-side as a RosterImport;
-`roster_import_preview` says, row by row, what would happen and what is wrong; and
-`roster_import_apply` re-validates against the database as it is *now* and saves every row in one
-transaction, or nothing. Members are matched by ID number, so importing the same file twice
+The import is two steps. `roster_import_upload` parses the file once, within the bounds of
+dianjiao.lib.uploads, and keeps the rows it read as a RosterImport (the file itself is not kept);
+`roster_import_review` says, row by row, what would happen and what is wrong; and
+`roster_import_apply` re-validates those rows against the database as it is *now* and saves every
+row in one transaction, or nothing. Neither opens the file again. Members are matched by ID number, so importing the same file twice
 creates no duplicates.
 
 Rules an importer should know (also shown on the upload page):
@@ -124,7 +125,7 @@ def roster_import_upload(*, user, file, filename: str = "") -> RosterImport:
     require_write(user)
     content = _read_upload(file)
     try:
-        rx.read(content)
+        sheet = rx.read(content)
     except rx.RosterFileError as exc:
         raise RosterImportError(str(exc)) from None
     filename = (filename or getattr(file, "name", "") or "花名册.xlsx")[-255:]
@@ -134,8 +135,8 @@ def roster_import_upload(*, user, file, filename: str = "") -> RosterImport:
             filename=filename,
             sha256=hashlib.sha256(content).hexdigest(),
         )
-        # The bytes go in with an update, past the audit signal (see RosterImport's docstring).
-        RosterImport.objects.filter(pk=batch.pk).update(content=content)
+        # The rows go in with an update, past the audit signal (see RosterImport's docstring).
+        RosterImport.objects.filter(pk=batch.pk).update(sheet=rx.sheet_to_json(sheet))
     return batch
 
 
@@ -146,6 +147,15 @@ def roster_import_preview(*, user, file) -> ImportPreview:
     except (RosterImportError, rx.RosterFileError) as exc:
         return ImportPreview(file_errors=[str(exc)])
     return _Validator(user).validate(sheet)
+
+
+def roster_import_review(*, user, batch: RosterImport) -> ImportPreview:
+    """What applying a kept batch would do, from the rows read at upload: the file is never
+    parsed again, however often the preview page is visited."""
+    data = RosterImport.objects.filter(pk=batch.pk).values_list("sheet", flat=True).first()
+    if not data:
+        return ImportPreview(file_errors=[_("该批次没有可导入的数据，请重新上传花名册")])
+    return _Validator(user).validate(rx.sheet_from_json(data))
 
 
 def roster_import_apply(*, user, batch: RosterImport) -> dict[str, int]:
@@ -162,7 +172,7 @@ def roster_import_apply(*, user, batch: RosterImport) -> dict[str, int]:
         if locked.status != RosterImport.Status.PENDING:
             raise RosterImportError(_("该批次已放弃，请重新上传花名册"))
         # Validated again: the roster may have changed since the preview was shown.
-        preview = roster_import_preview(user=user, file=bytes(locked.content or b""))
+        preview = roster_import_review(user=user, batch=locked)
         if not preview.ok:
             raise RosterImportInvalid(preview)
         try:
@@ -176,7 +186,7 @@ def roster_import_apply(*, user, batch: RosterImport) -> dict[str, int]:
         result = preview.counts
         done = RosterImport.objects.filter(pk=locked.pk, status=RosterImport.Status.PENDING).update(
             status=RosterImport.Status.APPLIED,
-            content=None,
+            sheet=None,
             result=result | {"applied_at": timezone.now().isoformat()},
         )
         if done != 1:
@@ -190,7 +200,7 @@ def roster_import_discard(*, user, batch: RosterImport) -> None:
         .filter(pk=batch.pk, status=RosterImport.Status.PENDING)
         .update(
             status=RosterImport.Status.REJECTED,
-            content=None,
+            sheet=None,
         )
     )
     if not done:

@@ -78,7 +78,7 @@ def test_it_imports_a_roster_and_finds_members_by_pinyin(world, login):
     batch.refresh_from_db()
     assert batch.status == RosterImport.Status.APPLIED
     assert batch.result["created"] == 2
-    assert batch.content is None  # the upload's ID numbers do not linger
+    assert batch.sheet is None  # the upload's ID numbers do not linger
     # Each member is its own audited save, by the user who confirmed.
     events = AuditEvent.objects.filter(
         model="members.member", action="create", object_pk=str(mali.pk)
@@ -439,7 +439,7 @@ def test_it_lets_the_uploader_discard_a_batch(world, login):
     client.post(preview_url(batch), {"action": "discard"})
 
     batch.refresh_from_db()
-    assert (batch.status, batch.content) == (RosterImport.Status.REJECTED, None)
+    assert (batch.status, batch.sheet) == (RosterImport.Status.REJECTED, None)
     assert confirm(client, batch).status_code == 200
     assert not Member.objects.filter(name="张顺").exists()
 
