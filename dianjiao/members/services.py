@@ -29,7 +29,7 @@ from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dianjiao.accounts.scope import require_write
+from dianjiao.accounts.scope import is_station, require_write
 from dianjiao.lib import idcard
 from dianjiao.orgs.models import ViewingPoint, Village
 
@@ -251,6 +251,11 @@ class _Validator:
 
     def __init__(self, user):
         self.user = user
+        self.unusable_id = (
+            _("该身份证号不能使用")
+            if is_station(user)
+            else _("该身份证号不能使用，请与乡电教站核实")
+        )
         self.villages = list(Village.objects.writable_by(user))
         self.village_keys: dict[str, list[Village]] = {}
         for v in self.villages:
@@ -278,7 +283,8 @@ class _Validator:
             if values.get("id_number"):
                 seen.setdefault(values["id_number"], []).append(row.number)
         # Unscoped on purpose: an ID number registered anywhere, even where this user cannot see,
-        # must not be registered twice. Only "registered elsewhere" is said, never where or who.
+        # must not be registered twice. Only "cannot be used" is said, never that the person
+        # exists, where or who: the station, who sees the whole township, can look it up.
         existing = {
             m.id_number: m
             for m in Member.objects.filter(id_number__in=ids).select_related("village", "point")
@@ -302,7 +308,7 @@ class _Validator:
                 )
             current = existing.get(ident)
             if current is not None and current.pk not in writable:
-                errors.append(("id_number", _("该身份证号已在其他党支部登记")))
+                errors.append(("id_number", self.unusable_id))
                 current = None
             preview.rows.append(self.validate_row(row, values, errors, current))
         return preview

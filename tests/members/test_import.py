@@ -264,10 +264,14 @@ def test_it_keeps_what_a_blank_cell_leaves_out(world, login):
 
 
 @pytest.mark.parametrize(
-    "persona, registered", [("operator", "pastoral_member"), ("station", "far_member")]
+    "persona, registered, message",
+    [
+        ("operator", "pastoral_member", "该身份证号不能使用，请与乡电教站核实"),
+        ("station", "far_member", "该身份证号不能使用"),
+    ],
 )
 def test_it_refuses_an_id_number_registered_where_the_user_cannot_see(
-    world, login, persona, registered
+    world, login, persona, registered, message
 ):
     other = getattr(world, registered)
     client = login(getattr(world, persona))
@@ -275,7 +279,7 @@ def test_it_refuses_an_id_number_registered_where_the_user_cannot_see(
 
     page = client.get(preview_url(uploaded(client, [row])))
 
-    assert page.context["preview"].rows[0].errors == [("身份证号", "该身份证号已在其他党支部登记")]
+    assert page.context["preview"].rows[0].errors == [("身份证号", message)]
     text = page.content.decode()
     assert other.name not in text and other.village.name not in text
 
@@ -426,7 +430,7 @@ def test_it_validates_again_when_confirming(world, login):
 
     response = confirm(client, batch)
 
-    assert "该身份证号已在其他党支部登记" in response.content.decode()
+    assert "该身份证号不能使用" in response.content.decode()
     assert Member.objects.filter(id_number=row["身份证号"]).count() == 1
     batch.refresh_from_db()
     assert batch.status == RosterImport.Status.PENDING
