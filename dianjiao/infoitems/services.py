@@ -59,6 +59,7 @@ def item_send(
     _require_village_writer(user, village)
     photos = list(photos)
     images.check_photos(photos)
+    kept = [(f, images.web_copy(f)) for f in photos]  # what is stored and served
     with transaction.atomic():
         if item is None:
             item = InfoItem(
@@ -85,11 +86,11 @@ def item_send(
         _save(item)
         version.item = item
         _save(version)
-        for f in photos:
+        for f, copy in kept:
             photo = InfoItemPhoto(
                 version=version, original_name=os.path.basename(f.name or "")[:200]
             )
-            photo.image.save(os.path.basename(f.name or "photo"), f, save=False)
+            photo.image.save(copy.name, copy, save=False)
             photo.save()
     return item
 

@@ -1,5 +1,6 @@
 """A plain table as an .xlsx file, styled like the roster export: red bold header, thin borders,
-frozen header row, filter buttons, dates as dates, landscape A4 one page wide.
+frozen header row, filter buttons, dates as dates, landscape A4 one page wide. Every value goes
+through `put`, so user text that begins like a formula stays text.
 
     write_table("片库目录", ["片名", "时长"], [["榜样7", 60], ...]) -> bytes
 """
@@ -30,6 +31,25 @@ def text_width(value: Any) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+# What makes Excel, WPS or LibreOffice read a typed cell as a formula (or, from CSV-minded
+# importers, as one): =, +, -, @, and a leading tab or carriage return that hides them.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def put(cell, value: Any) -> None:
+    """Write `value` into `cell` so that user text never becomes a formula.
+
+    openpyxl stores a string that begins with "=" as a formula. Text that could start one is
+    written as a string cell (data_type "s") with the quote-prefix style, which is what Excel
+    itself keeps when someone types '=...: every spreadsheet program shows it as text, does not
+    evaluate it, and keeps it text when the cell is edited. The text itself is unchanged (no
+    apostrophe is added), and numbers, dates and booleans stay what they are."""
+    cell.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
 def _cell_value(value: Any) -> Any:
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         return timezone.localtime(value).replace(tzinfo=None)  # Excel has no time zones
@@ -49,9 +69,9 @@ def write_table(
     count = 0
     for count, row in enumerate(rows, start=1):
         values = [_cell_value(v) for v in row]
-        ws.append(values)
         for i, value in enumerate(values):
             cell = ws.cell(row=count + 1, column=i + 1)
+            put(cell, value)
             cell.border = BORDER
             if isinstance(value, dt.datetime):
                 cell.number_format = "yyyy-mm-dd hh:mm"
@@ -73,7 +93,8 @@ def new_sheet(title: str, headers: Sequence[str]):
     wb = Workbook()
     ws = wb.active
     ws.title = (title.translate(_BAD_TITLE) or "Sheet")[:31]
-    ws.append(list(headers))
+    for i, header in enumerate(headers, start=1):
+        put(ws.cell(row=1, column=i), header)
     for cell in ws[1]:
         cell.font = HEAD_FONT
         cell.fill = HEAD_FILL

@@ -40,11 +40,27 @@ CLOCK_TOLERANCE = dt.timedelta(minutes=5)
 
 
 class ConflictError(Exception):
-    """A replay of a client-made id with content different from what was stored (HTTP 409)."""
+    """A replay of a client-made id with content different from what was stored (HTTP 409).
 
-    def __init__(self, entry: LogbookEntry):
+    `entry` is the stored record only when the author may see it. An id already taken where the
+    author may not look (another village's entry, sent as a client id) gives a conflict without
+    a record and with a message that names nothing: it must not confirm that a record exists."""
+
+    def __init__(self, entry: LogbookEntry | None):
         self.entry = entry
-        super().__init__(_("编号 %(id)s 的记录已存在且内容不同") % {"id": entry.pk})
+        if entry is None:
+            super().__init__(hidden_conflict_message())
+        else:
+            super().__init__(_("编号 %(id)s 的记录已存在且内容不同") % {"id": entry.pk})
+
+
+def hidden_conflict_message() -> str:
+    return _("这份表单的记录编号不能使用，这次提交没有保存：请重新打开表单填写")
+
+
+def visible_or_none(queryset, record, user):
+    """`record` if `user` may see it, else None (one query, asked only on a conflict)."""
+    return record if queryset.visible_to(user).filter(pk=record.pk).exists() else None
 
 
 def cn_date(day: dt.date) -> str:
@@ -209,6 +225,8 @@ def entry_append(
         if client_id is not None:
             existing = LogbookEntry.objects.filter(pk=client_id).first()
             if existing is not None:
+                if visible_or_none(LogbookEntry.objects, existing, author) is None:
+                    raise ConflictError(None)  # taken elsewhere: say nothing about it
                 return _replay(
                     existing,
                     village=village,

@@ -117,8 +117,11 @@ def entry_create(request):
             )
         except ValidationError as exc:
             add_service_errors(form, exc, {"body": "text"})
-        except services.ConflictError:
-            form.add_error(None, _("这份表单已经提交过，内容却不同：请重新打开“记一笔”再填写"))
+        except services.ConflictError as exc:
+            if exc.entry is None:
+                form.add_error(None, str(exc))
+            else:
+                form.add_error(None, _("这份表单已经提交过，内容却不同：请重新打开“记一笔”再填写"))
         else:
             messages.success(request, _("已记入《电教手册》第 %(seq)s 条") % {"seq": entry.seq})
             return redirect(
@@ -165,8 +168,11 @@ def entry_correct(request, pk):
             )
         except ValidationError as exc:
             add_service_errors(form, exc, {"body": "text"})
-        except services.ConflictError:
-            form.add_error(None, _("这份表单已经提交过，内容却不同：请重新打开更正页面"))
+        except services.ConflictError as exc:
+            if exc.entry is None:
+                form.add_error(None, str(exc))
+            else:
+                form.add_error(None, _("这份表单已经提交过，内容却不同：请重新打开更正页面"))
         else:
             messages.success(
                 request,

@@ -160,9 +160,12 @@ class RosterImportQuerySet(ScopedQuerySet):
 class RosterImport(models.Model):
     """An uploaded 花名册 kept between preview and confirmation (see services.roster_import_*).
 
-    `content` is written with a queryset update, never through save(): the audit trail records
-    every save of the instance as JSON, and the file's bytes neither belong there nor serialise.
-    It is cleared once the batch is applied or discarded, so ID numbers do not linger in uploads.
+    The file is parsed once, at upload, within the bounds of dianjiao.lib.uploads; `sheet` keeps
+    the rows it read (roster_xlsx.sheet_to_json), so the preview and the confirmation validate
+    those rows against the database without ever opening the file again. The file itself is not
+    kept. `sheet` is written with a queryset update, never through save(): the audit trail records
+    every save of the instance as JSON, and a roster's ID numbers do not belong there. It is
+    cleared once the batch is applied or discarded, so ID numbers do not linger in uploads.
     """
 
     class Status(models.TextChoices):
@@ -176,7 +179,7 @@ class RosterImport(models.Model):
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     filename = models.CharField(_("文件名"), max_length=255)
     sha256 = models.CharField(max_length=64, db_index=True)
-    content = models.BinaryField(null=True, editable=False)
+    sheet = models.JSONField(null=True, editable=False)
     status = models.CharField(
         _("状态"), max_length=20, choices=Status.choices, default=Status.PENDING
     )

@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from dianjiao.lib import names, xlsx
+from dianjiao.lib import names, uploads, xlsx
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,10 @@ BY_FIELD = {c.field: c for c in COLUMNS}
 HEADER_OF = {c.field: c.header for c in COLUMNS}
 
 MAX_ROWS = 5000
+# Rows of the sheet read at most, blank ones included: a sheet may say it reaches row 1,048,576,
+# and openpyxl would hand over every empty row up to there.
+MAX_SHEET_ROWS = 20000
+MAX_SHEET_COLUMNS = 1000
 _HEADER_SEARCH_ROWS = 10  # rosters often carry a title row or two above the header
 _MAX_COLUMNS = 60
 _BLANKS = {"", "无", "-", "—", "——", "/", "／", "空"}
@@ -136,9 +140,9 @@ def write(members, *, sheet_title: str = "党员花名册") -> bytes:
     count = 0
     for count, member in enumerate(members, start=1):
         values = member_values(count, member)
-        ws.append([values[c.field] for c in COLUMNS])
         for i, c in enumerate(COLUMNS):
             cell = ws.cell(row=count + 1, column=i + 1)
+            xlsx.put(cell, values[c.field])  # a name or phone typed as =... stays text
             cell.border = xlsx.BORDER
             if c.field in DATE_FIELDS:
                 cell.number_format = "yyyy-mm-dd"
@@ -178,6 +182,57 @@ class Sheet:
     rows: list[SheetRow] = field(default_factory=list)
 
 
+# A parsed sheet is kept as JSON between upload and confirmation, so the file is parsed once.
+# Cell values keep their type: a float ID number (lost digits), a date and a text date differ.
+
+
+def _dump(value) -> Any:
+    if value is None or isinstance(value, (bool, int, str)):
+        return value.replace("\x00", "") if isinstance(value, str) else value
+    if isinstance(value, float):
+        return {"float": repr(value)}
+    if isinstance(value, dt.datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"date": value.isoformat()}
+    if isinstance(value, dt.time):
+        return {"time": value.isoformat()}
+    return str(value).replace("\x00", "")
+
+
+def _load(value) -> Any:
+    if not isinstance(value, dict):
+        return value
+    ((kind, raw),) = value.items()
+    return {
+        "float": float,
+        "datetime": dt.datetime.fromisoformat,
+        "date": dt.date.fromisoformat,
+        "time": dt.time.fromisoformat,
+    }[kind](raw)
+
+
+def sheet_to_json(sheet: Sheet) -> dict:
+    return {
+        "title": sheet.title,
+        "headers": sheet.headers,
+        "ignored": sheet.ignored,
+        "rows": [[row.number, {f: _dump(v) for f, v in row.cells.items()}] for row in sheet.rows],
+    }
+
+
+def sheet_from_json(data: dict) -> Sheet:
+    return Sheet(
+        title=data["title"],
+        headers=data["headers"],
+        ignored=data["ignored"],
+        rows=[
+            SheetRow(number=number, cells={f: _load(v) for f, v in cells.items()})
+            for number, cells in data["rows"]
+        ],
+    )
+
+
 NOT_XLSX = gettext_lazy("无法读取该文件，请上传 Excel（.xlsx）格式的党员花名册")
 
 
@@ -189,6 +244,10 @@ def read(content: bytes) -> Sheet:
         )
     if not zipfile.is_zipfile(io.BytesIO(content)):
         raise RosterFileError(str(NOT_XLSX))
+    try:
+        uploads.check_zip(content, uploads.XLSX_LIMITS)  # before openpyxl inflates anything
+    except uploads.UploadRefused as exc:
+        raise RosterFileError(str(exc)) from None
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 -- a damaged or foreign zip fails in many ways inside openpyxl
@@ -208,6 +267,7 @@ def _read_workbook(wb) -> Sheet:
     for ws in wb.worksheets:
         if not hasattr(ws, "iter_rows"):
             continue  # a chart sheet
+        _check_size(ws)
         for number, row in enumerate(
             ws.iter_rows(max_row=_HEADER_SEARCH_ROWS, max_col=_MAX_COLUMNS, values_only=True),
             start=1,
@@ -236,7 +296,12 @@ def _read_workbook(wb) -> Sheet:
         )
     sheet = Sheet(title=ws.title, headers=headers, ignored=ignored)
     for number, row in enumerate(
-        ws.iter_rows(min_row=header_row + 1, max_col=_MAX_COLUMNS, values_only=True),
+        ws.iter_rows(
+            min_row=header_row + 1,
+            max_row=header_row + MAX_SHEET_ROWS,
+            max_col=_MAX_COLUMNS,
+            values_only=True,
+        ),
         start=header_row + 1,
     ):
         cells = {f: (row[i] if i < len(row) else None) for f, i in positions.items()}
@@ -260,6 +325,26 @@ def _is_note_row(row) -> bool:
     return isinstance(first, str) and bool(
         _NOT_MEMBER_ROW.match(re.sub(r"\s+", "", first.replace("\u3000", "")))
     )
+
+
+def _check_size(ws) -> None:
+    """Refuse a sheet whose declared size (its <dimension>, read before any cell) is out of bounds.
+    A sheet that declares no size is still read at most MAX_SHEET_ROWS rows deep."""
+    rows, columns = ws.max_row or 0, ws.max_column or 0
+    if rows > MAX_SHEET_ROWS or columns > MAX_SHEET_COLUMNS:
+        raise RosterFileError(
+            _(
+                "工作表“%(sheet)s”过大（%(rows)s 行 × %(columns)s 列，上限 %(max_rows)s 行 × "
+                "%(max_columns)s 列），请删去空行空列或无关的工作表后再上传"
+            )
+            % {
+                "sheet": ws.title,
+                "rows": rows,
+                "columns": columns,
+                "max_rows": MAX_SHEET_ROWS,
+                "max_columns": MAX_SHEET_COLUMNS,
+            }
+        )
 
 
 def _map_header(row) -> tuple[dict[str, int], dict[str, str], list[str]]:

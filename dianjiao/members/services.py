@@ -7,11 +7,12 @@ its village's operator, its township's station, a superuser (`require_village_wr
 roles may not. The audit trail records every save with its actor. A member is never deleted:
 leaving the roster keeps the record, marked with the date and the reason.
 
-The import is two steps. `roster_import_upload` keeps the file server-side as a RosterImport;
-`roster_import_preview` says, row by row, what would happen and what is wrong; and
-`roster_import_apply` re-validates against the database as it is *now* and saves every row in one
-transaction, or nothing. Members are matched by ID number, so importing the same file twice
-creates no duplicates.
+The import is two steps. `roster_import_upload` parses the file once, within the bounds of
+dianjiao.lib.uploads, and keeps the rows it read as a RosterImport (the file itself is not kept);
+`roster_import_review` says, row by row, what would happen and what is wrong; and
+`roster_import_apply` re-validates those rows against the database as it is *now* and saves every
+row in one transaction, or nothing. Neither opens the file again. Members are matched by ID
+number, so importing the same file twice creates no duplicates.
 
 Rules an importer should know (also shown on the upload page):
 - a blank cell keeps what the roster already has (the import never erases data); for a new
@@ -38,7 +39,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dianjiao.accounts.models import User
-from dianjiao.accounts.scope import require_village_writer, require_write
+from dianjiao.accounts.scope import is_station, require_village_writer, require_write
 from dianjiao.lib import idcard
 from dianjiao.orgs.models import ViewingPoint, Village
 
@@ -284,7 +285,7 @@ def roster_import_upload(*, user, file, filename: str = "") -> RosterImport:
     require_write(user)
     content = _read_upload(file)
     try:
-        rx.read(content)
+        sheet = rx.read(content)
     except rx.RosterFileError as exc:
         raise RosterImportError(str(exc)) from None
     filename = (filename or getattr(file, "name", "") or "花名册.xlsx")[-255:]
@@ -294,8 +295,8 @@ def roster_import_upload(*, user, file, filename: str = "") -> RosterImport:
             filename=filename,
             sha256=hashlib.sha256(content).hexdigest(),
         )
-        # The bytes go in with an update, past the audit signal (see RosterImport's docstring).
-        RosterImport.objects.filter(pk=batch.pk).update(content=content)
+        # The rows go in with an update, past the audit signal (see RosterImport's docstring).
+        RosterImport.objects.filter(pk=batch.pk).update(sheet=rx.sheet_to_json(sheet))
     return batch
 
 
@@ -306,6 +307,15 @@ def roster_import_preview(*, user, file) -> ImportPreview:
     except (RosterImportError, rx.RosterFileError) as exc:
         return ImportPreview(file_errors=[str(exc)])
     return _Validator(user).validate(sheet)
+
+
+def roster_import_review(*, user, batch: RosterImport) -> ImportPreview:
+    """What applying a kept batch would do, from the rows read at upload: the file is never
+    parsed again, however often the preview page is visited."""
+    data = RosterImport.objects.filter(pk=batch.pk).values_list("sheet", flat=True).first()
+    if not data:
+        return ImportPreview(file_errors=[_("该批次没有可导入的数据，请重新上传花名册")])
+    return _Validator(user).validate(rx.sheet_from_json(data))
 
 
 def roster_import_apply(*, user, batch: RosterImport) -> dict[str, int]:
@@ -322,7 +332,7 @@ def roster_import_apply(*, user, batch: RosterImport) -> dict[str, int]:
         if locked.status != RosterImport.Status.PENDING:
             raise RosterImportError(_("该批次已放弃，请重新上传花名册"))
         # Validated again: the roster may have changed since the preview was shown.
-        preview = roster_import_preview(user=user, file=bytes(locked.content or b""))
+        preview = roster_import_review(user=user, batch=locked)
         if not preview.ok:
             raise RosterImportInvalid(preview)
         try:
@@ -336,7 +346,7 @@ def roster_import_apply(*, user, batch: RosterImport) -> dict[str, int]:
         result = preview.counts
         done = RosterImport.objects.filter(pk=locked.pk, status=RosterImport.Status.PENDING).update(
             status=RosterImport.Status.APPLIED,
-            content=None,
+            sheet=None,
             result=result | {"applied_at": timezone.now().isoformat()},
         )
         if done != 1:
@@ -350,7 +360,7 @@ def roster_import_discard(*, user, batch: RosterImport) -> None:
         .filter(pk=batch.pk, status=RosterImport.Status.PENDING)
         .update(
             status=RosterImport.Status.REJECTED,
-            content=None,
+            sheet=None,
         )
     )
     if not done:
@@ -401,6 +411,11 @@ class _Validator:
 
     def __init__(self, user):
         self.user = user
+        self.unusable_id = (
+            _("该身份证号不能使用")
+            if is_station(user)
+            else _("该身份证号不能使用，请与乡电教站核实")
+        )
         self.villages = list(Village.objects.writable_by(user))
         self.village_keys: dict[str, list[Village]] = {}
         for v in self.villages:
@@ -428,7 +443,8 @@ class _Validator:
             if values.get("id_number"):
                 seen.setdefault(values["id_number"], []).append(row.number)
         # Unscoped on purpose: an ID number registered anywhere, even where this user cannot see,
-        # must not be registered twice. Only "registered elsewhere" is said, never where or who.
+        # must not be registered twice. Only "cannot be used" is said, never that the person
+        # exists, where or who: the station, who sees the whole township, can look it up.
         existing = {
             m.id_number: m
             for m in Member.objects.filter(id_number__in=ids).select_related("village", "point")
@@ -452,7 +468,7 @@ class _Validator:
                 )
             current = existing.get(ident)
             if current is not None and current.pk not in writable:
-                errors.append(("id_number", _("该身份证号已在其他党支部登记")))
+                errors.append(("id_number", self.unusable_id))
                 current = None
             preview.rows.append(self.validate_row(row, values, errors, current))
         return preview

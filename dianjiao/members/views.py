@@ -115,7 +115,7 @@ def member_import(request):
 
 
 def member_import_preview(request, pk):
-    batch = get_for_user(request, RosterImport.objects.defer("content"), pk, write=True)
+    batch = get_for_user(request, RosterImport.objects.defer("sheet"), pk, write=True)
     preview = None
     if request.method == "POST":
         try:
@@ -138,8 +138,7 @@ def member_import_preview(request, pk):
             )
             return redirect("members:import_preview", batch.pk)
     if batch.status == RosterImport.Status.PENDING and preview is None:
-        content = RosterImport.objects.filter(pk=batch.pk).values_list("content", flat=True).get()
-        preview = services.roster_import_preview(user=request.user, file=bytes(content or b""))
+        preview = services.roster_import_review(user=request.user, batch=batch)
     earlier = (
         RosterImport.objects.visible_to(request.user)
         .filter(sha256=batch.sha256, status=RosterImport.Status.APPLIED)

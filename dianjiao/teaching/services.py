@@ -36,7 +36,14 @@ from django.utils.translation import gettext_lazy
 from dianjiao.films.models import Film
 from dianjiao.lib import dates
 from dianjiao.lib.i18n import in_record_language
-from dianjiao.logbook.services import CLOCK_TOLERANCE, ConflictError, cn_date, entry_append
+from dianjiao.logbook.services import (
+    CLOCK_TOLERANCE,
+    ConflictError,
+    cn_date,
+    entry_append,
+    hidden_conflict_message,
+    visible_or_none,
+)
 from dianjiao.members.models import Member
 from dianjiao.orgs.models import Village
 
@@ -55,12 +62,16 @@ def preparation_rule() -> str:
 
 
 class SessionConflictError(ConflictError):
-    """A replay of a session's client-made id with different content."""
+    """A replay of a session's client-made id with different content. `session` is None when the
+    id is taken where the author may not look (see ConflictError): nothing about it is said."""
 
-    def __init__(self, session: ViewingSession):
+    def __init__(self, session: ViewingSession | None):
         self.session = session
-        self.entry = session.entry
-        Exception.__init__(self, _("该记录已被他人修改/已存在，请刷新后核对"))
+        self.entry = session.entry if session is not None else None
+        if session is None:
+            Exception.__init__(self, hidden_conflict_message())
+        else:
+            Exception.__init__(self, _("该记录已被他人修改/已存在，请刷新后核对"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -334,7 +345,7 @@ def session_record(
                     ViewingSession.objects.select_related("entry").filter(pk=client_id).first()
                 )
                 if existing is not None:
-                    return _replay(existing, submission)
+                    return _replay(existing, submission, author)
             return _record(
                 author=author,
                 village=village,
@@ -361,12 +372,13 @@ def session_record(
         )
         if existing is None:
             raise
-        return _replay(existing, submission)
+        return _replay(existing, submission, author)
 
 
-def _replay(existing: ViewingSession, submission: str) -> ViewingSession:
+def _replay(existing: ViewingSession, submission: str, author) -> ViewingSession:
     if existing.submission_hash != submission:
-        raise SessionConflictError(existing)
+        # Another village's session answers like any conflict, without saying it exists.
+        raise SessionConflictError(visible_or_none(ViewingSession.objects, existing, author))
     return existing
 
 

@@ -78,7 +78,7 @@ def test_it_imports_a_roster_and_finds_members_by_pinyin(world, login):
     batch.refresh_from_db()
     assert batch.status == RosterImport.Status.APPLIED
     assert batch.result["created"] == 2
-    assert batch.content is None  # the upload's ID numbers do not linger
+    assert batch.sheet is None  # the upload's ID numbers do not linger
     # Each member is its own audited save, by the user who confirmed.
     events = AuditEvent.objects.filter(
         model="members.member", action="create", object_pk=str(mali.pk)
@@ -264,10 +264,14 @@ def test_it_keeps_what_a_blank_cell_leaves_out(world, login):
 
 
 @pytest.mark.parametrize(
-    "persona, registered", [("operator", "pastoral_member"), ("station", "far_member")]
+    "persona, registered, message",
+    [
+        ("operator", "pastoral_member", "该身份证号不能使用，请与乡电教站核实"),
+        ("station", "far_member", "该身份证号不能使用"),
+    ],
 )
 def test_it_refuses_an_id_number_registered_where_the_user_cannot_see(
-    world, login, persona, registered
+    world, login, persona, registered, message
 ):
     other = getattr(world, registered)
     client = login(getattr(world, persona))
@@ -275,7 +279,7 @@ def test_it_refuses_an_id_number_registered_where_the_user_cannot_see(
 
     page = client.get(preview_url(uploaded(client, [row])))
 
-    assert page.context["preview"].rows[0].errors == [("身份证号", "该身份证号已在其他党支部登记")]
+    assert page.context["preview"].rows[0].errors == [("身份证号", message)]
     text = page.content.decode()
     assert other.name not in text and other.village.name not in text
 
@@ -426,7 +430,7 @@ def test_it_validates_again_when_confirming(world, login):
 
     response = confirm(client, batch)
 
-    assert "该身份证号已在其他党支部登记" in response.content.decode()
+    assert "该身份证号不能使用" in response.content.decode()
     assert Member.objects.filter(id_number=row["身份证号"]).count() == 1
     batch.refresh_from_db()
     assert batch.status == RosterImport.Status.PENDING
@@ -439,7 +443,7 @@ def test_it_lets_the_uploader_discard_a_batch(world, login):
     client.post(preview_url(batch), {"action": "discard"})
 
     batch.refresh_from_db()
-    assert (batch.status, batch.content) == (RosterImport.Status.REJECTED, None)
+    assert (batch.status, batch.sheet) == (RosterImport.Status.REJECTED, None)
     assert confirm(client, batch).status_code == 200
     assert not Member.objects.filter(name="张顺").exists()
 
