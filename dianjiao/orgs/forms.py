@@ -15,6 +15,9 @@ class PointForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Only villages the user may write to: an operator cannot place a point elsewhere.
         self.fields["village"].queryset = Village.objects.writable_by(user)
+        if self.instance.pk:
+            # A point stays in its village (see services.point_save): shown, not editable.
+            self.fields["village"].disabled = True
 
 
 class EquipmentForm(forms.ModelForm):

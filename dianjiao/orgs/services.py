@@ -9,7 +9,9 @@ that is no longer used is marked not in use (`active`), equipment that is gone i
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from dianjiao.accounts.models import User
 from dianjiao.accounts.scope import require_village_writer
@@ -31,7 +33,9 @@ EQUIPMENT_FIELDS = (
 def point_save(*, user: User, point: ViewingPoint | None = None, **fields: Any) -> ViewingPoint:
     """Create a viewing point (no `point`; `fields` must name its `village`) or change `point`.
 
-    `fields` are POINT_FIELDS. Moving a point to another village needs the right to write both."""
+    `fields` are POINT_FIELDS. A point stays in the village it was made in: its members,
+    equipment and sessions belong to that village, so a point "moved" elsewhere is a new point
+    there (and this one is closed with active=False)."""
     _check_fields("point_save", fields, POINT_FIELDS)
     if point is None and fields.get("village") is None:
         raise TypeError("point_save() needs the village of a new point")
@@ -45,6 +49,18 @@ def point_save(*, user: User, point: ViewingPoint | None = None, **fields: Any) 
                 .get(pk=point.pk)
             )
             require_village_writer(user, point.village)
+            moved_to = fields.get("village")
+            if moved_to is not None and moved_to.pk != point.village_id:
+                require_village_writer(user, moved_to)
+                raise ValidationError(
+                    {
+                        "village": _(
+                            "播放点不能改到其他村：它的党员、设备和播放记录都属于%(village)s。"
+                            "请在新村另建播放点，并把这个播放点停用"
+                        )
+                        % {"village": point.village.name}
+                    }
+                )
         for name, value in fields.items():
             setattr(point, name, value)
         require_village_writer(user, point.village)

@@ -119,3 +119,30 @@ def test_it_takes_only_point_fields_and_a_new_point_needs_its_village(world):
         services.point_save(user=world.station, point=world.point, township=world.other_township)
     with pytest.raises(TypeError):
         services.point_save(user=world.station, name="无村的点")
+
+
+def test_a_point_stays_in_its_village(world):
+    """Its members, equipment and sessions belong to its village: the station, who may write
+    both villages, is told to make a new point there instead."""
+    trail = AuditEvent.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        services.point_save(user=world.station, point=world.point, village=world.pastoral)
+    assert "播放点不能改到其他村" in exc.value.message_dict["village"][0]
+    world.point.refresh_from_db()
+    assert world.point.village == world.village
+    assert AuditEvent.objects.count() == trail
+
+
+def test_the_edit_form_shows_the_village_without_letting_it_change(world, login):
+    from django.urls import reverse
+
+    client = login(world.station)
+    url = reverse("orgs:point_edit", args=[world.point.pk])
+    import re
+
+    page = client.get(url).content.decode()
+    assert re.search(r'<select name="village"[^>]*\bdisabled\b', page)
+    # a forged village in the POST is ignored: the point stays where it is
+    client.post(url, {"village": world.pastoral.pk, "name": "村委会电教室", "kind": "fixed"})
+    world.point.refresh_from_db()
+    assert world.point.village == world.village
