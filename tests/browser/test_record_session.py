@@ -26,6 +26,7 @@ def test_it_records_a_key_film_session_with_attendance_on_a_phone(
     page = phone_page
     login_via_form(page, live_server, "operator", PASSWORD)
 
+    page.get_by_role("button", name="菜单").click()  # the phone's menu is folded
     page.get_by_role("link", name="播放收看", exact=True).click()
     expect(page.locator("main h1")).to_have_text("播放收看")
     page.get_by_role("link", name="登记播放收看").click()
@@ -40,9 +41,10 @@ def test_it_records_a_key_film_session_with_attendance_on_a_phone(
     page.get_by_label("《榜样8》（重点片）").check()
     page.get_by_label("时长（分钟）").fill("120")
 
-    # Who came: 张三 and 李梅; 王五 is herding (excused); 赵六 stays 缺席, the default.
+    # Who came: 张三 and 李梅; 王五 is herding (excused); 赵六 is 缺席 (nobody is by default).
     _row(page, "张三").get_by_text("到场", exact=True).click()
     _row(page, "李梅").get_by_text("到场", exact=True).click()
+    _row(page, "赵六").get_by_text("缺席", exact=True).click()
     _row(page, "王五").get_by_text("请假", exact=True).click()
     _row(page, "王五").get_by_role("combobox").select_option(label="放牧转场")
     page.locator("input[name=guest0_name]").fill("马丽")
