@@ -330,6 +330,8 @@ class SessionForm(_FourRingFields):
                 label=_("说明"), required=False, max_length=200
             )
         self._add_task_rows(self.roster)
+        if kind == ViewingSession.Kind.KEY_FILM:  # in steps: attendance comes after this field
+            self.fields["record_notes"].help_text = _("收看时的情况；出勤在第 3 步登记")
 
     @property
     def shows_key_films(self) -> bool:

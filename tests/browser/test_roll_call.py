@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from dianjiao.teaching.models import ViewingSession
 from tests import factories
-from tests.browser.helpers import horizontal_overflow, login_via_form, shot
+from tests.browser.helpers import SCREENSHOTS, horizontal_overflow, login_via_form, shot
 from tests.factories import PASSWORD, World
 from tests.teaching.conftest import Cast
 
@@ -88,6 +88,8 @@ def test_a_35_member_session_is_recorded_on_a_phone_in_a_handful_of_taps(
     _row(page, SURNAMES[25] + GIVEN).scroll_into_view_if_needed()
     box = page.locator("#roll-tally").bounding_box()
     assert box is not None and 0 <= box["y"] <= 60, box
+    # What the operator sees at that moment (a full-page shot cannot show what sticks).
+    page.screenshot(path=str(SCREENSHOTS / "operator-390-roll-call-scrolled.png"))
     shot(page, "operator-390-roll-call")
     assert horizontal_overflow(page) <= 1, "the roll call scrolls sideways on a phone"
 

@@ -17,9 +17,7 @@ def _checked_statuses(page: str) -> list[str]:
     return re.findall(r'<input type="radio" name="m\d+_status" value="(\w+)"[^>]*checked', page)
 
 
-def test_a_new_record_starts_with_nobody_marked_and_counts_everyone_as_unmarked(
-    cast, clock, login
-):
+def test_a_new_record_starts_with_nobody_marked_and_counts_everyone_as_unmarked(cast, clock, login):
     response = login(cast.world.operator).get(URL)
     page = response.content.decode()
     assert _checked_statuses(page) == []  # not 缺席 by default

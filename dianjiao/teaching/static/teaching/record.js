@@ -160,7 +160,7 @@
         step.classList.toggle("current", i === current);
       });
       form.querySelectorAll("[data-step-link]").forEach(function (a, i) {
-        if (i === current) a.setAttribute("aria-current", "step");
+        if (phone && i === current) a.setAttribute("aria-current", "step");
         else a.removeAttribute("aria-current");
       });
       if (stepnav) {
