@@ -27,6 +27,8 @@
      (not on a page the server sent back with the posted values); removed once a page says the
      record is stored (an element with data-draft-saved="<client_id>"). */
   var PREFIX = "dianjiao-draft:";
+  // The logbook is written on the day: a draft older than this is of no use and is dropped.
+  var MAX_AGE_MS = 3 * 24 * 3600 * 1000;
 
   function storage() {
     try {
@@ -77,6 +79,16 @@
   function drafts() {
     var store = storage();
     if (!store) return;
+    for (var i = store.length - 1; i >= 0; i -= 1) {
+      var key = store.key(i);
+      if (!key || key.indexOf(PREFIX) !== 0) continue;
+      try {
+        var draft = JSON.parse(store.getItem(key));
+        if (!draft || !(Date.now() - draft.at < MAX_AGE_MS)) store.removeItem(key);
+      } catch (e) {
+        store.removeItem(key);
+      }
+    }
     document.querySelectorAll("[data-draft-saved]").forEach(function (el) {
       var saved = el.getAttribute("data-draft-saved");
       for (var i = store.length - 1; i >= 0; i -= 1) {
