@@ -7,8 +7,9 @@ import uuid
 from dataclasses import dataclass
 
 from django import forms
+from django.forms.utils import ErrorDict
 from django.utils import dateformat, timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from dianjiao.films.models import Film
@@ -124,11 +125,11 @@ def _missed_session_label(session) -> str:
     return f"{when} {session.get_kind_display()}"
 
 
-def _status_field():
+def _status_field(*, required=True):
+    """到场 / 请假 / 缺席. A new record starts with nobody marked (`required=False`, checked in
+    SessionForm.clean): a forgotten row must not pass for an absence."""
     return forms.ChoiceField(
-        choices=Attendance.Status.choices,
-        widget=forms.RadioSelect,
-        initial=Attendance.Status.ABSENT,
+        choices=Attendance.Status.choices, widget=forms.RadioSelect, required=required
     )
 
 
@@ -149,6 +150,46 @@ class AttendanceRow:
             makeup,
             attendance,
         )
+
+
+#: The key-film record's steps in the order the operator goes through them (id, label).
+KEY_FILM_STEPS = [
+    ("prep", _("准备")),
+    ("show", _("播放与提示")),
+    ("attendance", _("出勤")),
+    ("discuss", _("讨论")),
+    ("practice", _("实践")),
+]
+
+
+@dataclass
+class Tally:
+    """The roll call's running figures: 应到 (everyone listed), 实到, 请假, 缺席, and who is not
+    marked yet (names)."""
+
+    expected: int
+    present: int
+    excused: int
+    absent: int
+    unmarked: list
+
+
+#: The roll call's bulk actions (the `roll` button of the record form): mark everyone not yet
+#: marked. Without JavaScript the server does it and shows the form again, unsaved.
+ROLL_ACTIONS = {
+    "all_present": Attendance.Status.PRESENT,
+    "rest_absent": Attendance.Status.ABSENT,
+}
+
+
+def mark_unmarked(data, roster, action: str):
+    """A copy of the posted `data` with every member of `roster` who has no status given the
+    status of the roll `action` (ROLL_ACTIONS)."""
+    data = data.copy()
+    for m in roster:
+        if data.get(f"m{m.pk}_status") not in Attendance.Status.values:
+            data[f"m{m.pk}_status"] = ROLL_ACTIONS[action]
+    return data
 
 
 @dataclass
@@ -256,6 +297,9 @@ class SessionForm(_FourRingFields):
     notes = forms.CharField(
         label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    # Never sent: the roll call's errors (and the service's "attendance" ones) are shown beside
+    # the list under this name.
+    attendance = forms.CharField(required=False, widget=forms.HiddenInput)
     field_order = ["client_id", "held_at", "duration_minutes", "films", "notes"]
 
     def __init__(self, *args, user, point, kind, roster, missed=None, **kwargs):
@@ -269,7 +313,7 @@ class SessionForm(_FourRingFields):
         self.fields["films"].queryset = Film.objects.visible_to(user).filter(active=True)
         self.fields["speakers"].queryset = Member.objects.filter(pk__in=[m.pk for m in self.roster])
         for m in self.roster:
-            self.fields[f"m{m.pk}_status"] = _status_field()
+            self.fields[f"m{m.pk}_status"] = _status_field(required=False)
             self.fields[f"m{m.pk}_reason"] = _reason_field()
             if kind == ViewingSession.Kind.MAKEUP:
                 self.fields[f"m{m.pk}_makeup"] = forms.ChoiceField(
@@ -286,10 +330,51 @@ class SessionForm(_FourRingFields):
                 label=_("说明"), required=False, max_length=200
             )
         self._add_task_rows(self.roster)
+        if kind == ViewingSession.Kind.KEY_FILM:  # in steps: attendance comes after this field
+            self.fields["record_notes"].help_text = _("收看时的情况；出勤在第 3 步登记")
 
     @property
     def shows_key_films(self) -> bool:
         return self.kind == ViewingSession.Kind.KEY_FILM
+
+    def clean(self):
+        data = super().clean()
+        unmarked = [m for m in self.roster if not data.get(f"m{m.pk}_status")]
+        for m in unmarked:
+            self.add_error(f"m{m.pk}_status", _("请选择到场、请假或缺席"))
+        if unmarked:
+            self.add_error(
+                "attendance",
+                ngettext(
+                    "还有 %(n)d 人没有登记到场、请假或缺席：%(names)s",
+                    "还有 %(n)d 人没有登记到场、请假或缺席：%(names)s",
+                    len(unmarked),
+                )
+                % {"n": len(unmarked), "names": gettext("、").join(m.name for m in unmarked)},
+            )
+        return data
+
+    def hold(self) -> None:
+        """Show the bound data without errors: a roll action, not a save, was asked for."""
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
+
+    def tally(self) -> Tally:
+        counts = dict.fromkeys(Attendance.Status.values, 0)
+        unmarked = []
+        for m in self.roster:
+            status = self[f"m{m.pk}_status"].value()
+            if status in counts:
+                counts[status] += 1
+            else:
+                unmarked.append(m.name)
+        return Tally(
+            expected=len(self.roster),
+            present=counts[Attendance.Status.PRESENT],
+            excused=counts[Attendance.Status.EXCUSED],
+            absent=counts[Attendance.Status.ABSENT],
+            unmarked=unmarked,
+        )
 
     def film_groups(self) -> FilmGroups:
         """The films' checkboxes: announced and key films first, the others apart (FilmGroups).

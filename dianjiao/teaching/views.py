@@ -20,6 +20,8 @@ from dianjiao.orgs.models import ViewingPoint, Village
 
 from . import selectors, services
 from .forms import (
+    KEY_FILM_STEPS,
+    ROLL_ACTIONS,
     CorrectionForm,
     FeedbackForm,
     LearningFilterForm,
@@ -27,6 +29,7 @@ from .forms import (
     SessionFilterForm,
     SessionForm,
     SetupForm,
+    mark_unmarked,
     parse_month,
 )
 from .models import ViewingSession
@@ -79,15 +82,20 @@ def session_create(request):
         roster, missed = [m for m, _s in candidates], {m.pk: s for m, s in candidates}
     else:
         roster = list(selectors.expected_members(point))
+    data, roll = request.POST or None, request.POST.get("roll")
+    if roll in ROLL_ACTIONS:  # 全部到场 without JavaScript: marked, shown again, not saved
+        data = mark_unmarked(request.POST, roster, roll)
     form = SessionForm(
-        request.POST or None,
+        data,
         user=request.user,
         point=point,
         kind=kind,
         roster=roster,
         missed=missed,
     )
-    if request.method == "POST" and form.is_valid():
+    if roll in ROLL_ACTIONS:
+        form.hold()
+    elif request.method == "POST" and form.is_valid():
         try:
             session = services.session_record(author=request.user, **form.service_kwargs())
         except services.SessionConflictError as exc:
@@ -109,6 +117,9 @@ def session_create(request):
             "kind": kind,
             "kind_label": Kind(kind).label,
             "key_films": [f for f in form.fields["films"].queryset if f.is_key_film],
+            "tally": form.tally(),
+            "steps": KEY_FILM_STEPS if kind == Kind.KEY_FILM else None,
+            "draft_key": f"{request.user.pk}:teaching-record:{point.pk}:{kind}",
         },
     )
 

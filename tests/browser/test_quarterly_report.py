@@ -46,6 +46,7 @@ def test_a_report_goes_from_the_village_to_the_station_and_back_to_approval(
     # The operator, on a phone: the menu's 季度报告, then 填写季度报告.
     op = phone_page
     login_via_form(op, live_server, "operator", PASSWORD)
+    op.get_by_role("button", name="菜单").click()  # the phone's menu is folded
     op.locator(".mainnav").get_by_role("link", name="季度报告").click()
     expect(op.locator("main h1")).to_have_text("我村的季度报告")
     op.get_by_role("link", name="填写季度报告").click()

@@ -26,6 +26,7 @@ def test_it_records_a_key_film_session_with_attendance_on_a_phone(
     page = phone_page
     login_via_form(page, live_server, "operator", PASSWORD)
 
+    page.get_by_role("button", name="菜单").click()  # the phone's menu is folded
     page.get_by_role("link", name="播放收看", exact=True).click()
     expect(page.locator("main h1")).to_have_text("播放收看")
     page.get_by_role("link", name="登记播放收看").click()
@@ -33,31 +34,40 @@ def test_it_records_a_key_film_session_with_attendance_on_a_phone(
     # Step one: a key-film session at the village's point.
     page.locator("#id_kind").select_option(label="重点片教学")
     page.get_by_role("button", name="更换").click()
-    expect(page.locator(".rule").first).to_contain_text("应到 4 人")
-    expect(page.locator(".rule").first).to_contain_text("到课率 = 实到 ÷ 应到（4 人）")
-    expect(page.locator("details.fourring")).to_have_attribute("open", "")
+    expect(page.locator("#step-attendance .rule")).to_contain_text("应到 4 人")
+    expect(page.locator("#step-attendance .rule")).to_contain_text("到课率 = 实到 ÷ 应到（4 人）")
+    # A key film is recorded in steps, one at a time on a phone.
+    steps = page.locator(".stepbar a")
+    expect(steps).to_have_text(["1. 准备", "2. 播放与提示", "3. 出勤", "4. 讨论", "5. 实践"])
+    next_step = page.get_by_role("button", name="下一步")
 
+    # 1. Preparation: the film and what was prepared.
+    yesterday = timezone.localtime() - dt.timedelta(days=1)
     page.get_by_label("《榜样8》（重点片）").check()
+    page.get_by_label("播前备课内容").fill("学习《榜样8》简介，拟定讨论题：身边的榜样是谁？")
+    page.get_by_label("备课时间").fill(f"{yesterday:%Y-%m-%dT%H:%M}")
+    next_step.click()
+    # 2. Showing and prompts.
     page.get_by_label("时长（分钟）").fill("120")
-
-    # Who came: 张三 and 李梅; 王五 is herding (excused); 赵六 stays 缺席, the default.
+    page.get_by_label("播中提示").fill("第二个人物处暂停，提示注意基层干部如何为群众办实事")
+    page.get_by_label("收看记录").fill("大家认真收看，李梅做了笔记")
+    next_step.click()
+    # 3. Who came: 张三 and 李梅; 王五 is herding (excused); 赵六 is 缺席 (nobody is by default).
     _row(page, "张三").get_by_text("到场", exact=True).click()
     _row(page, "李梅").get_by_text("到场", exact=True).click()
+    _row(page, "赵六").get_by_text("缺席", exact=True).click()
     _row(page, "王五").get_by_text("请假", exact=True).click()
     _row(page, "王五").get_by_role("combobox").select_option(label="放牧转场")
     page.locator("input[name=guest0_name]").fill("马丽")
     page.locator("input[name=guest0_note]").fill("邻村党员")
-
-    # The four rings.
-    yesterday = timezone.localtime() - dt.timedelta(days=1)
-    page.get_by_label("播前备课内容").fill("学习《榜样8》简介，拟定讨论题：身边的榜样是谁？")
-    page.get_by_label("备课时间").fill(f"{yesterday:%Y-%m-%dT%H:%M}")
-    page.get_by_label("播中提示").fill("第二个人物处暂停，提示注意基层干部如何为群众办实事")
-    page.get_by_label("收看记录").fill("大家认真收看，李梅做了笔记")
+    next_step.click()
+    # 4. Discussion.
     page.get_by_label("讨论情况").fill("围绕身边的榜样讨论，表示要在冬季舍饲中带头")
     speakers = page.locator("#id_speakers")
     speakers.get_by_label("张三").check()
     speakers.get_by_label("李梅").check()
+    next_step.click()
+    # 5. Practice.
     page.locator("select[name=task0_member]").select_option(label="张三")
     page.locator("input[name=task0_task]").fill("帮助两户困难户修缮羊圈")
     page.locator("input[name=task0_due]").fill(
@@ -67,6 +77,7 @@ def test_it_records_a_key_film_session_with_attendance_on_a_phone(
     assert horizontal_overflow(page) <= 1, "the record form scrolls sideways on a phone"
 
     page.get_by_role("button", name="保存并记入《电教手册》").click()
+    page.locator("dialog#roll-confirm").get_by_role("button", name="确认保存").click()
 
     # The session's page: the rate is of the 4 expected, and who is missing comes first.
     expect(page.locator(".messages")).to_contain_text("并已记入《电教手册》")
