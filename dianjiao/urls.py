@@ -3,6 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from dianjiao.compliance import urls as compliance_urls
+from dianjiao.plans import urls as plans_urls
+
 admin.site.site_header = _("电教 · 党员电化教育管理")
 admin.site.site_title = _("电教后台")
 
@@ -15,7 +18,9 @@ urlpatterns = [
     path("films/", include("dianjiao.films.urls")),
     path("teaching/", include("dianjiao.teaching.urls")),
     path("logbook/", include("dianjiao.logbook.urls")),
-    path("plan/", include("dianjiao.planning.urls")),
+    # The plan pages (dianjiao.plans) and the compliance pages (dianjiao.compliance) share the
+    # /plan/ prefix and the "planning" URL namespace, as before the two apps were split.
+    path("plan/", include(([*plans_urls.urlpatterns, *compliance_urls.urlpatterns], "planning"))),
     path("reports/", include("dianjiao.reports.urls")),
     path("info/", include("dianjiao.infoitems.urls")),
     path("", include("dianjiao.orgs.urls")),

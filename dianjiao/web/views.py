@@ -1,9 +1,9 @@
 from django.shortcuts import render
 
+from dianjiao.compliance.todos import todos
 from dianjiao.films.selectors import announcements_for
 from dianjiao.lib import dates
 from dianjiao.orgs import selectors
-from dianjiao.planning.selectors import todos
 
 
 def home(request):

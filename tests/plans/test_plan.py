@@ -5,11 +5,14 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from dianjiao.accounts.models import Role
+from dianjiao.compliance import compute
 from dianjiao.films.models import Film
-from dianjiao.planning.forms import AnnualPlanForm, WorkPlanForm
-from dianjiao.planning.models import AnnualPlan, VillageWorkPlan
-from dianjiao.planning.services import plan_save, workplan_submit
+from dianjiao.plans.forms import AnnualPlanForm, WorkPlanForm
+from dianjiao.plans.models import AnnualPlan, VillageWorkPlan
+from dianjiao.plans.services import plan_save, workplan_submit
 from dianjiao.teaching.plan import viewing_target
+from tests import factories
 
 GOOD = {
     "viewings_per_member": 12,
@@ -27,11 +30,16 @@ def form(world, **data):
     return AnnualPlanForm({**GOOD, **data}, township=world.township, year=2026)
 
 
+def save(f, user):
+    """What the plan page does with a valid form: the service takes its cleaned data."""
+    return plan_save(user=user, township=f.township, year=f.instance.year, **f.cleaned_data)
+
+
 def test_a_valid_plan_is_saved_with_the_townships_key_films(world):
     film = Film.objects.create(township=world.township, title="榜样8", duration_minutes=90)
     f = form(world, key_films=[film.pk])
     assert f.is_valid(), f.errors
-    plan = plan_save(form=f, user=world.station)
+    plan = save(f, world.station)
     assert plan.township == world.township and plan.year == 2026
     assert list(plan.key_films.all()) == [film]
     assert plan.updated_by == world.station
@@ -66,11 +74,39 @@ def test_a_film_of_another_township_cannot_be_a_key_film(world):
     assert "key_films" in f.errors
 
 
+def test_the_service_itself_refuses_another_townships_film_and_station(world):
+    """plan_save checks what the form checks: a key film from another township's library is
+    refused next to the field, and another township's station may not set this plan."""
+    far = Film.objects.create(
+        township=world.other_township, title="别乡的片子", duration_minutes=30
+    )
+    f = form(world)
+    assert f.is_valid()
+    data = {**f.cleaned_data, "key_films": [far]}
+    with pytest.raises(ValidationError) as refused:
+        plan_save(user=world.station, township=world.township, year=2026, **data)
+    assert refused.value.message_dict == {"key_films": ["年度重点片必须是本乡镇片库中的影片"]}
+    other_station = factories.user(
+        "station9", Role.STATION_ADMIN, township_obj=world.other_township
+    )
+    with pytest.raises(PermissionDenied):
+        plan_save(user=other_station, township=world.township, year=2026, **f.cleaned_data)
+    with pytest.raises(ValidationError) as low:
+        plan_save(
+            user=world.station,
+            township=world.township,
+            year=2026,
+            **{**f.cleaned_data, "pastoral_hours": 10},
+        )
+    assert "pastoral_hours" in low.value.message_dict
+    assert not AnnualPlan.objects.exists()
+
+
 def test_read_only_roles_cannot_save_a_plan(world):
     f = form(world)
     assert f.is_valid()
     with pytest.raises(PermissionDenied):
-        plan_save(form=f, user=world.leader)
+        save(f, world.leader)
 
 
 def test_the_viewing_target_comes_from_the_plan_falling_back_to_12(world):
@@ -140,7 +176,7 @@ def test_the_running_years_plan_decides_which_films_are_key(world):
     f = AnnualPlanForm({**GOOD, "key_films": [new.pk]}, township=world.township, year=today().year)
     assert f.initial["key_films"] == [old.pk]
     assert f.is_valid(), f.errors
-    plan_save(form=f, user=world.station)
+    save(f, world.station)
     assert {x.title: x.is_key_film for x in Film.objects.order_by("pk")} == {
         "旧重点片": False,
         "榜样9": True,
@@ -154,7 +190,7 @@ def test_the_running_years_plan_decides_which_films_are_key(world):
         {**GOOD, "key_films": [old.pk]}, township=world.township, year=today().year - 1
     )
     assert last_year.is_valid()
-    plan_save(form=last_year, user=world.station)
+    save(last_year, world.station)
     assert not Film.objects.get(pk=old.pk).is_key_film and far.is_key_film
 
 
@@ -162,7 +198,6 @@ def test_marking_a_film_key_later_does_not_change_past_sessions(world, cast, clo
     """A monthly showing of a film that was not key needs no four rings; when next year's plan
     (or the library) makes the film key, that past session stays what it was."""
     from dianjiao.lib.dates import today
-    from dianjiao.planning import selectors
     from tests.teaching.conftest import local, record
 
     clock.at = local(2026, 3, 10, 12)
@@ -173,12 +208,12 @@ def test_marking_a_film_key_later_does_not_change_past_sessions(world, cast, clo
         {**GOOD, "key_films": [cast.film.pk]}, township=world.township, year=today().year
     )
     assert f.is_valid(), f.errors
-    plan_save(form=f, user=world.station)
+    save(f, world.station)
     assert Film.objects.get(pk=cast.film.pk).is_key_film
     past.refresh_from_db()
     assert not past.is_key
     march = (
-        selectors.compliance(world.station, year=2026, as_of=dt.date(2026, 11, 29)).rows[0].cells[2]
+        compute.compliance(world.station, year=2026, as_of=dt.date(2026, 11, 29)).rows[0].cells[2]
     )
     assert (march.sessions, march.key_sessions, march.four_ring_ok) == (1, 0, None)
     # Shown after the mark, the film is taught with the four rings: preparation is asked for.

@@ -15,9 +15,10 @@ import datetime as dt
 import pytest
 from django.utils import translation
 
-from dianjiao.planning import selectors
-from dianjiao.planning.models import AnnualPlan
-from dianjiao.planning.services import workplan_submit
+from dianjiao.compliance import compute
+from dianjiao.compliance.todos import todos
+from dianjiao.plans.models import AnnualPlan
+from dianjiao.plans.services import workplan_submit
 from dianjiao.reports.models import QuarterlyReport
 from dianjiao.teaching import services
 from tests import factories
@@ -82,7 +83,7 @@ def year(cast, clock):
 
 
 def test_the_matrix_is_counted_from_the_records(year, world):
-    c = selectors.compliance(world.station, year=2026, as_of=AS_OF)
+    c = compute.compliance(world.station, year=2026, as_of=AS_OF)
     assert [r.village.name for r in c.rows] == ["红星村", "阿克达拉村"]
     red, pastoral = c.rows
     sep, oct_, nov, dec = red.cells[8], red.cells[9], red.cells[10], red.cells[11]
@@ -110,13 +111,13 @@ def test_the_matrix_is_counted_from_the_records(year, world):
 
 def test_a_village_operator_sees_only_their_village_and_the_county_sees_townships(year, world):
     assert [
-        r.village.name for r in selectors.compliance(world.operator, year=2026, as_of=AS_OF).rows
+        r.village.name for r in compute.compliance(world.operator, year=2026, as_of=AS_OF).rows
     ] == ["红星村"]
     assert (
-        selectors.compliance(world.outsider, year=2026, as_of=AS_OF).rows[0].village.name
+        compute.compliance(world.outsider, year=2026, as_of=AS_OF).rows[0].village.name
         == "喀拉吉拉村"
     )
-    county = selectors.compliance(world.county_viewer, year=2026, as_of=AS_OF)
+    county = compute.compliance(world.county_viewer, year=2026, as_of=AS_OF)
     rows = {t.township.name: t for t in county.by_township()}
     assert set(rows) == {"乌伦古乡", "齐干吉迭乡"}
     mine = rows["乌伦古乡"]
@@ -133,7 +134,7 @@ def test_a_village_operator_sees_only_their_village_and_the_county_sees_township
 
     send(world, at=local(2026, 10, 5, 10))
     send(world, user=world.outsider, village=world.far_village, at=local(2026, 10, 6, 10))
-    county = selectors.compliance(world.county_viewer, year=2026, as_of=AS_OF)
+    county = compute.compliance(world.county_viewer, year=2026, as_of=AS_OF)
     assert {t.township.name: t.info_items for t in county.by_township()} == {
         "乌伦古乡": 1,
         "齐干吉迭乡": 1,
@@ -150,7 +151,7 @@ def test_the_todo_list_names_what_is_overdue_or_due(year, world):
     with translation.override("zh-hans"):
         texts = [
             (t.village and t.village.name, t.text, t.overdue)
-            for t in selectors.todos(world.station, as_of=AS_OF)
+            for t in todos(world.station, as_of=AS_OF)
         ]
     assert (None, "2026年年度计划尚未制定", True) in texts
     assert ("红星村", "本月尚未组织收看（还剩1天）", False) in texts
@@ -160,7 +161,7 @@ def test_the_todo_list_names_what_is_overdue_or_due(year, world):
     assert ("阿克达拉村", "10月收看情况尚未反馈", True) in texts
     assert ("阿克达拉村", "2026年电教工作计划尚未报送", True) in texts
     assert not any(v == "红星村" and "工作计划" in t for v, t, _ in texts)
-    mine = selectors.todos(world.operator, as_of=AS_OF)
+    mine = todos(world.operator, as_of=AS_OF)
     assert {t.village.name for t in mine} == {"红星村"}
 
 
@@ -201,10 +202,10 @@ def test_it_runs_a_fixed_number_of_queries_whatever_the_data(
             status="submitted",
         )
     with django_assert_num_queries(9):
-        c = selectors.compliance(world.station, year=2026, as_of=AS_OF)
+        c = compute.compliance(world.station, year=2026, as_of=AS_OF)
     assert c.rows[2].cells[9].sessions == n and c.rows[2].cells[9].info_items == n
     with django_assert_num_queries(8):
-        todo = selectors.todos(world.station, as_of=AS_OF)
+        todo = todos(world.station, as_of=AS_OF)
     assert (
         sum("待审核" in t.text or "awaiting" in t.text for t in todo) == 2
     )  # reports and items waiting
@@ -228,7 +229,7 @@ def test_quarterly_reports_are_due_the_plans_days_after_the_quarter(world):
     report(world, world.village, 1, "approved")
     report(world, world.village, 2, "submitted")
     report(world, world.village, 3, "returned")
-    red, pastoral = selectors.compliance(world.station, year=2026, as_of=AS_OF).rows
+    red, pastoral = compute.compliance(world.station, year=2026, as_of=AS_OF).rows
     assert [q.due for q in red.quarters] == [
         dt.date(2026, 4, 15),
         dt.date(2026, 7, 15),
@@ -244,7 +245,7 @@ def test_quarterly_reports_are_due_the_plans_days_after_the_quarter(world):
     assert (red.reports_sent, red.reports_due, red.reports_overdue) == (2, 3, 1)
     assert (pastoral.reports_sent, pastoral.reports_due, pastoral.reports_overdue) == (0, 3, 3)
     # on 12 October Q3 is ended but not yet overdue
-    early = selectors.compliance(world.station, year=2026, as_of=dt.date(2026, 10, 12)).rows[1]
+    early = compute.compliance(world.station, year=2026, as_of=dt.date(2026, 10, 12)).rows[1]
     assert [q.overdue for q in early.quarters] == [True, True, False, False]
     with translation.override("zh-hans"):
         assert [q.label for q in pastoral.quarters] == [
@@ -256,7 +257,7 @@ def test_quarterly_reports_are_due_the_plans_days_after_the_quarter(world):
         assert [q.label for q in early.quarters][2] == "未填报"
         texts = [
             (t.village and t.village.name, t.text, t.overdue)
-            for t in selectors.todos(world.station, as_of=AS_OF)
+            for t in todos(world.station, as_of=AS_OF)
         ]
     assert ("红星村", "2026年第3季度报告被退回，请修改后重新上报", True) in texts
     assert ("阿克达拉村", "2026年第1季度报告尚未上报（截止4月15日）", True) in texts
@@ -266,7 +267,7 @@ def test_quarterly_reports_are_due_the_plans_days_after_the_quarter(world):
 
 def test_in_january_the_last_quarter_of_the_year_before_is_due(world):
     with translation.override("zh-hans"):
-        texts = [t.text for t in selectors.todos(world.operator, as_of=dt.date(2027, 1, 5))]
+        texts = [t.text for t in todos(world.operator, as_of=dt.date(2027, 1, 5))]
     assert "2026年第4季度报告尚未上报（截止1月10日）" in texts
 
 
@@ -280,7 +281,7 @@ def test_information_items_are_measured_against_the_plans_monthly_number(world):
     send(world, at=local(2026, 9, 20, 10))
     send(world, at=local(2026, 10, 8, 10))
     send(world, at=local(2026, 11, 2, 10))
-    red = selectors.compliance(world.station, year=2026, as_of=AS_OF).rows[0]
+    red = compute.compliance(world.station, year=2026, as_of=AS_OF).rows[0]
     assert [c.info_items for c in red.cells[8:11]] == [2, 1, 1]
     assert [c.info_ok for c in red.cells[8:11]] == [True, False, False]
     assert red.info_items == 4
@@ -288,7 +289,7 @@ def test_information_items_are_measured_against_the_plans_monthly_number(world):
         red.info_months_short == 9
     )  # January–August with none, October with one; November still open
     with translation.override("zh-hans"):
-        texts = [t.text for t in selectors.todos(world.operator, as_of=AS_OF)]
+        texts = [t.text for t in todos(world.operator, as_of=AS_OF)]
     assert "本月电教信息已报1条，应报2条（还剩1天）" in texts
 
 
@@ -310,6 +311,6 @@ def test_pastoral_teaching_hours_add_up_the_pastoral_sessions(cast, clock, world
     at(clock, 2026, 9, 1, 20)
     record(cast, held_at=local(2026, 9, 1, 15), duration_minutes=90)
     clock.at = NOW
-    c = selectors.compliance(world.station, year=2026, as_of=AS_OF)
+    c = compute.compliance(world.station, year=2026, as_of=AS_OF)
     assert {r.village.name: r.pastoral_minutes for r in c.rows} == {"红星村": 0, "阿克达拉村": 255}
     assert c.rows[1].pastoral_hours == 4.2 and c.pastoral_hours == 4.2 and c.pastoral_target == 30

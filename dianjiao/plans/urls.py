@@ -2,10 +2,8 @@ from django.urls import path
 
 from . import views
 
-app_name = "planning"
+# Mounted with the compliance pages under /plan/, in the "planning" namespace (dianjiao/urls.py).
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("export/", views.export, name="export"),
     path("<int:year>/edit/", views.plan_edit, name="plan_edit"),
     path("workplans/", views.workplans, name="workplans"),
     path("workplans/submit/", views.workplan_submit, name="workplan_submit"),

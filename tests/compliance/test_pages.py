@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from dianjiao.planning.models import AnnualPlan, VillageWorkPlan
-from tests.planning.test_compliance import year  # noqa: F401  (the hand-counted year)
+from dianjiao.plans.models import AnnualPlan, VillageWorkPlan
+from tests.compliance.test_compliance import year  # noqa: F401  (the hand-counted year)
 
 URL = reverse("planning:dashboard")
 

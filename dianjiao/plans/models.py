@@ -1,6 +1,7 @@
 """The year's plan of a township (R1, R6, R8, R11–R14) and each village's own AV work plan (R1).
 
-Targets are typed here once; compliance is always computed from the records (selectors.py)."""
+Targets are typed here once; compliance is always computed from the records (dianjiao.compliance).
+The tables keep the names they had in the former `planning` app."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -67,6 +68,7 @@ class AnnualPlan(models.Model):
     class Meta:
         verbose_name = _("年度计划")
         verbose_name_plural = _("年度计划")
+        db_table = "planning_annualplan"
         ordering = ["-year", "township_id"]
         constraints = [
             models.UniqueConstraint(
@@ -116,6 +118,7 @@ class VillageWorkPlan(models.Model):
     class Meta:
         verbose_name = _("村电教工作计划")
         verbose_name_plural = _("村电教工作计划")
+        db_table = "planning_villageworkplan"
         ordering = ["-year", "village_id", "-version"]
         constraints = [
             models.UniqueConstraint(

@@ -11,8 +11,8 @@ import time
 import pytest
 
 from dianjiao.lib import dates
-from dianjiao.planning import services
-from dianjiao.planning.models import VillageWorkPlan
+from dianjiao.plans import services
+from dianjiao.plans.models import VillageWorkPlan
 from tests.concurrency import at_once, rerun_on_a_file_database
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -2,7 +2,7 @@
 
 
 def workplan(w):
-    from dianjiao.planning.services import workplan_submit
+    from dianjiao.plans.services import workplan_submit
 
     plan = workplan_submit(
         village=w.village,
