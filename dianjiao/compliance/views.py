@@ -1,5 +1,7 @@
-"""The compliance pages: the dashboard with its charts and to-dos, and the tables' .xlsx."""
+"""The compliance pages: the dashboard with its charts and to-dos, the tables' .xlsx, and the
+village list and coverage page (R2) with their counts of points, members and equipment."""
 
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -7,9 +9,11 @@ from django.views.decorators.http import require_safe
 from dianjiao.accounts.models import Role
 from dianjiao.films.exports import xlsx_response
 from dianjiao.lib import dates
+from dianjiao.orgs.selectors import faulty_equipment
 from dianjiao.plans.years import offered_years, requested_year
 
 from . import charts, compute, exports
+from .coverage import coverage_totals, unassigned_members, villages_with_coverage
 from .todos import todos
 
 
@@ -56,4 +60,30 @@ def export(request):
     content, name, ascii_name = exports.TABLES[table](c)
     return xlsx_response(
         content, filename=f"{name}-{year}.xlsx", ascii_name=f"{ascii_name}-{year}.xlsx"
+    )
+
+
+def village_list(request):
+    """The villages with their coverage counts (orgs:village_list)."""
+    villages = list(villages_with_coverage(request.user))
+    return render(
+        request,
+        "orgs/village_list.html",
+        {"villages": villages, "totals": coverage_totals(villages)},
+    )
+
+
+def coverage(request):
+    """The coverage page (orgs:coverage): counts, faulty equipment, members without a point."""
+    villages = list(villages_with_coverage(request.user))
+    unassigned = Paginator(unassigned_members(request.user), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "orgs/coverage.html",
+        {
+            "villages": villages,
+            "totals": coverage_totals(villages),
+            "faulty": faulty_equipment(request.user),
+            "page_obj": unassigned,
+        },
     )

@@ -1,10 +1,12 @@
 """County > township > village (one party branch each) > viewing points > equipment (R2)."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dianjiao.accounts.scope import ScopedQuerySet
+from dianjiao.lib.dates import today
 
 
 class County(models.Model):
@@ -179,10 +181,6 @@ class Equipment(models.Model):
         return self.condition in self.OUT_OF_ORDER
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
-        from dianjiao.lib.dates import today
-
         errors = {}
         for field in ("acquired_on", "last_checked_on"):
             value = getattr(self, field)

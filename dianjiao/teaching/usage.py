@@ -1,21 +1,20 @@
 """How the library was used in a year: how often each film was shown, where, to how many
 members, and which villages have not yet shown the year's key films (R5, R8).
 
-It reads the viewing sessions of dianjiao.teaching through their relation to Film
-(`ViewingSession.films`, related name "sessions") and their attendance rows, so this module
-imports nothing from teaching.
+Counted from the viewing sessions and their attendance, so it lives here in teaching, above
+the film library it reports on.
 """
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count
+from django.shortcuts import render
 
+from dianjiao.films.models import Film
+from dianjiao.lib.dates import today
 from dianjiao.orgs.models import Village
 
-from .models import Film
-
-PRESENT = "present"
+from .models import Attendance, ViewingSession
 
 
 @dataclass
@@ -57,24 +56,12 @@ class Usage:
         return [u for u in self.films if u.film.is_key_film and u.film.active and u.not_shown_in]
 
 
-def _attendance_model(session_model):
-    """The attendance rows' model, whether the relation is named "attendance" or "attendances"."""
-    for name in ("attendance", "attendances"):
-        try:
-            return session_model._meta.get_field(name).related_model
-        except FieldDoesNotExist:
-            continue
-    raise LookupError("the viewing session model has no attendance relation")
-
-
 def film_usage(user, year: int) -> Usage:
     """Four queries whatever the number of films, villages and sessions."""
-    session_model = Film._meta.get_field("sessions").related_model
-    attendance_model = _attendance_model(session_model)
     villages = list(Village.objects.visible_to(user))
     films = list(Film.objects.visible_to(user))
     village_ids = [v.pk for v in villages]
-    sessions = session_model.objects.filter(village_id__in=village_ids, held_at__year=year)
+    sessions = ViewingSession.objects.filter(village_id__in=village_ids, held_at__year=year)
 
     shown = {
         (row["films"], row["village"]): row["n"]
@@ -85,8 +72,8 @@ def film_usage(user, year: int) -> Usage:
     }
     present = {
         (row["session__films"], row["session__village"]): (row["n"], row["people"])
-        for row in attendance_model.objects.filter(
-            session__in=sessions, status=PRESENT, session__films__isnull=False
+        for row in Attendance.objects.filter(
+            session__in=sessions, status=Attendance.Status.PRESENT, session__films__isnull=False
         )
         .order_by()
         .values("session__films", "session__village")
@@ -106,3 +93,14 @@ def film_usage(user, year: int) -> Usage:
         result.append(use)
     result.sort(key=lambda u: (-u.sessions, u.film.title))
     return Usage(year=year, villages=villages, films=result)
+
+
+def film_usage_page(request):
+    """The library's usage page (films:usage): the year's showings of each film."""
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else today().year
+    return render(
+        request,
+        "teaching/film_usage.html",
+        {"year": year, "usage": film_usage(request.user, year)},
+    )
