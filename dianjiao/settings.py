@@ -55,10 +55,11 @@ INSTALLED_APPS = [
     "dianjiao.members",
     "dianjiao.films",
     "dianjiao.logbook",
+    "dianjiao.plans",
     "dianjiao.teaching",
-    "dianjiao.planning",
     "dianjiao.reports",
     "dianjiao.infoitems",
+    "dianjiao.compliance",
     "dianjiao.web",
 ]
 

@@ -223,7 +223,7 @@ MATRIX = {
     "planning:workplans": (None, ALL),
     "planning:workplan_submit": (None, WRITERS),
     "planning:workplan_detail": (
-        lambda w: __import__("tests.planning.matrix", fromlist=["_"]).workplan(w),
+        lambda w: __import__("tests.plans.matrix", fromlist=["_"]).workplan(w),
         own(),
     ),
     # Quarterly reports (R11): a village's report; its operator or the station writes and submits,

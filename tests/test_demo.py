@@ -234,11 +234,11 @@ GREEN = [
 
 def _assert_a_believable_plan_year(township):
     """On the stories' day (29 November 2026): January to October have ended."""
+    from dianjiao.compliance.compute import compliance
     from dianjiao.films.models import Film, FilmRequest
     from dianjiao.infoitems import images
     from dianjiao.infoitems.models import InfoItem, InfoItemPhoto
-    from dianjiao.planning.models import AnnualPlan, VillageWorkPlan
-    from dianjiao.planning.selectors import compliance
+    from dianjiao.plans.models import AnnualPlan, VillageWorkPlan
     from dianjiao.reports.models import QuarterlyReport
     from dianjiao.reports.services import year_quarter_label
     from dianjiao.teaching.models import ViewingSession

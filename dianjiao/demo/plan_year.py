@@ -1,6 +1,6 @@
 """The demo township's plan year: the township's annual plan, the villages' work plans, their
 monthly feedback, information items and quarterly reports, all made through the apps' services,
-so that the compliance pages (dianjiao.planning.selectors.compliance) show a believable year.
+so that the compliance pages (dianjiao.compliance.compute.compliance) show a believable year.
 
 The picture is planned, not drawn (`story`): most villages held a viewing every month and sent
 their feedback, information items and quarterly reports on time; two fell behind by a month or
@@ -31,8 +31,8 @@ from dianjiao.infoitems import services as info_services
 from dianjiao.infoitems.models import InfoItem
 from dianjiao.lib import dates
 from dianjiao.orgs.models import ViewingPoint, Village
-from dianjiao.planning import services as plan_services
-from dianjiao.planning.forms import AnnualPlanForm
+from dianjiao.plans import services as plan_services
+from dianjiao.plans.forms import AnnualPlanForm
 from dianjiao.reports import services as report_services
 from dianjiao.reports.models import QuarterlyReport, quarter_bounds
 from dianjiao.teaching import services as teaching_services
@@ -393,7 +393,9 @@ class _Year:
             form = AnnualPlanForm(data=data, township=self.township, year=year)
             if not form.is_valid():
                 raise ValueError(f"演示数据：{year}年度计划无效：{form.errors.as_text()}")
-            plan_services.plan_save(form=form, user=self.station)
+            plan_services.plan_save(
+                user=self.station, township=self.township, year=year, **form.cleaned_data
+            )
             self.report.plans += 1
 
     def workplans(self) -> None:

@@ -28,5 +28,4 @@ urlpatterns = [
     path("loans/new/", views.loan_dispatch, name="loan_dispatch"),
     path("loans/<int:pk>/receive/", views.loan_receive, name="loan_receive"),
     path("loans/<int:pk>/return/", views.loan_return, name="loan_return"),
-    path("usage/", views.film_usage, name="usage"),
 ]

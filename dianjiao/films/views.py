@@ -17,7 +17,7 @@ from dianjiao.accounts.scope import get_for_user, require_write
 from dianjiao.lib.dates import today
 from dianjiao.lib.forms import add_service_errors
 
-from . import exports, ranges, selectors, services, usage
+from . import exports, ranges, selectors, services
 from .forms import (
     AnnouncementForm,
     CopyFilterForm,
@@ -543,20 +543,4 @@ def loan_return(request, pk):
         )
     return _form_page(
         request, form, _("登记归还：%(loan)s") % {"loan": loan}, reverse("films:loan_list")
-    )
-
-
-# --- use ----------------------------------------------------------------------------------
-
-
-def film_usage(request):
-    year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else today().year
-    return render(
-        request,
-        "films/usage.html",
-        {
-            "year": year,
-            "usage": usage.film_usage(request.user, year),
-        },
     )

@@ -1,8 +1,10 @@
+import calendar
 import contextlib
 import contextvars
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 # Set only by the demo builder (`simulated_now`), so a year of history can be recorded day by day
 # through the real services, each entry on its own day. Nothing on a request path sets it.
@@ -36,3 +38,57 @@ def simulated_now(at: dt.datetime):
 def years_between(start, end) -> int:
     """Whole years from `start` to `end` (an age): 18 on the 18th birthday, not a day before."""
     return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+
+
+# Calendar months in the configured zone (the day the logbook's "same day" rule uses).
+
+
+def month_days(year: int, month: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def midnight(day: dt.date) -> dt.datetime:
+    """The start of `day` in the configured zone, as an aware datetime."""
+    return timezone.make_aware(
+        dt.datetime(day.year, day.month, day.day), timezone.get_default_timezone()
+    )
+
+
+def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) of a local calendar month, as aware datetimes."""
+    first, last = month_days(year, month)
+    return midnight(first), midnight(last + dt.timedelta(days=1))
+
+
+def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
+    return midnight(dt.date(year, 1, 1)), midnight(dt.date(year + 1, 1, 1))
+
+
+def local_month(value: dt.datetime) -> tuple[int, int]:
+    local = timezone.localtime(value)
+    return local.year, local.month
+
+
+def months_ended(year: int, as_of: dt.date) -> list[int]:
+    """The months of `year` that have ended by `as_of`: the current month is still open, so on
+    29 November 2026 that is January to October."""
+    if year < as_of.year:
+        return list(range(1, 13))
+    if year > as_of.year:
+        return []
+    return list(range(1, as_of.month))
+
+
+def months_label(months) -> str:
+    """[1, 2, 3, 5, 9, 10] -> "1—3、5、9—10月": short enough for a phone's table cell."""
+    runs: list[list[int]] = []
+    for m in sorted(months):
+        if runs and m == runs[-1][-1] + 1:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    if not runs:
+        return ""
+    sep = gettext("、")
+    text = sep.join(f"{r[0]}—{r[-1]}" if len(r) > 2 else sep.join(map(str, r)) for r in runs)
+    return ngettext("%(months)s月", "%(months)s月", sum(map(len, runs))) % {"months": text}

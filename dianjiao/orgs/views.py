@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,18 +9,6 @@ from dianjiao.lib.forms import run_service
 from . import selectors, services
 from .forms import EquipmentForm, PointForm
 from .models import Equipment, ViewingPoint, Village
-
-
-def village_list(request):
-    villages = list(selectors.villages_with_coverage(request.user))
-    return render(
-        request,
-        "orgs/village_list.html",
-        {
-            "villages": villages,
-            "totals": selectors.coverage_totals(villages),
-        },
-    )
 
 
 def village_detail(request, pk):
@@ -112,22 +99,5 @@ def equipment_edit(request, pk):
             "form": form,
             "title": _("修改设备：%(item)s") % {"item": item},
             "cancel_url": reverse("orgs:point_detail", args=[item.point_id]),
-        },
-    )
-
-
-def coverage(request):
-    villages = list(selectors.villages_with_coverage(request.user))
-    unassigned = Paginator(selectors.unassigned_members(request.user), 50).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request,
-        "orgs/coverage.html",
-        {
-            "villages": villages,
-            "totals": selectors.coverage_totals(villages),
-            "faulty": selectors.faulty_equipment(request.user),
-            "page_obj": unassigned,
         },
     )

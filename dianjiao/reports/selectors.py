@@ -7,7 +7,7 @@ from django.db.models import Count
 
 from dianjiao.films.models import Film
 from dianjiao.orgs.models import Village
-from dianjiao.planning.models import AnnualPlan
+from dianjiao.plans.models import AnnualPlan
 
 from .models import QuarterlyReport, quarter_bounds
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dianjiao.accounts.scope import ScopedQuerySet
+from dianjiao.logbook.models import LogbookEntry
 
 
 class FourRing:
@@ -113,7 +114,7 @@ class ViewingSession(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
     )
     kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices, default=Kind.MONTHLY)
-    # The township's catalogue (dianjiao.films); its usage page counts showings through "sessions".
+    # The township's catalogue (dianjiao.films); its usage page (usage.py) counts showings through "sessions".
     films = models.ManyToManyField("films.Film", verbose_name=_("影片"), related_name="sessions")
     # Fixed when the session is recorded: a film marked key later (the next year's plan) does not
     # turn a past showing into a key-film session whose four rings were never asked for.
@@ -257,8 +258,6 @@ class ViewingSession(models.Model):
 
     @property
     def logbook_kind(self) -> str:
-        from dianjiao.logbook.models import LogbookEntry
-
         return {
             self.Kind.MAKEUP: LogbookEntry.Kind.MAKEUP,
             self.Kind.PASTORAL: LogbookEntry.Kind.PASTORAL,

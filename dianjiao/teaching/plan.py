@@ -1,8 +1,10 @@
 """The year's viewing target (R6), in one place.
 
 R6: every member views at least once a month, 12 times a year. The number is read from the
-township's annual plan (dianjiao.planning); nothing else spells it out.
+township's annual plan (dianjiao.plans); nothing else spells it out.
 """
+
+from dianjiao.plans.models import AnnualPlan
 
 YEARLY_VIEWING_TARGET = 12
 
@@ -11,8 +13,6 @@ def viewing_targets(year: int, township_ids) -> dict[int, int]:
     """{township id: months of `year` each member must be covered} (one query). At most one
     viewing counts per calendar month, so a plan's number above 12 is read as 12; a township
     without a plan for the year gets 12."""
-    from dianjiao.planning.models import AnnualPlan
-
     ids = set(township_ids)
     planned = dict(
         AnnualPlan.objects.filter(year=year, township_id__in=ids).values_list(
@@ -25,8 +25,6 @@ def viewing_targets(year: int, township_ids) -> dict[int, int]:
 def viewing_target(year: int, township=None) -> int:
     """The target of one township (an object or an id). Without a township: the plan of that
     year when every township that has one agrees, else 12."""
-    from dianjiao.planning.models import AnnualPlan
-
     if township is not None:
         township_id = getattr(township, "pk", township)
         return viewing_targets(year, [township_id])[township_id]

@@ -1,15 +1,22 @@
 """Reads for the teaching pages and reports. Each runs a fixed number of queries, whatever the
 number of members or sessions (pinned by assertNumQueries tests)."""
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
 
 from dianjiao.films.models import Film
+from dianjiao.lib.dates import (
+    local_month,
+    midnight,
+    month_bounds,
+    month_days,
+    months_ended,
+    months_label,
+    year_bounds,
+)
 from dianjiao.members.models import Member
 from dianjiao.orgs.models import Village
 
@@ -23,61 +30,6 @@ COUNTED = ViewingSession.COUNTED_KINDS
 # month's last FEEDBACK_DAYS_BEFORE_END days, so the month's last sessions can still be included,
 # and stays open after the month ends; a feedback sent after its month is marked late (逾期).
 FEEDBACK_DAYS_BEFORE_END = 5
-
-
-# ---------------------------------------------------------------------------------------------
-# Calendar, in the configured zone (the day the logbook's "same day" rule uses)
-# ---------------------------------------------------------------------------------------------
-
-
-def month_days(year: int, month: int) -> tuple[dt.date, dt.date]:
-    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
-def _midnight(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(
-        dt.datetime(day.year, day.month, day.day), timezone.get_default_timezone()
-    )
-
-
-def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
-    """[start, end) of a local calendar month, as aware datetimes."""
-    first, last = month_days(year, month)
-    return _midnight(first), _midnight(last + dt.timedelta(days=1))
-
-
-def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
-    return _midnight(dt.date(year, 1, 1)), _midnight(dt.date(year + 1, 1, 1))
-
-
-def local_month(value: dt.datetime) -> tuple[int, int]:
-    local = timezone.localtime(value)
-    return local.year, local.month
-
-
-def months_ended(year: int, as_of: dt.date) -> list[int]:
-    """The months of `year` that have ended by `as_of`: the current month is still open, so on
-    29 November 2026 that is January to October."""
-    if year < as_of.year:
-        return list(range(1, 13))
-    if year > as_of.year:
-        return []
-    return list(range(1, as_of.month))
-
-
-def months_label(months) -> str:
-    """[1, 2, 3, 5, 9, 10] -> "1—3、5、9—10月": short enough for a phone's table cell."""
-    runs: list[list[int]] = []
-    for m in sorted(months):
-        if runs and m == runs[-1][-1] + 1:
-            runs[-1].append(m)
-        else:
-            runs.append([m])
-    if not runs:
-        return ""
-    sep = gettext("、")
-    text = sep.join(f"{r[0]}—{r[-1]}" if len(r) > 2 else sep.join(map(str, r)) for r in runs)
-    return ngettext("%(months)s月", "%(months)s月", sum(map(len, runs))) % {"months": text}
 
 
 def feedback_opens_on(year: int, month: int) -> dt.date:
@@ -127,7 +79,7 @@ def expected_members(point):
 def makeup_candidates(village, *, as_of: dt.date) -> list[tuple[Member, list[ViewingSession]]]:
     """Active members of `village` who missed a counted session in the past year and have not
     made it up yet, each with those sessions (oldest first). One query."""
-    since = _midnight(as_of - dt.timedelta(days=365))
+    since = midnight(as_of - dt.timedelta(days=365))
     made_up = Attendance.objects.filter(
         member=OuterRef("member"),
         makes_up_for=OuterRef("session"),

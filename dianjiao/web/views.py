@@ -1,19 +1,19 @@
 from django.shortcuts import render
 
+from dianjiao.compliance.coverage import coverage_totals, villages_with_coverage
+from dianjiao.compliance.todos import todos
 from dianjiao.films.selectors import announcements_for
 from dianjiao.lib import dates
-from dianjiao.orgs import selectors
-from dianjiao.planning.selectors import todos
 
 
 def home(request):
-    villages = list(selectors.villages_with_coverage(request.user))
+    villages = list(villages_with_coverage(request.user))
     return render(
         request,
         "web/home.html",
         {
             "villages": villages,
-            "totals": selectors.coverage_totals(villages),
+            "totals": coverage_totals(villages),
             "announcements": announcements_for(request.user),
             "todos": todos(request.user, as_of=dates.today()),
             "todo_limit": 8,

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from dianjiao.lib import dates
-from dianjiao.planning.models import AnnualPlan
+from dianjiao.plans.models import AnnualPlan
 from dianjiao.reports.models import QuarterlyReport
 from tests.browser.helpers import horizontal_overflow, login_via_form, shot
 from tests.factories import PASSWORD, World

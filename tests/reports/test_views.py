@@ -8,7 +8,7 @@ from django.urls import reverse
 from docx import Document
 
 from dianjiao.films.models import FilmRequest
-from dianjiao.planning.models import AnnualPlan
+from dianjiao.plans.models import AnnualPlan
 from dianjiao.reports import services
 from dianjiao.reports.models import QuarterlyReport, ReportVersion
 from tests.teaching.conftest import NOW, local, record

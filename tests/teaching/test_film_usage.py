@@ -1,8 +1,8 @@
-"""Sessions point at the film library's Film, so its usage page counts them (dianjiao.films.usage)."""
+"""Sessions point at the film library's Film, so its usage page counts them (dianjiao.teaching.usage)."""
 
 from django.urls import reverse
 
-from dianjiao.films import usage
+from dianjiao.teaching import usage
 
 from .conftest import ABSENT, local, record, record_key
 

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.core.wsgi import get_wsgi_application
 from django.utils.translation import gettext as _
 
 
@@ -16,7 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, threads, **options):
         from waitress import serve
 
-        from dianjiao.wsgi import application
+        application = get_wsgi_application()
 
         self.stdout.write(
             _("电教系统已启动：%(url)s  （按 Ctrl+C 停止）") % {"url": f"http://{host}:{port}/"}

@@ -1,0 +1,89 @@
+"""The compliance pages: the dashboard with its charts and to-dos, the tables' .xlsx, and the
+village list and coverage page (R2) with their counts of points, members and equipment."""
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from dianjiao.accounts.models import Role
+from dianjiao.films.exports import xlsx_response
+from dianjiao.lib import dates
+from dianjiao.orgs.selectors import faulty_equipment
+from dianjiao.plans.years import offered_years, requested_year
+
+from . import charts, compute, exports
+from .coverage import coverage_totals, unassigned_members, villages_with_coverage
+from .todos import todos
+
+
+@require_safe
+def dashboard(request):
+    year = requested_year(request)
+    as_of = dates.today()
+    c = compute.compliance(request.user, year=year, as_of=as_of)
+    county = request.user.role == Role.COUNTY_VIEWER
+    return render(
+        request,
+        "compliance/dashboard.html",
+        {
+            "year": year,
+            "c": c,
+            "county": county,
+            "townships": c.by_township() if county else None,
+            "todos": todos(request.user, as_of=as_of) if year == as_of.year else [],
+            "coverage_chart": charts.bars(
+                [(f"{m}", pct) for m, pct, _e, _p in c.monthly_coverage()]
+            ),
+            "held_chart": charts.bars(
+                [
+                    (
+                        r.village.name[:3],
+                        100 * r.months_held / r.months_ended if r.months_ended else None,
+                    )
+                    for r in c.rows
+                ]
+            ),
+            "can_edit_plan": request.user.role == Role.STATION_ADMIN,
+            "years": offered_years(),
+        },
+    )
+
+
+@require_safe
+def export(request):
+    year = requested_year(request)
+    table = request.GET.get("table", "matrix")
+    if table not in exports.TABLES:
+        raise Http404
+    c = compute.compliance(request.user, year=year, as_of=dates.today())
+    content, name, ascii_name = exports.TABLES[table](c)
+    return xlsx_response(
+        content, filename=f"{name}-{year}.xlsx", ascii_name=f"{ascii_name}-{year}.xlsx"
+    )
+
+
+def village_list(request):
+    """The villages with their coverage counts (orgs:village_list)."""
+    villages = list(villages_with_coverage(request.user))
+    return render(
+        request,
+        "orgs/village_list.html",
+        {"villages": villages, "totals": coverage_totals(villages)},
+    )
+
+
+def coverage(request):
+    """The coverage page (orgs:coverage): counts, faulty equipment, members without a point."""
+    villages = list(villages_with_coverage(request.user))
+    unassigned = Paginator(unassigned_members(request.user), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "orgs/coverage.html",
+        {
+            "villages": villages,
+            "totals": coverage_totals(villages),
+            "faulty": faulty_equipment(request.user),
+            "page_obj": unassigned,
+        },
+    )

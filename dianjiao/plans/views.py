@@ -1,0 +1,104 @@
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from dianjiao.accounts.models import Role
+from dianjiao.accounts.scope import get_for_user, require_write
+from dianjiao.lib.forms import add_service_errors
+from dianjiao.orgs.models import Village
+
+from .forms import AnnualPlanForm, WorkPlanForm
+from .models import AnnualPlan, VillageWorkPlan
+from .services import plan_save
+from .services import workplan_submit as submit
+from .years import offered_years, requested_year
+
+
+def plan_edit(request, year):
+    require_write(request.user)
+    if request.user.role != Role.STATION_ADMIN:
+        raise PermissionDenied(_("只有电教站管理员可以制定年度计划"))
+    if not request.user.township_id or not 2000 <= year <= 2100:
+        raise Http404
+    instance = AnnualPlan.objects.writable_by(request.user).filter(year=year).first()
+    form = AnnualPlanForm(
+        request.POST or None, instance=instance, township=request.user.township, year=year
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan_save(
+                user=request.user, township=request.user.township, year=year, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect(f"{reverse('planning:dashboard')}?year={year}")
+    return render(
+        request,
+        "web/form.html",
+        {
+            "form": form,
+            "title": _("%(year)d年年度计划") % {"year": year},
+            "cancel_url": f"{reverse('planning:dashboard')}?year={year}",
+        },
+    )
+
+
+@require_safe
+def workplans(request):
+    year = requested_year(request)
+    villages = list(
+        Village.objects.visible_to(request.user).order_by("township_id", "sort_order", "name")
+    )
+    plans = (
+        VillageWorkPlan.objects.visible_to(request.user)
+        .filter(year=year)
+        .select_related("village", "submitted_by")
+    )
+    by_village: dict[int, list] = {v.pk: [] for v in villages}
+    for p in plans.order_by("village_id", "-version"):
+        by_village.setdefault(p.village_id, []).append(p)
+    return render(
+        request,
+        "plans/workplans.html",
+        {
+            "year": year,
+            "rows": [(v, by_village[v.pk]) for v in villages],
+            "can_write": Village.objects.writable_by(request.user).exists(),
+            "years": offered_years(),
+        },
+    )
+
+
+def workplan_submit(request):
+    require_write(request.user)
+    villages = Village.objects.writable_by(request.user)
+    year = requested_year(request)
+    form = WorkPlanForm(request.POST or None)
+    if request.user.village_id is None:
+        form.fields["village"] = forms.ModelChoiceField(label=_("村"), queryset=villages)
+    if request.method == "POST" and form.is_valid():
+        village = form.cleaned_data.get("village") or villages.get(pk=request.user.village_id)
+        submit(village=village, year=year, text=form.cleaned_data["text"], user=request.user)
+        return redirect(f"{reverse('planning:workplans')}?year={year}")
+    return render(
+        request,
+        "web/form.html",
+        {
+            "form": form,
+            "title": _("报送%(year)d年电教工作计划") % {"year": year},
+            "cancel_url": f"{reverse('planning:workplans')}?year={year}",
+        },
+    )
+
+
+@require_safe
+def workplan_detail(request, pk):
+    plan = get_for_user(
+        request, VillageWorkPlan.objects.select_related("village", "submitted_by"), pk
+    )
+    return render(request, "plans/workplan_detail.html", {"plan": plan})
