@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "dianjiao.planning",
     "dianjiao.reports",
     "dianjiao.infoitems",
+    "dianjiao.oversight",
     "dianjiao.web",
 ]
 
