@@ -224,15 +224,21 @@ def bulletin_docx(bulletin) -> bytes:
     )
     if bulletin.checkpoints:
         _para(doc, _("附件：各村《电教手册》链头（核对用）"), "SimHei", 14, indent=False)
-        t = doc.add_table(rows=1, cols=3)
+        # checkpoints.read_docx reads this table back: id, village, count, head.
+        t = doc.add_table(rows=1, cols=4)
         t.style = "Table Grid"
-        for cell, text in zip(t.rows[0].cells, (_("村"), _("条数"), _("链头哈希")), strict=True):
+        heads = (_("编号"), _("村"), _("条数"), _("链头哈希"))
+        for cell, text in zip(t.rows[0].cells, heads, strict=True):
             _cell(cell, text)
-        for _vid, c in sorted(bulletin.checkpoints.items(), key=lambda kv: kv[1]["name"]):
+        for vid, c in sorted(bulletin.checkpoints.items(), key=lambda kv: kv[1]["name"]):
             cells = t.add_row().cells
-            for cell, text in zip(cells, (c["name"], c["count"], c["head"] or "—"), strict=True):
+            for cell, text in zip(
+                cells, (vid, c["name"], c["count"], c["head"] or "—"), strict=True
+            ):
                 _cell(cell, text)
-            cells[0].paragraphs[0].runs[0].font.size = Pt(10)
+            cells[3].paragraphs[0].runs[0].font.size = Pt(8)
+    doc.core_properties.title = bulletin.title
+    doc.core_properties.author = unit
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -543,7 +543,7 @@ def logbook_heads(township_id: int, until: dt.datetime) -> dict[str, dict]:
     out = {}
     heads = {}
     for vid, seq, digest in (
-        LogbookEntry.objects.filter(township_id=township_id, received_at__lt=until)
+        LogbookEntry.objects.filter(township_id=township_id, received_at__lte=until)
         .order_by("village_id", "seq")
         .values_list("village_id", "seq", "hash")
     ):
