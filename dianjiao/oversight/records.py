@@ -25,17 +25,21 @@ def record_statuses(user, village, day: dt.date) -> dict[str, str]:
     """{ChecklistItem.Source: InspectionResult.Status} for `village` in the month of `day`, from
     the records: a viewing held, key films with all four rings, last month's feedback sent, the
     month's information items sent."""
-    row = village_row(user, village, year=day.year, as_of=day)
+    return statuses_of(village_row(user, village, year=day.year, as_of=day), day.month)
+
+
+def statuses_of(row, month: int) -> dict[str, str]:
+    """The record answers of one compliance row (a village's year) for `month`."""
     if row is None:
         return {}
-    cell = row.cells[day.month - 1]
+    cell = row.cells[month - 1]
     out = {
         ChecklistItem.Source.VIEWING: S.MEETS if cell.held else S.FAILS,
         ChecklistItem.Source.INFO: S.MEETS if cell.info_ok else S.FAILS,
     }
     ring = cell.four_ring_ok
     out[ChecklistItem.Source.FOUR_RING] = S.NA if ring is None else (S.MEETS if ring else S.FAILS)
-    if day.month > 1:
-        prev = row.cells[day.month - 2]
+    if month > 1:
+        prev = row.cells[month - 2]
         out[ChecklistItem.Source.FEEDBACK] = S.MEETS if prev.feedback else S.FAILS
     return out

@@ -250,14 +250,17 @@ def inspection_record(
     photos: Sequence = (),
     rectify_days: int = RECTIFY_DAYS,
     at: dt.datetime | None = None,
+    record: dict | None = None,
 ) -> Inspection:
     """Record and submit an inspection of `village` (at `point`): one result per checklist item.
     Items the records answer are compared with them; a different verdict needs a reason. Each
-    failed item opens a rectification owed by the village, due in `rectify_days`."""
+    failed item opens a rectification owed by the village, due in `rectify_days`. `record`: the
+    records' answers when the caller has already computed them (records.statuses_of)."""
     errors = _check_where(user, village, point, template, inspected_on)
     if errors.get("template"):
         raise ValidationError(errors)
-    record = records.record_statuses(user, village, inspected_on) if inspected_on else {}
+    if record is None:
+        record = records.record_statuses(user, village, inspected_on) if inspected_on else {}
     results, item_errors = _results(template, answers, record)
     errors |= item_errors
     if kind not in Inspection.Kind.values:
