@@ -3,7 +3,6 @@ item pre-filled from the records) through a failed item; the village answers the
 with evidence on its phone and the station accepts it; the leader approves a bulletin on a PC.
 Screenshots of the main oversight pages at 390 and 1366 px, none wider than the screen."""
 
-
 import pytest
 from playwright.sync_api import expect
 
