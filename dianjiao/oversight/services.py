@@ -460,6 +460,20 @@ def bulletin_figures(township_id: int, start: dt.date, end: dt.date) -> tuple[li
     return ranking, due
 
 
+def good_practice_lines(township_id: int, start: dt.date, end: dt.date) -> str:
+    """R3's innovations shared: the period's adopted or published information items, one a line
+    ("village: title"), as the draft's good practice for the station to edit."""
+    from dianjiao.infoitems.models import InfoItem
+
+    items = InfoItem.objects.filter(
+        township_id=township_id,
+        status__in=[InfoItem.Status.ADOPTED, InfoItem.Status.PUBLISHED],
+        sent_at__date__gte=start,
+        sent_at__date__lt=end,
+    ).select_related("village")
+    return "\n".join(f"{i.village.name}：{i.title}" for i in items.order_by("sent_at"))
+
+
 def bulletin_draft(
     *,
     user,
@@ -489,8 +503,11 @@ def bulletin_draft(
         raise ValidationError(errors)
     if period == Bulletin.Period.YEAR:
         part = 0
-    ranking, due = bulletin_figures(tid, *period_bounds(period, year, part))
+    start, end = period_bounds(period, year, part)
+    ranking, due = bulletin_figures(tid, start, end)
     name = Township.objects.get(pk=tid).name
+    if not (good_practice or "").strip():
+        good_practice = good_practice_lines(tid, start, end)
     with transaction.atomic():
         return _save(
             Bulletin(

@@ -464,3 +464,16 @@ def test_a_demonstration_unit_is_named_only_with_evidence(world):
             user=world.station, village=world.village, kind="household", year=2026
         )
     assert "household" in exc.value.message_dict
+
+
+def test_a_bulletin_draft_picks_good_practice_from_adopted_information_items(world, clock):
+    from dianjiao.infoitems import services as info
+    from tests.infoitems.helpers import send
+
+    item = send(world, title="红星村开办“电教夜校”")
+    info.item_adopt(item=item, user=world.station)
+    send(world, title="尚未采用的信息")
+    b = services.bulletin_draft(
+        user=world.station, township=world.township, period="month", year=2026, part=11
+    )
+    assert b.good_practice == "红星村：红星村开办“电教夜校”"
