@@ -252,18 +252,18 @@ def inspection_new(request):
         raise PermissionDenied(_("只有检查员或电教站管理员可以登记检查"))
     require_inspector(request.user, township)
     template = services.current_template(township)
+    data = (request.POST if request.method == "POST" else request.GET).copy()
+    if "point" in data:  # a link from the to-do list names the point only
+        data.setdefault("kind", "monthly")
+        data.setdefault("inspected_on", today().isoformat())
     start = StartForm(
-        request.POST or request.GET or None,
+        data if "point" in data else None,
         user=request.user,
         initial={"inspected_on": today(), "kind": "monthly"},
     )
     if template is None:
         messages.warning(request, _("请先由电教站制定本乡的检查细则"))
     if not start.is_valid() or template is None:
-        if start.is_bound and "point" not in request.GET and request.method == "GET":
-            start = StartForm(
-                user=request.user, initial={"inspected_on": today(), "kind": "monthly"}
-            )
         return render(
             request,
             "oversight/inspection_start.html",

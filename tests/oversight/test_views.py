@@ -280,3 +280,17 @@ def test_plan_progress_counts_against_the_plans_targets(world, django_assert_num
         1,
     )
     assert row.months_fully_checked == 0 and not row.meetings_ok
+
+
+def test_a_link_naming_only_the_point_opens_its_checklist_for_today(world, login):
+    template(world)
+    page = login(world.station).get(reverse("oversight:inspection_new"), {"point": world.point.pk})
+    assert page.status_code == 200 and "提交检查" in page.text
+
+
+def test_a_point_outside_the_township_is_refused_next_to_the_field(world, login):
+    template(world)
+    page = login(world.inspector).get(
+        reverse("oversight:inspection_new"), {"point": world.far_point.pk}
+    )
+    assert "提交检查" not in page.text and 'class="error"' in page.text
