@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "dianjiao.reports",
     "dianjiao.infoitems",
     "dianjiao.compliance",
+    "dianjiao.oversight",
     "dianjiao.web",
 ]
 

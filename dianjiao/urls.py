@@ -37,6 +37,7 @@ urlpatterns = [
     path("plan/", include(([*plans_urls.urlpatterns, *compliance_urls.urlpatterns], "planning"))),
     path("reports/", include("dianjiao.reports.urls")),
     path("info/", include("dianjiao.infoitems.urls")),
+    path("oversight/", include("dianjiao.oversight.urls")),
     # The village list and coverage page count members too: served by compliance as orgs:*.
     path(
         "", include(([*orgs_urls.urlpatterns, *compliance_urls.org_patterns], orgs_urls.app_name))

@@ -23,6 +23,7 @@ LAYERS = [
     "infoitems",  # information items
     "reports",  # quarterly reports, pre-filled from sessions and films
     "compliance",  # compliance computed from all of the above, to-dos, coverage, exports
+    "oversight",  # inspections (pre-filled from compliance), bulletins, assessment, meetings
     "demo",  # the demo township, built through the services
     "web",  # home page, base templates, commands
 ]

@@ -121,3 +121,43 @@ def get_for_user(request, queryset, pk, *, write: bool = False):
     if write:
         require_write(request.user)
     return obj
+
+
+# Narrow write rules of the oversight loop (R9, R12): the inspector records inspections, the
+# party-committee leader convenes meetings, approves bulletins and publishes the assessment.
+# Neither role becomes a general writer: `can_write` stays False for both.
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def require_inspector(user, township, *, denied: str | None = None) -> None:
+    """403 unless `user` may record an inspection in `township` (a Township or its id): that
+    township's inspector or its station (who also plans and records checks), or a superuser."""
+    tid = getattr(township, "pk", township)
+    if _active(user) and user.is_superuser:
+        return
+    if not _active(user) or user.role not in (Role.INSPECTOR, Role.STATION_ADMIN):
+        raise PermissionDenied(denied or _("只有检查员或电教站管理员可以登记检查"))
+    if user.township_id != tid:
+        raise PermissionDenied(denied or _("只能检查本乡的播放点"))
+
+
+def is_leader(user, township=None) -> bool:
+    """The township's party-committee leader (or a superuser)."""
+    if not _active(user):
+        return False
+    if user.is_superuser:
+        return True
+    if user.role != Role.LEADER:
+        return False
+    return township is None or user.township_id == getattr(township, "pk", township)
+
+
+def require_leader(user, township, *, denied: str | None = None) -> None:
+    """403 unless `user` is the party-committee leader of `township` (or a superuser)."""
+    if not is_leader(user):
+        raise PermissionDenied(denied or _("只有乡党委领导可以进行此操作"))
+    if not is_leader(user, township):
+        raise PermissionDenied(denied or _("只能审批本乡的事项"))

@@ -29,6 +29,10 @@ PAGES = [
     "/reports/",
     "/plan/",
     "/plan/workplans/",
+    "/oversight/",
+    "/oversight/inspections/",
+    "/oversight/rectifications/",
+    "/oversight/bulletins/",
 ]
 
 
