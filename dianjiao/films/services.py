@@ -26,7 +26,7 @@ from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 from dianjiao.accounts.models import Role, User
-from dianjiao.accounts.scope import is_station, require_write
+from dianjiao.accounts.scope import require_station, require_village_writer, require_write
 from dianjiao.lib.i18n import in_record_language
 from dianjiao.orgs.models import Township, Village
 
@@ -60,23 +60,6 @@ COPY_FIELDS = ("inventory_no", "medium", "language", "condition", "note")
 
 def copy_out_message() -> str:
     return _("该拷贝已被借出，请选择其他在站的拷贝")
-
-
-# --- who may ------------------------------------------------------------------------------
-
-
-def require_station(user, township_id: int | None = None) -> None:
-    require_write(user)
-    if not is_station(user):
-        raise PermissionDenied(_("只有乡电教站管理员可以进行此操作"))
-    if township_id is not None and not user.is_superuser and user.township_id != township_id:
-        raise PermissionDenied(_("只能管理本乡的片库"))
-
-
-def _require_village_writer(user, village: Village) -> None:
-    require_write(user)
-    if not Village.objects.writable_by(user).filter(pk=village.pk).exists():
-        raise PermissionDenied(_("您不能替%(village)s办理") % {"village": village.name})
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -409,7 +392,7 @@ def request_create(
 ) -> FilmRequest:
     """A village asks for films. `lines` are LineSpecs or (film, wanted_on) pairs; `source` says
     where the request came from (e.g. a quarter's broadcast plan, which creates requests here)."""
-    _require_village_writer(author, village)
+    require_village_writer(author, village)
     at = _now(at)
     specs = [line if isinstance(line, LineSpec) else LineSpec(*line) for line in lines]
     if not specs:

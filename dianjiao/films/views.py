@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from dianjiao.accounts.scope import get_for_user, require_write
+from dianjiao.accounts.scope import get_for_user, is_station, require_station, require_write
 from dianjiao.lib.dates import today
 from dianjiao.lib.forms import add_service_errors
 
@@ -78,7 +78,7 @@ def film_list(request):
         {
             "form": form,
             "page_obj": page,
-            "station": services.is_station(request.user),
+            "station": is_station(request.user),
         },
     )
 
@@ -102,13 +102,13 @@ def film_detail(request, pk):
         {
             "film": film,
             "copies": list(selectors.copies_of(film, request.user)),
-            "station": services.is_station(request.user),
+            "station": is_station(request.user),
         },
     )
 
 
 def film_create(request):
-    services.require_station(request.user)
+    require_station(request.user)
     form = FilmForm(request.POST or None)
     if form.is_valid() and (
         film := _run(form, services.film_create, user=request.user, **form.cleaned_data)
@@ -120,7 +120,7 @@ def film_create(request):
 
 def film_edit(request, pk):
     film = get_for_user(request, Film, pk, write=True)
-    services.require_station(request.user, film.township_id)
+    require_station(request.user, film.township_id)
     form = FilmForm(request.POST or None, instance=film)
     if form.is_valid() and _run(
         form, services.film_update, film=film, user=request.user, **form.cleaned_data
@@ -137,7 +137,7 @@ def film_edit(request, pk):
 
 def copy_create(request, pk):
     film = get_for_user(request, Film, pk, write=True)
-    services.require_station(request.user, film.township_id)
+    require_station(request.user, film.township_id)
     form = CopyForm(request.POST or None, instance=FilmCopy(film=film))
     if form.is_valid() and (
         copy := _run(form, services.copy_create, user=request.user, film=film, **form.cleaned_data)
@@ -153,7 +153,7 @@ def copy_create(request, pk):
 
 def _station_copy(request, pk) -> FilmCopy:
     copy = get_for_user(request, FilmCopy.objects.select_related("film"), pk, write=True)
-    services.require_station(request.user, copy.township_id)
+    require_station(request.user, copy.township_id)
     return copy
 
 
@@ -251,7 +251,7 @@ def copy_list(request):
             "form": form,
             "page_obj": page,
             "counts": selectors.copy_counts(request.user),
-            "station": services.is_station(request.user),
+            "station": is_station(request.user),
         },
     )
 
@@ -271,13 +271,13 @@ def announcement_list(request):
         {
             "announcements": selectors.announcements_for(request.user),
             "past": past.prefetch_related("films")[:12],
-            "station": services.is_station(request.user),
+            "station": is_station(request.user),
         },
     )
 
 
 def announcement_create(request):
-    services.require_station(request.user)
+    require_station(request.user)
     form = AnnouncementForm(request.POST or None, user=request.user)
     if form.is_valid() and _run(
         form, services.announcement_publish, user=request.user, **form.cleaned_data
@@ -291,7 +291,7 @@ def announcement_create(request):
 
 
 def request_list(request):
-    station = services.is_station(request.user)
+    station = is_station(request.user)
     page = Paginator(selectors.requests_for(request.user), 20).get_page(request.GET.get("page"))
     return render(
         request,
@@ -357,7 +357,7 @@ def request_detail(request, pk):
         "films/request_detail.html",
         {
             "r": film_request,
-            "station": services.is_station(request.user),
+            "station": is_station(request.user),
         },
     )
 
@@ -366,7 +366,7 @@ def _station_request(request, pk) -> FilmRequest:
     film_request = get_for_user(
         request, FilmRequest.objects.select_related("village", "requested_by"), pk, write=True
     )
-    services.require_station(request.user, film_request.township_id)
+    require_station(request.user, film_request.township_id)
     return film_request
 
 
@@ -430,7 +430,7 @@ def _loans(request):
 def loan_list(request):
     form, loans = _loans(request)
     page = Paginator(loans, 30).get_page(request.GET.get("page"))
-    station = services.is_station(request.user)
+    station = is_station(request.user)
     return render(
         request,
         "films/loan_list.html",
@@ -453,7 +453,7 @@ def overdue_list(request):
     return render(
         request,
         "films/overdue.html",
-        {"loans": loans, "station": services.is_station(request.user)},
+        {"loans": loans, "station": is_station(request.user)},
     )
 
 
@@ -468,7 +468,7 @@ def loan_export(request):
 
 
 def loan_dispatch(request):
-    services.require_station(request.user)
+    require_station(request.user)
     initial = {
         k: request.GET[k] for k in ("line", "copy", "village") if request.GET.get(k, "").isdigit()
     }
@@ -530,7 +530,7 @@ def loan_receive(request, pk):
 
 def loan_return(request, pk):
     loan = _loan(request, pk)
-    services.require_station(request.user, loan.township_id)
+    require_station(request.user, loan.township_id)
     form = ReturnForm(request.POST or None)
     if form.is_valid() and _run(
         form, services.loan_return, user=request.user, loan=loan, **form.cleaned_data

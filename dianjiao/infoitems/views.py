@@ -13,7 +13,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from dianjiao.accounts.scope import get_for_user, require_write
+from dianjiao.accounts.scope import (
+    get_for_user,
+    is_station,
+    may_write_village,
+    require_station,
+    require_village_writer,
+    require_write,
+)
 from dianjiao.lib.dates import today
 from dianjiao.lib.forms import add_service_errors
 from dianjiao.lib.xlsx import write_table
@@ -68,7 +75,7 @@ def item_list(request):
         {
             "form": form,
             "page_obj": page,
-            "station": services.is_station(request.user),
+            "station": is_station(request.user),
         },
     )
 
@@ -113,7 +120,7 @@ def item_detail(request, pk):
         .order_by("-number")
     )
     qs = (
-        InfoItem.objects.readable_by(request.user)
+        InfoItem.objects.visible_to(request.user)
         .select_related(
             "village",
             "sent_by",
@@ -134,9 +141,9 @@ def item_detail(request, pk):
             "item": item,
             "current": versions[0] if versions else None,
             "earlier": versions[1:],
-            "station": services.is_station(request.user),
+            "station": is_station(request.user, item.township_id),
             "may_resend": item.status == InfoItem.Status.RETURNED
-            and InfoItem.objects.writable_by(request.user).filter(pk=item.pk).exists(),
+            and may_write_village(request.user, item.village),
         },
     )
 
@@ -165,6 +172,12 @@ def item_send(request):
 
 def item_resend(request, pk):
     item = get_for_user(request, InfoItem.objects.select_related("village"), pk, write=True)
+    # Every village reads the township's published items; only the sender's village resends.
+    require_village_writer(
+        request.user,
+        item.village,
+        denied=_("您不能替%(village)s报送") % {"village": item.village.name},
+    )
     current = item.versions.order_by("-number").first()
     initial = (
         {"title": current.title, "text": current.text, "category": current.category}
@@ -202,7 +215,7 @@ def _station_item(request, pk) -> InfoItem:
     item = get_for_user(
         request, InfoItem.objects.select_related("village", "sent_by"), pk, write=True
     )
-    services.require_station(request.user, item.township_id)
+    require_station(request.user, item.township_id)
     return item
 
 
@@ -274,7 +287,7 @@ def item_return(request, pk):
 @require_safe
 def photo(request, pk):
     """A photo, through the item's scope: there is no public URL for uploaded files."""
-    readable = InfoItem.objects.readable_by(request.user)
+    readable = InfoItem.objects.visible_to(request.user)
     found = InfoItemPhoto.objects.filter(pk=pk, version__item__in=readable).first()
     if found is None:
         raise Http404

@@ -13,7 +13,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from dianjiao.accounts.scope import get_for_user, require_write
+from dianjiao.accounts.scope import (
+    get_for_user,
+    is_station,
+    may_write_village,
+    require_station,
+    require_village_writer,
+    require_write,
+)
 from dianjiao.films.exports import xlsx_response
 from dianjiao.films.models import Film
 from dianjiao.lib.dates import today
@@ -213,7 +220,7 @@ def _writable(request, pk) -> QuarterlyReport:
     report = get_for_user(
         request, QuarterlyReport.objects.select_related("village", "author"), pk, write=True
     )
-    services.require_writer(request.user, report.village)
+    require_village_writer(request.user, report.village, denied=services.writer_denied())
     return report
 
 
@@ -321,7 +328,7 @@ def _station_report(request, pk) -> QuarterlyReport:
     report = get_for_user(
         request, QuarterlyReport.objects.select_related("village", "author"), pk, write=True
     )
-    services.require_station(request.user, report.village)
+    require_station(request.user, report.village.township_id, denied=services.station_denied())
     return report
 
 
@@ -408,9 +415,9 @@ def report_detail(request, pk):
             "rows": exports.figure_rows(report),
             "lines": _lines(report.film_lines, titles),
             "versions": versions,
-            "may_write": editable and services.may_write(request.user, report.village),
+            "may_write": editable and may_write_village(request.user, report.village),
             "may_decide": report.status == QuarterlyReport.Status.SUBMITTED
-            and services.may_decide(request.user, report.village),
+            and is_station(request.user, report.village.township_id),
         },
     )
 

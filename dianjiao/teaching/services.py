@@ -27,12 +27,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dianjiao.accounts.scope import require_village_writer
 from dianjiao.films.models import Film
 from dianjiao.lib import dates
 from dianjiao.lib.i18n import in_record_language
@@ -66,20 +67,6 @@ class SessionConflictError(ConflictError):
 # ---------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------
-
-
-def _require_writer(user, village) -> None:
-    if not (user and user.is_authenticated and user.is_active):
-        raise PermissionDenied(_("没有在该村登记播放收看的权限"))
-    if not Village.objects.writable_by(user).filter(pk=village.pk).exists():
-        raise PermissionDenied(_("没有在该村登记播放收看的权限"))
-
-
-def _require_session_writer(user, session) -> None:
-    if not (user and user.is_authenticated and user.is_active) or not (
-        ViewingSession.objects.writable_by(user).filter(pk=session.pk).exists()
-    ):
-        raise PermissionDenied(_("没有修改该场播放收看的权限"))
 
 
 def _aware(value) -> bool:
@@ -327,7 +314,7 @@ def session_record(
     )
     try:
         with transaction.atomic():
-            _require_writer(author, village)
+            require_village_writer(author, village, denied=_("没有在该村登记播放收看的权限"))
             _lock_village(village)
             if client_id is not None:
                 existing = (
@@ -766,7 +753,7 @@ def practice_record_outcome(
     """Record what came of the practice tasks (学过有实践) after the showing: {task id: outcome}.
 
     Blank outcomes are left as they were. One correction entry in the logbook covers them all."""
-    _require_session_writer(author, session)
+    require_village_writer(author, session.village, denied=_("没有修改该场播放收看的权限"))
     with transaction.atomic():
         _lock_village(session.village)
         tasks = {
@@ -823,7 +810,7 @@ def session_correct(
     """Correct a recorded session (a wrong status, a four-ring step written down afterwards…),
     with a reason. Only the keys given change; `four_ring["practice"]` adds tasks. The session
     rows take the corrected values; the logbook keeps the original entry and adds the correction."""
-    _require_session_writer(author, session)
+    require_village_writer(author, session.village, denied=_("没有修改该场播放收看的权限"))
     reason = _text(reason)
     if not reason:
         raise ValidationError({"reason": _("更正须说明原因")})
@@ -973,7 +960,7 @@ def feedback_send(*, author, village, year: int, month: int, note: str = "") -> 
     """Send `village`'s viewings of `year`-`month` to the station. The summary is computed from the
     records now. Allowed from the month's last FEEDBACK_DAYS_BEFORE_END days on (after the month
     it is still accepted, and marked late); sending again makes the next version."""
-    _require_writer(author, village)
+    require_village_writer(author, village, denied=_("没有在该村登记播放收看的权限"))
     if not (
         isinstance(year, int)
         and isinstance(month, int)
