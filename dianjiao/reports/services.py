@@ -85,7 +85,7 @@ def _parse_lines(village, lines) -> list[dict]:
     return out
 
 
-def create(
+def report_create(
     *, village, author, year: int, quarter: int, narrative="", plan="", lines=()
 ) -> QuarterlyReport:
     require_village_writer(author, village, denied=writer_denied())
@@ -109,7 +109,9 @@ def create(
     )
 
 
-def edit(report: QuarterlyReport, *, user, narrative: str, plan: str, lines=()) -> QuarterlyReport:
+def report_edit(
+    report: QuarterlyReport, *, user, narrative: str, plan: str, lines=()
+) -> QuarterlyReport:
     require_village_writer(user, report.village, denied=writer_denied())
     if report.status not in (Status.DRAFT, Status.RETURNED):
         raise ValidationError(_("已上报或已审核的报告不能修改"))
@@ -120,7 +122,7 @@ def edit(report: QuarterlyReport, *, user, narrative: str, plan: str, lines=()) 
     return report
 
 
-def submit(report: QuarterlyReport, *, user) -> QuarterlyReport:
+def report_submit(report: QuarterlyReport, *, user) -> QuarterlyReport:
     require_village_writer(user, report.village, denied=writer_denied())
     with transaction.atomic():
         report = QuarterlyReport.objects.select_for_update().get(pk=report.pk)
@@ -156,7 +158,7 @@ def _decide(report, user, outcome, reason=""):
     return report
 
 
-def return_report(report: QuarterlyReport, *, user, reason: str) -> QuarterlyReport:
+def report_return(report: QuarterlyReport, *, user, reason: str) -> QuarterlyReport:
     require_station(user, report.village.township_id, denied=station_denied())
     if not (reason or "").strip():
         raise ValidationError({"reason": _("退回时必须填写理由")})
@@ -171,7 +173,7 @@ def year_quarter_label(report) -> str:
     }
 
 
-def approve(report: QuarterlyReport, *, user) -> QuarterlyReport:
+def report_approve(report: QuarterlyReport, *, user) -> QuarterlyReport:
     """Approval turns the report's film lines into a film request, in the same transaction."""
     require_station(user, report.village.township_id, denied=station_denied())
     with transaction.atomic():

@@ -188,7 +188,7 @@ def report_create(request):
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         d = form.cleaned_data
         try:
-            report = services.create(
+            report = services.report_create(
                 village=d.get("village") or village,
                 author=request.user,
                 year=d["year"],
@@ -251,7 +251,7 @@ def report_edit(request, pk):
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         d = form.cleaned_data
         try:
-            services.edit(
+            services.report_edit(
                 report,
                 user=request.user,
                 narrative=d["narrative"],
@@ -314,7 +314,7 @@ def report_submit(request, pk):
         messages.warning(request, _("该报告已上报，不能重复上报"))
         return redirect("reports:detail", report.pk)
     if request.method == "POST":
-        return _act(request, report, services.submit, _("季度报告已上报，等待乡电教站审核"))
+        return _act(request, report, services.report_submit, _("季度报告已上报，等待乡电教站审核"))
     return _confirm_page(
         request,
         report,
@@ -343,7 +343,7 @@ def report_approve(request, pk):
         return _not_submitted(request, report)
     if request.method == "POST":
         done = _("已审核通过，片源需求已转为片源申请") if report.film_lines else _("已审核通过")
-        return _act(request, report, services.approve, done)
+        return _act(request, report, services.report_approve, done)
     return _confirm_page(
         request,
         report,
@@ -360,7 +360,7 @@ def report_return(request, pk):
     form = ReturnForm(request.POST or None)
     if form.is_valid():
         try:
-            services.return_report(report, user=request.user, reason=form.cleaned_data["reason"])
+            services.report_return(report, user=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             _add_errors(form, exc, [])
         else:
