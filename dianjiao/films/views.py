@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from dianjiao.accounts.scope import get_for_user, is_station, require_station, require_write
-from dianjiao.lib.dates import today
+from dianjiao.lib.dates import cn_date, today
 from dianjiao.lib.forms import add_service_errors
+from dianjiao.lib.xlsx import xlsx_response
 
 from . import exports, ranges, selectors, services, usage
 from .forms import (
@@ -87,7 +88,7 @@ def film_list(request):
 def film_export(request):
     form = FilmFilterForm(request.GET or None)
     films = form.filter(selectors.films_for_list(request.user))
-    return exports.xlsx_response(
+    return xlsx_response(
         exports.catalogue_xlsx(films),
         filename=f"片库目录-{today():%Y-%m-%d}.xlsx",
         ascii_name=f"films-{today():%Y-%m-%d}.xlsx",
@@ -392,7 +393,7 @@ def request_approve(request, pk):
         facts=[
             (_("申请村"), film_request.village.name),
             (_("申请人"), film_request.requested_by),
-            *((str(line.film), services.cn_date(line.wanted_on)) for line in lines),
+            *((str(line.film), cn_date(line.wanted_on)) for line in lines),
         ],
     )
 
@@ -460,7 +461,7 @@ def overdue_list(request):
 @require_safe
 def loan_export(request):
     _, loans = _loans(request)
-    return exports.xlsx_response(
+    return xlsx_response(
         exports.loans_xlsx(loans),
         filename=f"借片记录-{today():%Y-%m-%d}.xlsx",
         ascii_name=f"loans-{today():%Y-%m-%d}.xlsx",
@@ -486,7 +487,7 @@ def loan_dispatch(request):
             % {
                 "no": loan.copy.inventory_no,
                 "village": loan.village.name,
-                "due": services.cn_date(loan.due_on),
+                "due": cn_date(loan.due_on),
             },
         )
         return redirect("films:request_list" if loan.line_id else "films:loan_list")
@@ -521,9 +522,9 @@ def loan_receive(request, pk):
         cancel_url=reverse("films:loan_list"),
         facts=[
             (_("拷贝"), loan.copy),
-            (_("发放时间"), services.cn_date(loan.dispatched_at)),
+            (_("发放时间"), cn_date(loan.dispatched_at)),
             (_("发放人"), loan.dispatched_by),
-            (_("应还日期"), services.cn_date(loan.due_on)),
+            (_("应还日期"), cn_date(loan.due_on)),
         ],
     )
 
@@ -538,9 +539,7 @@ def loan_return(request, pk):
         messages.success(request, _("拷贝 %(no)s 已收回入站") % {"no": loan.copy.inventory_no})
         return redirect("films:loan_list")
     if not loan.is_open and not form.is_bound:
-        messages.warning(
-            request, _("该拷贝已于%(day)s归还") % {"day": services.cn_date(loan.returned_at)}
-        )
+        messages.warning(request, _("该拷贝已于%(day)s归还") % {"day": cn_date(loan.returned_at)})
     return _form_page(
         request, form, _("登记归还：%(loan)s") % {"loan": loan}, reverse("films:loan_list")
     )

@@ -1,13 +1,12 @@
 """The information-item pages: access helper → form → service → redirect."""
 
 import mimetypes
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,13 +22,13 @@ from dianjiao.accounts.scope import (
 )
 from dianjiao.lib.dates import today
 from dianjiao.lib.forms import add_service_errors
-from dianjiao.lib.xlsx import write_table
+from dianjiao.lib.i18n import record_labels
+from dianjiao.lib.xlsx import write_table, xlsx_response
 
 from . import selectors, services
 from .forms import FilterForm, ReturnForm, SendForm
 from .models import InfoItem, InfoItemPhoto, InfoItemVersion
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_HEADERS = [
     "序号",
     "标题",
@@ -43,8 +42,6 @@ EXPORT_HEADERS = [
     "退回理由",
     "发布时间",
 ]
-CATEGORY = {"news": "工作动态", "experience": "典型经验", "innovation": "创新做法", "other": "其他"}
-STATUS = {"sent": "待审核", "adopted": "已采用", "returned": "已退回", "published": "已发布"}
 
 
 def _form_page(request, form, title, cancel_url):
@@ -84,28 +81,29 @@ def item_list(request):
 def item_export(request):
     _, items = _filtered(request)
     items = items.prefetch_related("versions")
+    category = record_labels(InfoItem.Category.choices)
+    status = record_labels(InfoItem.Status.choices)
     rows = (
         [
             i,
             item.title,
-            CATEGORY.get(item.category, item.category),
+            category.get(item.category, item.category),
             item.village.name,
             str(item.sent_by),
             item.sent_at,
             len(item.versions.all()),
-            STATUS.get(item.status, item.status),
+            status.get(item.status, item.status),
             item.adopted_at,
             item.return_reason if item.status == InfoItem.Status.RETURNED else "",
             item.published_at,
         ]
         for i, item in enumerate(items, start=1)
     )
-    name = f"电教信息-{today():%Y-%m-%d}.xlsx"
-    response = HttpResponse(write_table("电教信息", EXPORT_HEADERS, rows), content_type=XLSX)
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"infoitems-{today():%Y-%m-%d}.xlsx\"; filename*=UTF-8''{quote(name)}"
+    return xlsx_response(
+        write_table("电教信息", EXPORT_HEADERS, rows),
+        filename=f"电教信息-{today():%Y-%m-%d}.xlsx",
+        ascii_name=f"infoitems-{today():%Y-%m-%d}.xlsx",
     )
-    return response
 
 
 def published_list(request):

@@ -2,7 +2,8 @@ import contextlib
 import contextvars
 import datetime as dt
 
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
 
 # Set only by the demo builder (`simulated_now`), so a year of history can be recorded day by day
 # through the real services, each entry on its own day. Nothing on a request path sets it.
@@ -19,6 +20,14 @@ def now() -> dt.datetime:
 def today() -> dt.date:
     """Today's date in the configured zone (TIME_ZONE), the day that rules like 'same day' use."""
     return timezone.localdate(now())
+
+
+def cn_date(day: dt.date | dt.datetime) -> str:
+    """2026年3月5日 as Chinese pages write dates (5 Mar 2026 in English); a datetime is taken in
+    the configured zone."""
+    if isinstance(day, dt.datetime):
+        day = timezone.localdate(day) if timezone.is_aware(day) else day.date()
+    return dateformat.format(day, _("Y年n月j日"))
 
 
 @contextlib.contextmanager

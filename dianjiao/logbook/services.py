@@ -25,7 +25,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dianjiao.accounts.scope import require_station, require_village_writer
@@ -45,11 +45,6 @@ class ConflictError(Exception):
     def __init__(self, entry: LogbookEntry):
         self.entry = entry
         super().__init__(_("编号 %(id)s 的记录已存在且内容不同") % {"id": entry.pk})
-
-
-def cn_date(day: dt.date) -> str:
-    """2026年3月5日 (5 Mar 2026 in English)."""
-    return dateformat.format(day, _("Y年n月j日"))
 
 
 def _source(source) -> tuple[str, str]:
@@ -165,7 +160,7 @@ def _late_exception_for(village, occurred_at) -> LateEntryException | None:
                 "occurred_at": _(
                     "《电教手册》须当天填写：%(day)s的记录需要乡电教站管理员先批准补录"
                 )
-                % {"day": cn_date(day)}
+                % {"day": dates.cn_date(day)}
             }
         )
     return exception
@@ -317,7 +312,7 @@ def entry_grant_late(*, village, day: dt.date, granted_by, reason: str) -> LateE
     with transaction.atomic():
         _lock_chain(village)
         if LateEntryException.objects.filter(village=village, day=day).exists():
-            raise ValidationError({"day": _("%(day)s已批准过补录") % {"day": cn_date(day)}})
+            raise ValidationError({"day": _("%(day)s已批准过补录") % {"day": dates.cn_date(day)}})
         now = dates.now()
         exception = LateEntryException(
             township_id=village.township_id,
@@ -331,7 +326,7 @@ def entry_grant_late(*, village, day: dt.date, granted_by, reason: str) -> LateE
         entry_append(
             village=village,
             kind=LogbookEntry.Kind.OTHER,
-            title=_("批准补录%(day)s的记录") % {"day": cn_date(day)},
+            title=_("批准补录%(day)s的记录") % {"day": dates.cn_date(day)},
             body={"day": day.isoformat(), "reason": reason, "exception_id": exception.pk},
             occurred_at=now,
             author=granted_by,

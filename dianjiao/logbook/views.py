@@ -209,7 +209,7 @@ def exceptions(request):
                     _("已批准%(village)s补录%(day)s的记录，批准已记入该村手册")
                     % {
                         "village": exception.village.name,
-                        "day": services.cn_date(exception.day),
+                        "day": dates.cn_date(exception.day),
                     },
                 )
                 return redirect("logbook:exceptions")

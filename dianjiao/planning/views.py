@@ -7,8 +7,8 @@ from django.views.decorators.http import require_safe
 
 from dianjiao.accounts.models import Role
 from dianjiao.accounts.scope import get_for_user, require_write
-from dianjiao.films.exports import xlsx_response
 from dianjiao.lib import dates
+from dianjiao.lib.xlsx import xlsx_response
 from dianjiao.orgs.models import Village
 
 from . import exports, selectors

@@ -21,11 +21,11 @@ from dianjiao.accounts.scope import (
     require_village_writer,
     require_write,
 )
-from dianjiao.films.exports import xlsx_response
 from dianjiao.films.models import Film
 from dianjiao.lib.dates import today
 from dianjiao.lib.forms import add_service_errors
-from dianjiao.lib.xlsx import write_table
+from dianjiao.lib.i18n import record_labels
+from dianjiao.lib.xlsx import write_table, xlsx_response
 from dianjiao.orgs.models import Village
 
 from . import exports, selectors, services
@@ -51,7 +51,6 @@ EXPORT_HEADERS = [
     "退回理由",
 ]
 OUTCOME = dict(QuarterlyReport.Status.choices)
-STATUS = {"draft": "草稿", "submitted": "已上报", "returned": "已退回", "approved": "已审核"}
 
 
 def _add_errors(form, exc: ValidationError, line_errors: list) -> None:
@@ -97,13 +96,14 @@ def report_list(request):
 @require_safe
 def report_export(request):
     _, reports = _filtered(request)
+    status = record_labels(QuarterlyReport.Status.choices)
     rows = (
         [
             i,
             r.village.name,
             r.year,
             r.quarter,
-            STATUS.get(r.status, r.status),
+            status.get(r.status, r.status),
             str(r.author),
             r.submitted_at,
             r.decided_at,

@@ -36,8 +36,9 @@ from django.utils.translation import gettext_lazy
 from dianjiao.accounts.scope import require_village_writer
 from dianjiao.films.models import Film
 from dianjiao.lib import dates
+from dianjiao.lib.dates import cn_date
 from dianjiao.lib.i18n import in_record_language
-from dianjiao.logbook.services import CLOCK_TOLERANCE, ConflictError, cn_date, entry_append
+from dianjiao.logbook.services import CLOCK_TOLERANCE, ConflictError, entry_append
 from dianjiao.members.models import Member
 from dianjiao.orgs.models import Village
 

@@ -17,7 +17,6 @@ and confirms receipt. Read-only roles may do none of it (403).
 
 from .announcements import announcement_publish
 from .catalogue import FILM_FIELDS, check_films_for_township, film_create, film_update
-from .common import cn_date
 from .copies import (
     COPY_FIELDS,
     copy_attach_video,
@@ -35,7 +34,6 @@ __all__ = [
     "LineSpec",
     "announcement_publish",
     "check_films_for_township",
-    "cn_date",
     "copy_attach_video",
     "copy_create",
     "copy_out_message",

@@ -20,10 +20,11 @@ from dianjiao.films.models import (
     Language,
     Loan,
 )
+from dianjiao.lib.dates import cn_date
 from dianjiao.lib.i18n import in_record_language
 
 from . import requests
-from .common import cn_date, now_or, save
+from .common import now_or, save
 
 COPY_FIELDS = ("inventory_no", "medium", "language", "condition", "note")
 

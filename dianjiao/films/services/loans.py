@@ -14,10 +14,11 @@ from dianjiao.films.models import (
     FilmRequestLine,
     Loan,
 )
+from dianjiao.lib.dates import cn_date
 from dianjiao.orgs.models import Village
 
 from . import requests
-from .common import cn_date, local_day, now_or, save
+from .common import local_day, now_or, save
 from .copies import copy_out_message
 
 
