@@ -12,6 +12,16 @@ from dianjiao.teaching.usage import film_usage_page
 admin.site.site_header = _("电教 · 党员电化教育管理")
 admin.site.site_title = _("电教后台")
 
+
+def _superusers_only(request) -> bool:
+    """The Django admin reads and writes every township's records, past the scope of
+    `accounts.scope` and its write rules: only an active superuser (who sees everything anyway)
+    may use it. Staff status alone, or a station administrator's role, opens nothing here."""
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = _superusers_only
+
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

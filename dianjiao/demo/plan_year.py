@@ -668,7 +668,7 @@ class _Year:
                 op = self._op(village)
                 with dates.simulated_now(submit_at):
                     figures = report_services.compute_figures(village, y, q)
-                    report = report_services.create(
+                    report = report_services.report_create(
                         village=village,
                         author=op,
                         year=y,
@@ -677,7 +677,7 @@ class _Year:
                         plan=self._plan_text(village, y, q),
                         lines=lines,
                     )
-                    report = report_services.submit(report, user=op)
+                    report = report_services.report_submit(report, user=op)
                 if before and village.name == REPORT_RETURNED:
                     report = self._returned(report, submit_at)
                 elif late or (latest and village.name in REPORT_LINES_WAITING):
@@ -686,7 +686,7 @@ class _Year:
                     at = min(_aware(self.story.as_of, 9, 10 + 5 * i), self.now)
                     if at > submit_at:
                         with dates.simulated_now(at):
-                            report = report_services.approve(report, user=self.station)
+                            report = report_services.report_approve(report, user=self.station)
                         self.report.film_requests += bool(report.film_lines)
                 else:
                     self._approve(report, submit_at, 3, 12)
@@ -698,7 +698,7 @@ class _Year:
         at = self._later(after, lo, hi)
         if self._ok(at):
             with dates.simulated_now(at):
-                report = report_services.approve(report, user=self.station)
+                report = report_services.report_approve(report, user=self.station)
         return report
 
     def _returned(self, report, submit_at):
@@ -707,7 +707,7 @@ class _Year:
         if not self._ok(at):
             return report
         with dates.simulated_now(at):
-            report = report_services.return_report(
+            report = report_services.report_return(
                 report,
                 user=self.station,
                 reason="未写明缺课党员的补看安排和重点片讨论践行情况，请补充后重新上报",
@@ -716,7 +716,7 @@ class _Year:
         if not self._ok(at):
             return report
         with dates.simulated_now(at):
-            report = report_services.edit(
+            report = report_services.report_edit(
                 report,
                 user=op,
                 plan=report.plan,
@@ -724,7 +724,7 @@ class _Year:
                 + "缺课党员已由党小组长逐一通知，在下月集中收看后安排补看；"
                 "重点片收看后党员认领了帮扶困难户、环境整治等践行任务，已在季末前完成。",
             )
-            report = report_services.submit(report, user=op)
+            report = report_services.report_submit(report, user=op)
         return self._approve(report, at, 2, 5)
 
 

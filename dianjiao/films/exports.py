@@ -1,12 +1,9 @@
 """The catalogue and the loans as .xlsx (dianjiao.lib.xlsx does the styling)."""
 
-from urllib.parse import quote
-
-from django.http import HttpResponse
-
+from dianjiao.lib.i18n import record_labels
 from dianjiao.lib.xlsx import write_table
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from .models import FilmCopy
 
 # The file's own words, not the UI's translations: a spreadsheet is the same whatever the UI language.
 CATALOGUE_HEADERS = [
@@ -23,7 +20,6 @@ CATALOGUE_HEADERS = [
     "在站可借",
     "状态",
 ]
-MEDIA = {"dvd": "DVD光盘", "vcd": "VCD光盘", "usb": "U盘", "file": "数字文件"}
 LOAN_HEADERS = [
     "序号",
     "库存编号",
@@ -81,12 +77,13 @@ def _who(user) -> str:
 
 def loans_xlsx(loans) -> bytes:
     """`loans` from selectors.loans_for (copy, film, village and the people selected)."""
+    media = record_labels(FilmCopy.Medium.choices)
     rows = (
         [
             n,
             loan.copy.inventory_no,
             loan.copy.film.title,
-            MEDIA.get(loan.copy.medium, loan.copy.medium),
+            media.get(loan.copy.medium, loan.copy.medium),
             loan.village.name,
             loan.dispatched_at,
             _who(loan.dispatched_by),
@@ -102,12 +99,3 @@ def loans_xlsx(loans) -> bytes:
         for n, loan in enumerate(loans, start=1)
     )
     return write_table("借片记录", LOAN_HEADERS, rows)
-
-
-def xlsx_response(content: bytes, *, filename: str, ascii_name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    # An ASCII name for old browsers, the Chinese one (RFC 5987) for the rest.
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
-    )
-    return response

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dianjiao.lib.dates import today
+from dianjiao.lib.sizes import size_label
 from dianjiao.orgs.models import Village
 
 from . import video
@@ -120,7 +121,7 @@ class VideoUploadForm(forms.Form):
         self.fields["file"].help_text = _(
             "MP4 或 WebM 格式可在手机和电脑的浏览器中直接播放；文件不能超过 %(limit)s。"
         ) % {
-            "limit": video.size_label(video.max_video_bytes()),
+            "limit": size_label(video.max_video_bytes()),
         }
 
 

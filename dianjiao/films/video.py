@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from dianjiao.lib.sizes import size_label
+
 # Extension -> the content type the file is served with.
 VIDEO_TYPES = {
     ".mp4": "video/mp4",
@@ -36,14 +38,6 @@ _ISO_BOXES = {b"ftyp", b"moov", b"mdat", b"free", b"wide", b"skip", b"pnot"}
 
 def max_video_bytes() -> int:
     return int(getattr(settings, "DIANJIAO_MAX_VIDEO_BYTES", DEFAULT_MAX_VIDEO_BYTES))
-
-
-def size_label(n: int) -> str:
-    for unit, size in (("GB", 1024**3), ("MB", 1024**2)):
-        if n >= size:
-            value = n / size
-            return f"{value:g} {unit}" if value == int(value) else f"{value:.1f} {unit}"
-    return f"{max(1, round(n / 1024))} KB"
 
 
 def looks_like_video(head: bytes) -> bool:

@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from dianjiao.accounts.scope import get_for_user, require_write
-from dianjiao.lib.dates import today
+from dianjiao.accounts.scope import get_for_user, is_station, require_station, require_write
+from dianjiao.lib.dates import cn_date, today
 from dianjiao.lib.forms import add_service_errors
+from dianjiao.lib.xlsx import xlsx_response
 
 from . import exports, ranges, selectors, services
 from .forms import (
@@ -78,7 +79,7 @@ def film_list(request):
         {
             "form": form,
             "page_obj": page,
-            "station": services.is_station(request.user),
+            "station": is_station(request.user),
         },
     )
 
@@ -87,7 +88,7 @@ def film_list(request):
 def film_export(request):
     form = FilmFilterForm(request.GET or None)
     films = form.filter(selectors.films_for_list(request.user))
-    return exports.xlsx_response(
+    return xlsx_response(
         exports.catalogue_xlsx(films),
         filename=f"片库目录-{today():%Y-%m-%d}.xlsx",
         ascii_name=f"films-{today():%Y-%m-%d}.xlsx",
@@ -102,13 +103,13 @@ def film_detail(request, pk):
         {
             "film": film,
             "copies": list(selectors.copies_of(film, request.user)),
-            "station": services.is_station(request.user),
+            "station": is_station(request.user),
         },
     )
 
 
 def film_create(request):
-    services.require_station(request.user)
+    require_station(request.user)
     form = FilmForm(request.POST or None)
     if form.is_valid() and (
         film := _run(form, services.film_create, user=request.user, **form.cleaned_data)
@@ -120,7 +121,7 @@ def film_create(request):
 
 def film_edit(request, pk):
     film = get_for_user(request, Film, pk, write=True)
-    services.require_station(request.user, film.township_id)
+    require_station(request.user, film.township_id)
     form = FilmForm(request.POST or None, instance=film)
     if form.is_valid() and _run(
         form, services.film_update, film=film, user=request.user, **form.cleaned_data
@@ -137,7 +138,7 @@ def film_edit(request, pk):
 
 def copy_create(request, pk):
     film = get_for_user(request, Film, pk, write=True)
-    services.require_station(request.user, film.township_id)
+    require_station(request.user, film.township_id)
     form = CopyForm(request.POST or None, instance=FilmCopy(film=film))
     if form.is_valid() and (
         copy := _run(form, services.copy_create, user=request.user, film=film, **form.cleaned_data)
@@ -153,7 +154,7 @@ def copy_create(request, pk):
 
 def _station_copy(request, pk) -> FilmCopy:
     copy = get_for_user(request, FilmCopy.objects.select_related("film"), pk, write=True)
-    services.require_station(request.user, copy.township_id)
+    require_station(request.user, copy.township_id)
     return copy
 
 
@@ -251,7 +252,7 @@ def copy_list(request):
             "form": form,
             "page_obj": page,
             "counts": selectors.copy_counts(request.user),
-            "station": services.is_station(request.user),
+            "station": is_station(request.user),
         },
     )
 
@@ -271,13 +272,13 @@ def announcement_list(request):
         {
             "announcements": selectors.announcements_for(request.user),
             "past": past.prefetch_related("films")[:12],
-            "station": services.is_station(request.user),
+            "station": is_station(request.user),
         },
     )
 
 
 def announcement_create(request):
-    services.require_station(request.user)
+    require_station(request.user)
     form = AnnouncementForm(request.POST or None, user=request.user)
     if form.is_valid() and _run(
         form, services.announcement_publish, user=request.user, **form.cleaned_data
@@ -291,7 +292,7 @@ def announcement_create(request):
 
 
 def request_list(request):
-    station = services.is_station(request.user)
+    station = is_station(request.user)
     page = Paginator(selectors.requests_for(request.user), 20).get_page(request.GET.get("page"))
     return render(
         request,
@@ -357,7 +358,7 @@ def request_detail(request, pk):
         "films/request_detail.html",
         {
             "r": film_request,
-            "station": services.is_station(request.user),
+            "station": is_station(request.user),
         },
     )
 
@@ -366,7 +367,7 @@ def _station_request(request, pk) -> FilmRequest:
     film_request = get_for_user(
         request, FilmRequest.objects.select_related("village", "requested_by"), pk, write=True
     )
-    services.require_station(request.user, film_request.township_id)
+    require_station(request.user, film_request.township_id)
     return film_request
 
 
@@ -392,7 +393,7 @@ def request_approve(request, pk):
         facts=[
             (_("申请村"), film_request.village.name),
             (_("申请人"), film_request.requested_by),
-            *((str(line.film), services.cn_date(line.wanted_on)) for line in lines),
+            *((str(line.film), cn_date(line.wanted_on)) for line in lines),
         ],
     )
 
@@ -430,7 +431,7 @@ def _loans(request):
 def loan_list(request):
     form, loans = _loans(request)
     page = Paginator(loans, 30).get_page(request.GET.get("page"))
-    station = services.is_station(request.user)
+    station = is_station(request.user)
     return render(
         request,
         "films/loan_list.html",
@@ -453,14 +454,14 @@ def overdue_list(request):
     return render(
         request,
         "films/overdue.html",
-        {"loans": loans, "station": services.is_station(request.user)},
+        {"loans": loans, "station": is_station(request.user)},
     )
 
 
 @require_safe
 def loan_export(request):
     _, loans = _loans(request)
-    return exports.xlsx_response(
+    return xlsx_response(
         exports.loans_xlsx(loans),
         filename=f"借片记录-{today():%Y-%m-%d}.xlsx",
         ascii_name=f"loans-{today():%Y-%m-%d}.xlsx",
@@ -468,7 +469,7 @@ def loan_export(request):
 
 
 def loan_dispatch(request):
-    services.require_station(request.user)
+    require_station(request.user)
     initial = {
         k: request.GET[k] for k in ("line", "copy", "village") if request.GET.get(k, "").isdigit()
     }
@@ -486,7 +487,7 @@ def loan_dispatch(request):
             % {
                 "no": loan.copy.inventory_no,
                 "village": loan.village.name,
-                "due": services.cn_date(loan.due_on),
+                "due": cn_date(loan.due_on),
             },
         )
         return redirect("films:request_list" if loan.line_id else "films:loan_list")
@@ -521,16 +522,16 @@ def loan_receive(request, pk):
         cancel_url=reverse("films:loan_list"),
         facts=[
             (_("拷贝"), loan.copy),
-            (_("发放时间"), services.cn_date(loan.dispatched_at)),
+            (_("发放时间"), cn_date(loan.dispatched_at)),
             (_("发放人"), loan.dispatched_by),
-            (_("应还日期"), services.cn_date(loan.due_on)),
+            (_("应还日期"), cn_date(loan.due_on)),
         ],
     )
 
 
 def loan_return(request, pk):
     loan = _loan(request, pk)
-    services.require_station(request.user, loan.township_id)
+    require_station(request.user, loan.township_id)
     form = ReturnForm(request.POST or None)
     if form.is_valid() and _run(
         form, services.loan_return, user=request.user, loan=loan, **form.cleaned_data
@@ -538,9 +539,7 @@ def loan_return(request, pk):
         messages.success(request, _("拷贝 %(no)s 已收回入站") % {"no": loan.copy.inventory_no})
         return redirect("films:loan_list")
     if not loan.is_open and not form.is_bound:
-        messages.warning(
-            request, _("该拷贝已于%(day)s归还") % {"day": services.cn_date(loan.returned_at)}
-        )
+        messages.warning(request, _("该拷贝已于%(day)s归还") % {"day": cn_date(loan.returned_at)})
     return _form_page(
         request, form, _("登记归还：%(loan)s") % {"loan": loan}, reverse("films:loan_list")
     )

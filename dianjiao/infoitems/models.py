@@ -8,18 +8,25 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from dianjiao.accounts.scope import ScopedQuerySet, scope_q
+from dianjiao.accounts.scope import ScopedQuerySet, can_write, scope_q
 
 
 class InfoItemQuerySet(ScopedQuerySet):
-    def readable_by(self, user):
-        """Own scope, plus what is published in the user's township (every village reads those)."""
+    def visible_to(self, user):
+        """The scope, plus what is published in the user's township: every village of the
+        township reads the published items, not only the village that sent them."""
         q = scope_q(self.model, user)
         if q is None:
             return self.none()
         if user.township_id:
             q |= Q(status=InfoItem.Status.PUBLISHED, township_id=user.township_id)
         return self.filter(q)
+
+    def writable_by(self, user):
+        """What `user` may change: the scope alone (another village's published item is read,
+        never changed)."""
+        q = scope_q(self.model, user)
+        return self.filter(q) if q is not None and can_write(user) else self.none()
 
 
 class InfoItem(models.Model):

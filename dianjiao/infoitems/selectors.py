@@ -26,13 +26,18 @@ def items_per_village_month(townships, year: int) -> dict[tuple[int, int], int]:
 
 
 def items_for(user):
-    """What the user manages: the station its township's items, a village its own."""
-    return InfoItem.objects.visible_to(user).select_related(*LIST_RELATED)
+    """What the user manages: the station its township's items, a village its own (what it
+    reads of other villages, their published items, is the published list)."""
+    items = InfoItem.objects.visible_to(user)
+    village_id = getattr(user, "village_id", None)
+    if village_id and not user.is_superuser:
+        items = items.filter(village_id=village_id)
+    return items.select_related(*LIST_RELATED)
 
 
 def published_for(user):
     return (
-        InfoItem.objects.readable_by(user)
+        InfoItem.objects.visible_to(user)
         .filter(status=InfoItem.Status.PUBLISHED)
         .select_related(*LIST_RELATED, "published_by")
         .order_by("-published_at", "-pk")

@@ -6,31 +6,17 @@ import datetime as dt
 import os
 from collections.abc import Sequence
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dianjiao.accounts.models import User
-from dianjiao.accounts.scope import is_station, require_write
+from dianjiao.accounts.scope import require_station, require_village_writer
 from dianjiao.lib import dates
 from dianjiao.orgs.models import Village
 
 from . import images
 from .models import InfoItem, InfoItemPhoto, InfoItemVersion
-
-
-def require_station(user, township_id: int | None = None) -> None:
-    require_write(user)
-    if not is_station(user):
-        raise PermissionDenied(_("只有乡电教站管理员可以进行此操作"))
-    if township_id is not None and not user.is_superuser and user.township_id != township_id:
-        raise PermissionDenied(_("只能审核本乡的电教信息"))
-
-
-def _require_village_writer(user, village: Village) -> None:
-    require_write(user)
-    if not Village.objects.writable_by(user).filter(pk=village.pk).exists():
-        raise PermissionDenied(_("您不能替%(village)s报送") % {"village": village.name})
 
 
 def _save(obj):
@@ -56,7 +42,9 @@ def item_send(
         village = item.village
     if village is None:
         raise ValidationError({"village": _("请选择报送村")})
-    _require_village_writer(user, village)
+    require_village_writer(
+        user, village, denied=_("您不能替%(village)s报送") % {"village": village.name}
+    )
     photos = list(photos)
     images.check_photos(photos)
     kept = [(f, images.web_copy(f)) for f in photos]  # what is stored and served

@@ -1,28 +1,34 @@
 """The information-item pages: access helper → form → service → redirect."""
 
 import mimetypes
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from dianjiao.accounts.scope import get_for_user, require_write
+from dianjiao.accounts.scope import (
+    get_for_user,
+    is_station,
+    may_write_village,
+    require_station,
+    require_village_writer,
+    require_write,
+)
 from dianjiao.lib.dates import today
 from dianjiao.lib.forms import add_service_errors
-from dianjiao.lib.xlsx import write_table
+from dianjiao.lib.i18n import record_labels
+from dianjiao.lib.xlsx import write_table, xlsx_response
 
 from . import selectors, services
 from .forms import FilterForm, ReturnForm, SendForm
 from .models import InfoItem, InfoItemPhoto, InfoItemVersion
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_HEADERS = [
     "序号",
     "标题",
@@ -36,8 +42,6 @@ EXPORT_HEADERS = [
     "退回理由",
     "发布时间",
 ]
-CATEGORY = {"news": "工作动态", "experience": "典型经验", "innovation": "创新做法", "other": "其他"}
-STATUS = {"sent": "待审核", "adopted": "已采用", "returned": "已退回", "published": "已发布"}
 
 
 def _form_page(request, form, title, cancel_url):
@@ -68,7 +72,7 @@ def item_list(request):
         {
             "form": form,
             "page_obj": page,
-            "station": services.is_station(request.user),
+            "station": is_station(request.user),
         },
     )
 
@@ -77,28 +81,29 @@ def item_list(request):
 def item_export(request):
     _, items = _filtered(request)
     items = items.prefetch_related("versions")
+    category = record_labels(InfoItem.Category.choices)
+    status = record_labels(InfoItem.Status.choices)
     rows = (
         [
             i,
             item.title,
-            CATEGORY.get(item.category, item.category),
+            category.get(item.category, item.category),
             item.village.name,
             str(item.sent_by),
             item.sent_at,
             len(item.versions.all()),
-            STATUS.get(item.status, item.status),
+            status.get(item.status, item.status),
             item.adopted_at,
             item.return_reason if item.status == InfoItem.Status.RETURNED else "",
             item.published_at,
         ]
         for i, item in enumerate(items, start=1)
     )
-    name = f"电教信息-{today():%Y-%m-%d}.xlsx"
-    response = HttpResponse(write_table("电教信息", EXPORT_HEADERS, rows), content_type=XLSX)
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"infoitems-{today():%Y-%m-%d}.xlsx\"; filename*=UTF-8''{quote(name)}"
+    return xlsx_response(
+        write_table("电教信息", EXPORT_HEADERS, rows),
+        filename=f"电教信息-{today():%Y-%m-%d}.xlsx",
+        ascii_name=f"infoitems-{today():%Y-%m-%d}.xlsx",
     )
-    return response
 
 
 def published_list(request):
@@ -113,7 +118,7 @@ def item_detail(request, pk):
         .order_by("-number")
     )
     qs = (
-        InfoItem.objects.readable_by(request.user)
+        InfoItem.objects.visible_to(request.user)
         .select_related(
             "village",
             "sent_by",
@@ -134,9 +139,9 @@ def item_detail(request, pk):
             "item": item,
             "current": versions[0] if versions else None,
             "earlier": versions[1:],
-            "station": services.is_station(request.user),
+            "station": is_station(request.user, item.township_id),
             "may_resend": item.status == InfoItem.Status.RETURNED
-            and InfoItem.objects.writable_by(request.user).filter(pk=item.pk).exists(),
+            and may_write_village(request.user, item.village),
         },
     )
 
@@ -165,6 +170,12 @@ def item_send(request):
 
 def item_resend(request, pk):
     item = get_for_user(request, InfoItem.objects.select_related("village"), pk, write=True)
+    # Every village reads the township's published items; only the sender's village resends.
+    require_village_writer(
+        request.user,
+        item.village,
+        denied=_("您不能替%(village)s报送") % {"village": item.village.name},
+    )
     current = item.versions.order_by("-number").first()
     initial = (
         {"title": current.title, "text": current.text, "category": current.category}
@@ -202,7 +213,7 @@ def _station_item(request, pk) -> InfoItem:
     item = get_for_user(
         request, InfoItem.objects.select_related("village", "sent_by"), pk, write=True
     )
-    services.require_station(request.user, item.township_id)
+    require_station(request.user, item.township_id)
     return item
 
 
@@ -274,7 +285,7 @@ def item_return(request, pk):
 @require_safe
 def photo(request, pk):
     """A photo, through the item's scope: there is no public URL for uploaded files."""
-    readable = InfoItem.objects.readable_by(request.user)
+    readable = InfoItem.objects.visible_to(request.user)
     found = InfoItemPhoto.objects.filter(pk=pk, version__item__in=readable).first()
     if found is None:
         raise Http404

@@ -3,7 +3,7 @@ import contextlib
 import contextvars
 import datetime as dt
 
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext, ngettext
 
 # Set only by the demo builder (`simulated_now`), so a year of history can be recorded day by day
@@ -21,6 +21,14 @@ def now() -> dt.datetime:
 def today() -> dt.date:
     """Today's date in the configured zone (TIME_ZONE), the day that rules like 'same day' use."""
     return timezone.localdate(now())
+
+
+def cn_date(day: dt.date | dt.datetime) -> str:
+    """2026年3月5日 as Chinese pages write dates (5 Mar 2026 in English); a datetime is taken in
+    the configured zone."""
+    if isinstance(day, dt.datetime):
+        day = timezone.localdate(day) if timezone.is_aware(day) else day.date()
+    return dateformat.format(day, gettext("Y年n月j日"))
 
 
 @contextlib.contextmanager

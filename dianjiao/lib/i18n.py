@@ -46,3 +46,11 @@ def _for_reader(exc: ValidationError) -> ValidationError:
             }
         )
     return ValidationError(again(exc.messages))
+
+
+def record_labels(choices) -> dict[str, str]:
+    """{value: label} of a model's choices in the record language (LANGUAGE_CODE), whatever the
+    reader's: the words of a file that reads the same for everyone, such as an export's status
+    column. Called when the file is made (the labels are lazy)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return {value: str(label) for value, label in choices}

@@ -10,12 +10,15 @@ import io
 import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
+from urllib.parse import quote
 
+from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEAD_FONT = Font(bold=True, color="FFFFFF")
 HEAD_FILL = PatternFill("solid", fgColor="B71C1C")
 _THIN = Side(style="thin", color="BBBBBB")
@@ -117,3 +120,14 @@ def finish(wb, ws, *, columns: int, rows: int, freeze: str = "A2") -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def xlsx_response(content: bytes, *, filename: str, ascii_name: str) -> HttpResponse:
+    """An .xlsx file as a download named `filename` (Chinese is fine); `ascii_name` for old
+    browsers."""
+    response = HttpResponse(content, content_type=XLSX)
+    # An ASCII name for old browsers, the Chinese one (RFC 5987) for the rest.
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    )
+    return response

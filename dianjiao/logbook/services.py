@@ -23,12 +23,12 @@ correction's title and body. Back-dating a correction needs an exception like an
 import datetime as dt
 import uuid
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dianjiao.accounts.models import Role
+from dianjiao.accounts.scope import require_station, require_village_writer
 from dianjiao.lib import dates
 from dianjiao.lib.i18n import in_record_language
 from dianjiao.orgs.models import Village
@@ -63,11 +63,6 @@ def visible_or_none(queryset, record, user):
     return record if queryset.visible_to(user).filter(pk=record.pk).exists() else None
 
 
-def cn_date(day: dt.date) -> str:
-    """2026年3月5日 (5 Mar 2026 in English)."""
-    return dateformat.format(day, _("Y年n月j日"))
-
-
 def _source(source) -> tuple[str, str]:
     """A model instance, or a (model label, pk) pair, or None."""
     if source is None:
@@ -76,13 +71,6 @@ def _source(source) -> tuple[str, str]:
         label, pk = source
         return str(label), str(pk)
     return source._meta.label_lower, str(source.pk)
-
-
-def _require_village_writer(user, village) -> None:
-    if not (user and user.is_authenticated and user.is_active):
-        raise PermissionDenied(_("没有在该村填写《电教手册》的权限"))
-    if not Village.objects.writable_by(user).filter(pk=village.pk).exists():
-        raise PermissionDenied(_("没有在该村填写《电教手册》的权限"))
 
 
 def _lock_chain(village) -> None:
@@ -188,7 +176,7 @@ def _late_exception_for(village, occurred_at) -> LateEntryException | None:
                 "occurred_at": _(
                     "《电教手册》须当天填写：%(day)s的记录需要乡电教站管理员先批准补录"
                 )
-                % {"day": cn_date(day)}
+                % {"day": dates.cn_date(day)}
             }
         )
     return exception
@@ -220,7 +208,7 @@ def entry_append(
         except ValueError:
             raise ValidationError({"id": _("记录编号无效")}) from None
     with transaction.atomic():
-        _require_village_writer(author, village)
+        require_village_writer(author, village, denied=_("没有在该村填写《电教手册》的权限"))
         _lock_chain(village)
         if client_id is not None:
             existing = LogbookEntry.objects.filter(pk=client_id).first()
@@ -328,11 +316,7 @@ def entry_grant_late(*, village, day: dt.date, granted_by, reason: str) -> LateE
     village's township (or a superuser) grants; the grant is written into the village's logbook
     as an entry of today (kind OTHER), so it is sealed in the chain and printed with the month.
     That entry is about today's act of granting, so it never needs an exception itself."""
-    if not (granted_by and granted_by.is_authenticated and granted_by.is_active) or not (
-        granted_by.is_superuser
-        or (granted_by.role == Role.STATION_ADMIN and granted_by.township_id == village.township_id)
-    ):
-        raise PermissionDenied(_("只有本乡电教站管理员可以批准补录"))
+    require_station(granted_by, village.township_id, denied=_("只有本乡电教站管理员可以批准补录"))
     reason = (reason or "").strip()
     errors = {}
     if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
@@ -346,7 +330,7 @@ def entry_grant_late(*, village, day: dt.date, granted_by, reason: str) -> LateE
     with transaction.atomic():
         _lock_chain(village)
         if LateEntryException.objects.filter(village=village, day=day).exists():
-            raise ValidationError({"day": _("%(day)s已批准过补录") % {"day": cn_date(day)}})
+            raise ValidationError({"day": _("%(day)s已批准过补录") % {"day": dates.cn_date(day)}})
         now = dates.now()
         exception = LateEntryException(
             township_id=village.township_id,
@@ -360,7 +344,7 @@ def entry_grant_late(*, village, day: dt.date, granted_by, reason: str) -> LateE
         entry_append(
             village=village,
             kind=LogbookEntry.Kind.OTHER,
-            title=_("批准补录%(day)s的记录") % {"day": cn_date(day)},
+            title=_("批准补录%(day)s的记录") % {"day": dates.cn_date(day)},
             body={"day": day.isoformat(), "reason": reason, "exception_id": exception.pk},
             occurred_at=now,
             author=granted_by,

@@ -1,7 +1,7 @@
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -9,8 +9,13 @@ from django.utils import dateformat, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from dianjiao.accounts.models import Role
-from dianjiao.accounts.scope import get_for_user, require_write
+from dianjiao.accounts.scope import (
+    get_for_user,
+    is_station,
+    may_write_village,
+    require_station,
+    require_write,
+)
 from dianjiao.lib import dates
 from dianjiao.lib.forms import add_service_errors
 from dianjiao.orgs.models import Village
@@ -70,8 +75,7 @@ def book(request):
             and reverse("logbook:print", args=[village.pk])
             + "?"
             + urlencode({"year": year, **({"month": month} if month else {})}),
-            "can_write": bool(village)
-            and Village.objects.writable_by(request.user).filter(pk=village.pk).exists(),
+            "can_write": bool(village) and may_write_village(request.user, village),
         },
     )
 
@@ -182,18 +186,12 @@ def entry_correct(request, pk):
     return render(request, "logbook/correct.html", {"form": form, "entry": entry})
 
 
-def _may_grant(user) -> bool:
-    return user.is_superuser or user.role == Role.STATION_ADMIN
-
-
 def exceptions(request):
     """Late-entry exceptions (补录批准): the list for everyone in scope, the form for the station."""
-    may_grant = _may_grant(request.user)
+    may_grant = is_station(request.user)
     form = None
     if request.method == "POST":
-        require_write(request.user)
-        if not may_grant:
-            raise PermissionDenied(_("只有电教站管理员可以批准补录"))
+        require_station(request.user, denied=_("只有电教站管理员可以批准补录"))
     if may_grant:
         form = GrantForm(
             request.POST or None,
@@ -217,7 +215,7 @@ def exceptions(request):
                     _("已批准%(village)s补录%(day)s的记录，批准已记入该村手册")
                     % {
                         "village": exception.village.name,
-                        "day": services.cn_date(exception.day),
+                        "day": dates.cn_date(exception.day),
                     },
                 )
                 return redirect("logbook:exceptions")

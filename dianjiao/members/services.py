@@ -41,6 +41,7 @@ from django.utils.translation import gettext_lazy
 from dianjiao.accounts.models import User
 from dianjiao.accounts.scope import is_station, require_village_writer, require_write
 from dianjiao.lib import idcard
+from dianjiao.lib.sizes import size_label
 from dianjiao.orgs.models import ViewingPoint, Village
 
 from . import roster_xlsx as rx
@@ -368,13 +369,6 @@ def roster_import_discard(*, user, batch: RosterImport) -> None:
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def size_label(n: int) -> str:
-    mb = n / (1024 * 1024)
-    if mb >= 1:
-        return f"{mb:g} MB" if mb == int(mb) else f"{mb:.1f} MB"
-    return f"{max(1, round(n / 1024))} KB"
 
 
 def _read_upload(file) -> bytes:

@@ -13,6 +13,7 @@ from dianjiao.accounts.scope import get_for_user, require_write
 from dianjiao.audit.models import AuditEvent
 from dianjiao.lib.dates import today
 from dianjiao.lib.forms import run_service
+from dianjiao.lib.sizes import size_label
 
 from . import roster_xlsx, services
 from .forms import LeaveForm, MemberFilterForm, MemberForm, RosterUploadForm
@@ -109,7 +110,7 @@ def member_import(request):
         "members/import.html",
         {
             "form": form,
-            "max_size": services.size_label(settings.DIANJIAO_MAX_UPLOAD_BYTES),
+            "max_size": size_label(settings.DIANJIAO_MAX_UPLOAD_BYTES),
         },
     )
 

@@ -2,13 +2,12 @@
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dianjiao.accounts.models import Role
-from dianjiao.accounts.scope import can_write
+from dianjiao.accounts.scope import require_station, require_village_writer
 from dianjiao.films import services as film_services
 from dianjiao.films.models import Film
 from dianjiao.lib import dates
@@ -19,50 +18,12 @@ from .models import QuarterlyReport, ReportVersion, quarter_bounds
 Status = QuarterlyReport.Status
 
 
-def _require_writer(user, village) -> None:
-    if not can_write(user):
-        raise PermissionDenied(_("只读角色不能修改数据"))
-    if user.is_superuser:
-        return
-    if user.role == Role.VILLAGE_OPERATOR and user.village_id == village.pk:
-        return
-    if user.role == Role.STATION_ADMIN and user.township_id == village.township_id:
-        return
-    raise PermissionDenied(_("只有本村电教员或乡电教站可以填写季度报告"))
+def writer_denied() -> str:
+    return _("只有本村电教员或乡电教站可以填写季度报告")
 
 
-def _require_station(user, village) -> None:
-    if not (
-        user.is_superuser
-        or (user.role == Role.STATION_ADMIN and user.township_id == village.township_id)
-    ):
-        raise PermissionDenied(_("只有乡电教站管理员可以审核季度报告"))
-
-
-def require_writer(user, village) -> None:
-    """PermissionDenied unless `user` may write `village`'s reports (its operator or its station)."""
-    _require_writer(user, village)
-
-
-def require_station(user, village) -> None:
-    """PermissionDenied unless `user` may approve or return `village`'s reports."""
-    _require_station(user, village)
-
-
-def may_write(user, village) -> bool:
-    try:
-        _require_writer(user, village)
-    except PermissionDenied:
-        return False
-    return True
-
-
-def may_decide(user, village) -> bool:
-    try:
-        _require_station(user, village)
-    except PermissionDenied:
-        return False
-    return True
+def station_denied() -> str:
+    return _("只有乡电教站管理员可以审核季度报告")
 
 
 def editable(report: QuarterlyReport) -> bool:
@@ -124,10 +85,10 @@ def _parse_lines(village, lines) -> list[dict]:
     return out
 
 
-def create(
+def report_create(
     *, village, author, year: int, quarter: int, narrative="", plan="", lines=()
 ) -> QuarterlyReport:
-    _require_writer(author, village)
+    require_village_writer(author, village, denied=writer_denied())
     if quarter not in (1, 2, 3, 4):
         raise ValidationError({"quarter": _("季度应为1至4")})
     _start, end = quarter_bounds(year, quarter)
@@ -148,8 +109,10 @@ def create(
     )
 
 
-def edit(report: QuarterlyReport, *, user, narrative: str, plan: str, lines=()) -> QuarterlyReport:
-    _require_writer(user, report.village)
+def report_edit(
+    report: QuarterlyReport, *, user, narrative: str, plan: str, lines=()
+) -> QuarterlyReport:
+    require_village_writer(user, report.village, denied=writer_denied())
     if report.status not in (Status.DRAFT, Status.RETURNED):
         raise ValidationError(_("已上报或已审核的报告不能修改"))
     report.narrative, report.plan = narrative, plan
@@ -159,8 +122,8 @@ def edit(report: QuarterlyReport, *, user, narrative: str, plan: str, lines=()) 
     return report
 
 
-def submit(report: QuarterlyReport, *, user) -> QuarterlyReport:
-    _require_writer(user, report.village)
+def report_submit(report: QuarterlyReport, *, user) -> QuarterlyReport:
+    require_village_writer(user, report.village, denied=writer_denied())
     with transaction.atomic():
         report = QuarterlyReport.objects.select_for_update().get(pk=report.pk)
         if report.status not in (Status.DRAFT, Status.RETURNED):
@@ -195,8 +158,8 @@ def _decide(report, user, outcome, reason=""):
     return report
 
 
-def return_report(report: QuarterlyReport, *, user, reason: str) -> QuarterlyReport:
-    _require_station(user, report.village)
+def report_return(report: QuarterlyReport, *, user, reason: str) -> QuarterlyReport:
+    require_station(user, report.village.township_id, denied=station_denied())
     if not (reason or "").strip():
         raise ValidationError({"reason": _("退回时必须填写理由")})
     with transaction.atomic():
@@ -210,9 +173,9 @@ def year_quarter_label(report) -> str:
     }
 
 
-def approve(report: QuarterlyReport, *, user) -> QuarterlyReport:
+def report_approve(report: QuarterlyReport, *, user) -> QuarterlyReport:
     """Approval turns the report's film lines into a film request, in the same transaction."""
-    _require_station(user, report.village)
+    require_station(user, report.village.township_id, denied=station_denied())
     with transaction.atomic():
         report = _decide(report, user, Status.APPROVED)
         if report.film_lines:

@@ -13,12 +13,19 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from dianjiao.accounts.scope import get_for_user, require_write
-from dianjiao.films.exports import xlsx_response
+from dianjiao.accounts.scope import (
+    get_for_user,
+    is_station,
+    may_write_village,
+    require_station,
+    require_village_writer,
+    require_write,
+)
 from dianjiao.films.models import Film
 from dianjiao.lib.dates import today
 from dianjiao.lib.forms import add_service_errors
-from dianjiao.lib.xlsx import write_table
+from dianjiao.lib.i18n import record_labels
+from dianjiao.lib.xlsx import write_table, xlsx_response
 from dianjiao.orgs.models import Village
 
 from . import exports, selectors, services
@@ -44,7 +51,6 @@ EXPORT_HEADERS = [
     "退回理由",
 ]
 OUTCOME = dict(QuarterlyReport.Status.choices)
-STATUS = {"draft": "草稿", "submitted": "已上报", "returned": "已退回", "approved": "已审核"}
 
 
 def _add_errors(form, exc: ValidationError, line_errors: list) -> None:
@@ -90,13 +96,14 @@ def report_list(request):
 @require_safe
 def report_export(request):
     _, reports = _filtered(request)
+    status = record_labels(QuarterlyReport.Status.choices)
     rows = (
         [
             i,
             r.village.name,
             r.year,
             r.quarter,
-            STATUS.get(r.status, r.status),
+            status.get(r.status, r.status),
             str(r.author),
             r.submitted_at,
             r.decided_at,
@@ -183,7 +190,7 @@ def report_create(request):
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         d = form.cleaned_data
         try:
-            report = services.create(
+            report = services.report_create(
                 village=d.get("village") or village,
                 author=request.user,
                 year=d["year"],
@@ -217,7 +224,7 @@ def _writable(request, pk) -> QuarterlyReport:
     report = get_for_user(
         request, QuarterlyReport.objects.select_related("village", "author"), pk, write=True
     )
-    services.require_writer(request.user, report.village)
+    require_village_writer(request.user, report.village, denied=services.writer_denied())
     return report
 
 
@@ -248,7 +255,7 @@ def report_edit(request, pk):
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         d = form.cleaned_data
         try:
-            services.edit(
+            services.report_edit(
                 report,
                 user=request.user,
                 narrative=d["narrative"],
@@ -311,7 +318,7 @@ def report_submit(request, pk):
         messages.warning(request, _("该报告已上报，不能重复上报"))
         return redirect("reports:detail", report.pk)
     if request.method == "POST":
-        return _act(request, report, services.submit, _("季度报告已上报，等待乡电教站审核"))
+        return _act(request, report, services.report_submit, _("季度报告已上报，等待乡电教站审核"))
     return _confirm_page(
         request,
         report,
@@ -325,7 +332,7 @@ def _station_report(request, pk) -> QuarterlyReport:
     report = get_for_user(
         request, QuarterlyReport.objects.select_related("village", "author"), pk, write=True
     )
-    services.require_station(request.user, report.village)
+    require_station(request.user, report.village.township_id, denied=services.station_denied())
     return report
 
 
@@ -340,7 +347,7 @@ def report_approve(request, pk):
         return _not_submitted(request, report)
     if request.method == "POST":
         done = _("已审核通过，片源需求已转为片源申请") if report.film_lines else _("已审核通过")
-        return _act(request, report, services.approve, done)
+        return _act(request, report, services.report_approve, done)
     return _confirm_page(
         request,
         report,
@@ -357,7 +364,7 @@ def report_return(request, pk):
     form = ReturnForm(request.POST or None)
     if form.is_valid():
         try:
-            services.return_report(report, user=request.user, reason=form.cleaned_data["reason"])
+            services.report_return(report, user=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             _add_errors(form, exc, [])
         else:
@@ -412,9 +419,9 @@ def report_detail(request, pk):
             "rows": exports.figure_rows(report),
             "lines": _lines(report.film_lines, titles),
             "versions": versions,
-            "may_write": editable and services.may_write(request.user, report.village),
+            "may_write": editable and may_write_village(request.user, report.village),
             "may_decide": report.status == QuarterlyReport.Status.SUBMITTED
-            and services.may_decide(request.user, report.village),
+            and is_station(request.user, report.village.township_id),
         },
     )
 

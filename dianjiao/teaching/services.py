@@ -16,7 +16,7 @@ functions, so each rule lives here once:
 
 Inputs are plain values so the sync can pass decoded JSON: films as Film objects or ids, the
 attendance as {member_id: (status, excuse_reason[, makes_up_for])}, guests as (name, note) pairs
-or {"name", "note"} dicts, the four-ring record as a dict (see `_four_ring_input`).
+or {"name", "note"} dicts, the four-ring record as a dict (see `inputs.four_ring_input`, where all of them are read).
 """
 
 import datetime as dt
@@ -25,21 +25,22 @@ import json
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dianjiao.accounts.scope import require_village_writer
 from dianjiao.films.models import Film
 from dianjiao.lib import dates
+from dianjiao.lib.dates import cn_date
 from dianjiao.lib.i18n import in_record_language
 from dianjiao.logbook.services import (
     CLOCK_TOLERANCE,
     ConflictError,
-    cn_date,
     entry_append,
     hidden_conflict_message,
     visible_or_none,
@@ -48,6 +49,18 @@ from dianjiao.members.models import Member
 from dianjiao.orgs.models import Village
 
 from . import selectors
+from .inputs import (
+    FourRingInput,
+    attendance_input,
+    aware,
+    clean_text,
+    four_ring_input,
+    guests_input,
+    parse_datetime,
+    parse_uuid,
+    pk_of,
+    task_input,
+)
 from .models import Attendance, Guest, MonthlyFeedback, PracticeTask, ViewingSession
 
 Kind = ViewingSession.Kind
@@ -79,41 +92,6 @@ class SessionConflictError(ConflictError):
 # ---------------------------------------------------------------------------------------------
 
 
-def _require_writer(user, village) -> None:
-    if not (user and user.is_authenticated and user.is_active):
-        raise PermissionDenied(_("没有在该村登记播放收看的权限"))
-    if not Village.objects.writable_by(user).filter(pk=village.pk).exists():
-        raise PermissionDenied(_("没有在该村登记播放收看的权限"))
-
-
-def _require_session_writer(user, session) -> None:
-    if not (user and user.is_authenticated and user.is_active) or not (
-        ViewingSession.objects.writable_by(user).filter(pk=session.pk).exists()
-    ):
-        raise PermissionDenied(_("没有修改该场播放收看的权限"))
-
-
-def _aware(value) -> bool:
-    return isinstance(value, dt.datetime) and timezone.is_aware(value)
-
-
-def _uuid(value) -> uuid.UUID | None:
-    if value is None or isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise ValidationError({"client_id": _("记录编号无效")}) from None
-
-
-def _pk(value):
-    return getattr(value, "pk", value)
-
-
-def _text(value) -> str:
-    return str(value or "").strip()
-
-
 def _name_list(names: Iterable[str]) -> str:
     return _("、").join(names)
 
@@ -125,112 +103,6 @@ def _lock_village(village) -> None:
         Village.objects.select_for_update().filter(pk=village.pk).values_list("pk").get()
 
 
-@dataclass
-class _AttendanceInput:
-    status: str
-    reason: str
-    makes_up_for: str | None
-
-
-def _attendance_input(attendance: Mapping) -> dict[int, _AttendanceInput]:
-    out = {}
-    for member_id, value in (attendance or {}).items():
-        if isinstance(value, Mapping):
-            status, reason, target = (
-                value.get("status"),
-                value.get("reason"),
-                value.get("makes_up_for"),
-            )
-        else:
-            value = tuple(value)
-            status = value[0] if value else ""
-            reason = value[1] if len(value) > 1 else ""
-            target = value[2] if len(value) > 2 else None
-        try:
-            key = int(_pk(member_id))
-        except (TypeError, ValueError):
-            raise ValidationError(
-                {"attendance": _("党员编号无效：%(id)s") % {"id": member_id}}
-            ) from None
-        out[key] = _AttendanceInput(
-            _text(status), _text(reason), None if target in (None, "") else str(_pk(target))
-        )
-    return out
-
-
-def _guests_input(guests) -> list[tuple[str, str]]:
-    out = []
-    for g in guests or ():
-        name, note = (g.get("name"), g.get("note")) if isinstance(g, Mapping) else (*g, "")[:2]
-        name, note = _text(name), _text(note)
-        if name or note:
-            out.append((name, note))
-    return out
-
-
-@dataclass
-class _TaskInput:
-    member: int | None
-    group: str
-    task: str
-    due_on: dt.date | None
-
-
-@dataclass
-class _FourRingInput:
-    preparation: str = ""
-    prepared_at: dt.datetime | None = None
-    prompts: str = ""
-    record_notes: str = ""
-    discussion: str = ""
-    speakers: list[int] = field(default_factory=list)
-    practice: list[_TaskInput] = field(default_factory=list)
-
-
-def _datetime(value) -> dt.datetime | None:
-    """An ISO string (from the sync's JSON) or a datetime; awareness is checked by the rules."""
-    if isinstance(value, str):
-        return dt.datetime.fromisoformat(value) if value else None
-    return value or None
-
-
-def _task_input(t) -> _TaskInput:
-    due = t.get("due_on")
-    if isinstance(due, str):
-        try:
-            due = dt.date.fromisoformat(due)
-        except ValueError:
-            due = None
-    member = t.get("member")
-    return _TaskInput(
-        member=int(_pk(member)) if member not in (None, "") else None,
-        group=_text(t.get("group")),
-        task=_text(t.get("task")),
-        due_on=due,
-    )
-
-
-def _four_ring_input(four_ring: Mapping | None) -> _FourRingInput:
-    """Keys: preparation, prepared_at (aware datetime), prompts, record_notes, discussion,
-    speakers (member ids), practice (dicts: member id or group name, task, due_on)."""
-    fr = four_ring or {}
-    try:
-        prepared_at = _datetime(fr.get("prepared_at"))
-        practice = [_task_input(t) for t in fr.get("practice") or ()]
-        speakers = sorted({int(_pk(m)) for m in fr.get("speakers") or ()})
-    except (TypeError, ValueError, AttributeError):
-        raise ValidationError({"four_ring": _("四环教学记录的格式无效")}) from None
-    return _FourRingInput(
-        preparation=_text(fr.get("preparation")),
-        prepared_at=prepared_at or None,
-        prompts=_text(fr.get("prompts")),
-        record_notes=_text(fr.get("record_notes")),
-        discussion=_text(fr.get("discussion")),
-        speakers=speakers,
-        practice=[t for t in practice if t.member or t.group or t.task],
-    )
-
-
 def _hash(data) -> str:
     raw = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
     return hashlib.sha256(raw.encode()).hexdigest()
@@ -239,7 +111,7 @@ def _hash(data) -> str:
 def _iso(value):
     return (
         value.astimezone(dt.UTC).isoformat()
-        if _aware(value)
+        if aware(value)
         else (None if value is None else str(value))
     )
 
@@ -255,7 +127,7 @@ def _submission_hash(
     duration_minutes,
     attendance,
     guests,
-    four_ring: _FourRingInput,
+    four_ring: FourRingInput,
     notes,
     captured_at,
 ) -> str:
@@ -264,7 +136,7 @@ def _submission_hash(
         {
             "author": author.pk,
             "village": village.pk,
-            "point": _pk(point),
+            "point": pk_of(point),
             "held_at": _iso(held_at),
             "kind": kind,
             "films": sorted(str(f) for f in film_ids),
@@ -273,7 +145,7 @@ def _submission_hash(
                 [str(k), v.status, v.reason, v.makes_up_for] for k, v in attendance.items()
             ),
             "guests": guests,
-            "notes": _text(notes),
+            "notes": clean_text(notes),
             "captured_at": _iso(captured_at),
             "four_ring": {
                 **{
@@ -317,11 +189,11 @@ def session_record(
     duration_minutes, attendance, guests, preparation, prepared_at, speakers, practice),
     PermissionDenied, or SessionConflictError.
     """
-    client_id = _uuid(client_id)
-    film_ids = [_pk(f) for f in films or ()]
-    att = _attendance_input(attendance)
-    guest_rows = _guests_input(guests)
-    fr = _four_ring_input(four_ring)
+    client_id = parse_uuid(client_id)
+    film_ids = [pk_of(f) for f in films or ()]
+    att = attendance_input(attendance)
+    guest_rows = guests_input(guests)
+    fr = four_ring_input(four_ring)
     submission = _submission_hash(
         author=author,
         village=village,
@@ -338,7 +210,7 @@ def session_record(
     )
     try:
         with transaction.atomic():
-            _require_writer(author, village)
+            require_village_writer(author, village, denied=_("没有在该村登记播放收看的权限"))
             _lock_village(village)
             if client_id is not None:
                 existing = (
@@ -357,7 +229,7 @@ def session_record(
                 att=att,
                 guest_rows=guest_rows,
                 fr=fr,
-                notes=_text(notes),
+                notes=clean_text(notes),
                 client_id=client_id,
                 captured_at=captured_at,
                 submission=submission,
@@ -406,11 +278,11 @@ def _check(
         )
     elif not point.active:
         errors["point"].append(_("播放点“%(point)s”已停用") % {"point": point.name})
-    if not _aware(held_at):
+    if not aware(held_at):
         errors["held_at"].append(_("请填写收看时间"))
     elif held_at > now + CLOCK_TOLERANCE:
         errors["held_at"].append(_("收看时间不能晚于现在：只能登记已经举行的收看"))
-    if captured_at is not None and not _aware(captured_at):
+    if captured_at is not None and not aware(captured_at):
         errors["captured_at"].append(_("录入时间必须是带时区的日期时间"))
     if not isinstance(duration_minutes, int) or not 1 <= duration_minutes <= 24 * 60:
         errors["duration_minutes"].append(_("时长应在1到1440分钟之间"))
@@ -437,7 +309,7 @@ def _check(
     elif point is not None and point.village_id == village.pk:
         # Expected: the point's active members who were members on the day (a late-recorded
         # session does not expect someone who joined the party afterwards).
-        day = timezone.localtime(held_at).date() if _aware(held_at) else dates.today()
+        day = timezone.localtime(held_at).date() if aware(held_at) else dates.today()
         expected_ids = set(
             Member.objects.filter(point=point, active=True, joined_on__lte=day).values_list(
                 "pk", flat=True
@@ -475,11 +347,11 @@ def _check(
 
     # The four-ring record: preparation is the one step refused outright for a key film,
     # because it cannot be made up afterwards; the rest show as 四环不完整 until corrected.
-    if fr.prepared_at is not None and not _aware(fr.prepared_at):
+    if fr.prepared_at is not None and not aware(fr.prepared_at):
         errors["prepared_at"].append(_("请填写备课时间"))
     elif is_key and not (fr.preparation and fr.prepared_at):
         errors["preparation"].append(preparation_rule())
-    elif fr.prepared_at and _aware(held_at) and fr.prepared_at >= held_at:
+    elif fr.prepared_at and aware(held_at) and fr.prepared_at >= held_at:
         errors["prepared_at"].append(_("备课时间必须早于播放时间（播前有备课）"))
     for member_id in fr.speakers:
         if member_id in members and member_id not in present:
@@ -493,7 +365,7 @@ def _check(
             errors["practice"].append(_("请填写实践任务的内容"))
         if t.due_on is None:
             errors["practice"].append(_("请填写实践任务的完成期限"))
-        elif _aware(held_at) and t.due_on < timezone.localtime(held_at).date():
+        elif aware(held_at) and t.due_on < timezone.localtime(held_at).date():
             errors["practice"].append(_("完成期限不能早于收看日期"))
     if errors:
         raise ValidationError({k: list(dict.fromkeys(v)) for k, v in errors.items()})
@@ -546,7 +418,7 @@ def _check_makeups(errors, *, village, held_at, kind, att, members) -> None:
             errors["attendance"].append(
                 _("%(name)s：只能补看月度、重点片或牧区流动教学的场次") % {"name": name}
             )
-        elif _aware(held_at) and target.held_at >= held_at:
+        elif aware(held_at) and target.held_at >= held_at:
             errors["attendance"].append(_("%(name)s：补看须在被补的场次之后") % {"name": name})
         elif (a.makes_up_for, member_id) not in missed:
             errors["attendance"].append(
@@ -778,7 +650,7 @@ def practice_record_outcome(
     """Record what came of the practice tasks (学过有实践) after the showing: {task id: outcome}.
 
     Blank outcomes are left as they were. One correction entry in the logbook covers them all."""
-    _require_session_writer(author, session)
+    require_village_writer(author, session.village, denied=_("没有修改该场播放收看的权限"))
     with transaction.atomic():
         _lock_village(session.village)
         tasks = {
@@ -792,7 +664,7 @@ def practice_record_outcome(
             )
         now, changed, lines = dates.now(), {}, []
         for task_id, outcome in outcomes.items():
-            task, outcome = tasks[int(task_id)], _text(outcome)
+            task, outcome = tasks[int(task_id)], clean_text(outcome)
             if not outcome or outcome == task.outcome:
                 continue
             changed[str(task.pk)] = {
@@ -810,7 +682,7 @@ def practice_record_outcome(
         _append_correction(
             session=session,
             author=author,
-            reason=_text(reason) or _("记录实践成效（学过有实践）"),
+            reason=clean_text(reason) or _("记录实践成效（学过有实践）"),
             title=_("实践成效：%(session)s")
             % {"session": _entry_title(session, session.films.all())},
             changes={"practice": changed},
@@ -835,8 +707,8 @@ def session_correct(
     """Correct a recorded session (a wrong status, a four-ring step written down afterwards…),
     with a reason. Only the keys given change; `four_ring["practice"]` adds tasks. The session
     rows take the corrected values; the logbook keeps the original entry and adds the correction."""
-    _require_session_writer(author, session)
-    reason = _text(reason)
+    require_village_writer(author, session.village, denied=_("没有修改该场播放收看的权限"))
+    reason = clean_text(reason)
     if not reason:
         raise ValidationError({"reason": _("更正须说明原因")})
     with transaction.atomic():
@@ -845,9 +717,9 @@ def session_correct(
             pk=session.pk
         )
         fr = dict(four_ring or {})
-        given = {k: _text(fr[k]) for k in TEXT_PARTS if k in fr}
+        given = {k: clean_text(fr[k]) for k in TEXT_PARTS if k in fr}
         if notes is not None:
-            given["notes"] = _text(notes)
+            given["notes"] = clean_text(notes)
         changes: dict = {}
         for name, value in given.items():
             if getattr(session, name) != value:
@@ -855,7 +727,7 @@ def session_correct(
                 setattr(session, name, value)
         if "prepared_at" in fr:
             try:
-                fr["prepared_at"] = _datetime(fr["prepared_at"])
+                fr["prepared_at"] = parse_datetime(fr["prepared_at"])
             except (TypeError, ValueError):
                 raise ValidationError({"prepared_at": _("请填写备课时间")}) from None
         if "prepared_at" in fr and fr["prepared_at"] != session.prepared_at:
@@ -864,7 +736,7 @@ def session_correct(
         errors: dict[str, list[str]] = defaultdict(list)
         rows = {r.member_id: r for r in session.attendances.select_related("member")}
         if attendance:
-            for member_id, a in _attendance_input(attendance).items():
+            for member_id, a in attendance_input(attendance).items():
                 row = rows.get(member_id)
                 if row is None:
                     member = Member.objects.filter(pk=member_id).first()
@@ -894,7 +766,9 @@ def session_correct(
                 row.status, row.excuse_reason = a.status, a.reason
         present = {m for m, r in rows.items() if r.status == Status.PRESENT}
         old_speakers = sorted(session.speakers.values_list("pk", flat=True))
-        speakers = sorted({int(_pk(m)) for m in fr["speakers"] or ()}) if "speakers" in fr else None
+        speakers = (
+            sorted({int(pk_of(m)) for m in fr["speakers"] or ()}) if "speakers" in fr else None
+        )
         if speakers is not None and speakers != old_speakers:
             changes["speakers"] = {"from": old_speakers, "to": speakers}
         # Whoever is (still) recorded as a speaker must be (still) present.
@@ -908,7 +782,7 @@ def session_correct(
                 )
         new_tasks = [
             t
-            for t in (_task_input(t) for t in fr.get("practice") or ())
+            for t in (task_input(t) for t in fr.get("practice") or ())
             if t.member or t.group or t.task
         ]
         for t in new_tasks:
@@ -923,7 +797,7 @@ def session_correct(
                 {"member": t.member, "group": t.group, "task": t.task, "due_on": t.due_on}
                 for t in new_tasks
             ]
-        if session.prepared_at is not None and not _aware(session.prepared_at):
+        if session.prepared_at is not None and not aware(session.prepared_at):
             errors["prepared_at"].append(_("请填写备课时间"))
         elif session.is_key and not (session.preparation and session.prepared_at):
             errors["preparation"].append(preparation_rule())
@@ -985,7 +859,7 @@ def feedback_send(*, author, village, year: int, month: int, note: str = "") -> 
     """Send `village`'s viewings of `year`-`month` to the station. The summary is computed from the
     records now. Allowed from the month's last FEEDBACK_DAYS_BEFORE_END days on (after the month
     it is still accepted, and marked late); sending again makes the next version."""
-    _require_writer(author, village)
+    require_village_writer(author, village, denied=_("没有在该村登记播放收看的权限"))
     if not (
         isinstance(year, int)
         and isinstance(month, int)
@@ -1022,7 +896,7 @@ def feedback_send(*, author, village, year: int, month: int, note: str = "") -> 
             month=month,
             version=(last or 0) + 1,
             summary=selectors.month_summary(village, year, month),
-            note=_text(note),
+            note=clean_text(note),
             sent_by=author,
             sent_at=dates.now(),
         )

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from dianjiao.accounts.scope import get_for_user, require_write
+from dianjiao.accounts.scope import get_for_user, may_write_village, require_write
 from dianjiao.lib import dates
 from dianjiao.lib.forms import add_service_errors
 from dianjiao.logbook.models import LogbookEntry
@@ -140,10 +140,6 @@ def _attendance_groups(session):
     }
 
 
-def _writable(request, session) -> bool:
-    return ViewingSession.objects.writable_by(request.user).filter(pk=session.pk).exists()
-
-
 def session_detail(request, pk):
     session = get_for_user(request, ViewingSession.objects.with_figures(), pk)
     entries = (
@@ -166,7 +162,7 @@ def session_detail(request, pk):
             "tasks": session.practice_tasks.select_related("member"),
             "speakers": session.speakers.all(),
             "entries": entries,
-            "can_write": _writable(request, session),
+            "can_write": may_write_village(request.user, session.village),
         },
     )
 

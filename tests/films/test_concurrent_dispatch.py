@@ -31,13 +31,13 @@ HOLD = 0.4  # seconds the winner keeps its transaction open, so the two truly ov
 @pytest.fixture
 def slow_commit(monkeypatch):
     """Hold each dispatch's transaction open a moment after the loan is written."""
-    original = services._settle_request
+    original = services.requests.request_settle
 
     def slow(film_request):
         time.sleep(HOLD)
         return original(film_request)
 
-    monkeypatch.setattr(services, "_settle_request", slow)
+    monkeypatch.setattr(services.requests, "request_settle", slow)
 
 
 def _dispatch(user, copy, village):

@@ -5,7 +5,7 @@ from dianjiao.reports import services
 
 
 def _report(w):
-    return services.create(
+    return services.report_create(
         village=w.village,
         author=w.operator,
         year=2025,
@@ -20,4 +20,4 @@ def draft(w):
 
 
 def submitted(w):
-    return {"pk": services.submit(_report(w), user=w.operator).pk}
+    return {"pk": services.report_submit(_report(w), user=w.operator).pk}

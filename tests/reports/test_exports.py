@@ -16,7 +16,7 @@ def report(world, cast, clock):
     clock.at = local(2026, 7, 10, 10, 0)
     record(cast, held_at=local(2026, 7, 10, 9, 0))
     clock.at = NOW
-    r = services.create(
+    r = services.report_create(
         village=world.village,
         author=world.operator,
         year=2026,
@@ -24,7 +24,7 @@ def report(world, cast, clock):
         narrative="七月组织收看一次。",
         plan="十月播放《榜样8》。",
     )
-    return services.submit(r, user=world.operator)
+    return services.report_submit(r, user=world.operator)
 
 
 def test_docx_reads_back(report):

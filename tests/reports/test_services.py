@@ -13,12 +13,14 @@ pytestmark = pytest.mark.django_db
 
 def _q3(world, **kw):
     kw.setdefault("narrative", "本季度按计划播放。")
-    return services.create(village=world.village, author=world.operator, year=2026, quarter=3, **kw)
+    return services.report_create(
+        village=world.village, author=world.operator, year=2026, quarter=3, **kw
+    )
 
 
 def test_quarter_not_ended_refused(world, clock):
     with pytest.raises(ValidationError, match="尚未结束"):
-        services.create(village=world.village, author=world.operator, year=2026, quarter=4)
+        services.report_create(village=world.village, author=world.operator, year=2026, quarter=4)
 
 
 def test_second_report_refused(world, clock):
@@ -30,12 +32,12 @@ def test_second_report_refused(world, clock):
 def test_only_village_operator_or_station_writes(world, clock):
     for user in (world.leader, world.inspector, world.county_viewer):
         with pytest.raises(PermissionDenied):
-            services.create(village=world.village, author=user, year=2026, quarter=3)
+            services.report_create(village=world.village, author=user, year=2026, quarter=3)
     with pytest.raises(PermissionDenied):
-        services.create(village=world.village, author=world.other_op, year=2026, quarter=3)
+        services.report_create(village=world.village, author=world.other_op, year=2026, quarter=3)
     with pytest.raises(PermissionDenied):
-        services.create(village=world.village, author=world.outsider, year=2026, quarter=3)
-    assert services.create(village=world.village, author=world.station, year=2026, quarter=3)
+        services.report_create(village=world.village, author=world.outsider, year=2026, quarter=3)
+    assert services.report_create(village=world.village, author=world.station, year=2026, quarter=3)
 
 
 def test_figures_from_hand_counted_sessions(world, cast, clock):
@@ -59,17 +61,17 @@ def test_figures_from_hand_counted_sessions(world, cast, clock):
 
 
 def test_return_needs_reason_and_keeps_versions(world, clock):
-    report = services.submit(_q3(world), user=world.operator)
+    report = services.report_submit(_q3(world), user=world.operator)
     with pytest.raises(PermissionDenied):
-        services.return_report(report, user=world.operator, reason="x")
+        services.report_return(report, user=world.operator, reason="x")
     with pytest.raises(ValidationError, match="理由"):
-        services.return_report(report, user=world.station, reason="  ")
-    report = services.return_report(report, user=world.station, reason="缺少八月情况")
+        services.report_return(report, user=world.station, reason="  ")
+    report = services.report_return(report, user=world.station, reason="缺少八月情况")
     assert report.status == QuarterlyReport.Status.RETURNED
-    report = services.edit(
+    report = services.report_edit(
         report, user=world.operator, narrative="补充：八月因转场未播放。", plan="十月播放《榜样8》"
     )
-    report = services.submit(report, user=world.operator)
+    report = services.report_submit(report, user=world.operator)
     versions = list(report.versions.all())
     assert [v.number for v in versions] == [1, 2]
     assert versions[0].narrative == "本季度按计划播放。" and versions[0].outcome == "returned"
@@ -79,16 +81,18 @@ def test_return_needs_reason_and_keeps_versions(world, clock):
 
 def test_approval_creates_film_request(world, cast, clock):
     wanted = dt.date(2026, 12, 20)
-    report = services.submit(_q3(world, lines=[(cast.key_film.pk, wanted)]), user=world.operator)
+    report = services.report_submit(
+        _q3(world, lines=[(cast.key_film.pk, wanted)]), user=world.operator
+    )
     with pytest.raises(PermissionDenied):
-        services.approve(report, user=world.leader)
-    report = services.approve(report, user=world.station)
+        services.report_approve(report, user=world.leader)
+    report = services.report_approve(report, user=world.station)
     assert report.status == QuarterlyReport.Status.APPROVED
     req = FilmRequest.objects.get(village=world.village)
     assert "2026年第3季度" in req.source
     assert [(line.film, line.wanted_on) for line in req.lines.all()] == [(cast.key_film, wanted)]
     with pytest.raises(ValidationError):
-        services.approve(report, user=world.station)
+        services.report_approve(report, user=world.station)
 
 
 def test_film_of_other_township_refused(world, cast, clock):

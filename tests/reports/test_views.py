@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def _report(world, *, village=None, author=None, year=2026, quarter=3, **kw):
     kw.setdefault("narrative", "本季度按计划播放。")
-    return services.create(
+    return services.report_create(
         village=village or world.village,
         author=author or world.operator,
         year=year,
@@ -69,7 +69,7 @@ def test_it_lists_only_the_reports_the_user_sees(world, login, clock):
 
 
 def test_it_hides_a_report_from_another_village_and_township(world, login, clock):
-    report = services.submit(_report(world), user=world.operator)
+    report = services.report_submit(_report(world), user=world.operator)
     for persona in (world.other_op, world.outsider):
         client = login(persona)
         for name in (
@@ -87,7 +87,7 @@ def test_it_hides_a_report_from_another_village_and_township(world, login, clock
 
 def test_it_refuses_read_only_roles_every_write(world, login, clock, cast):
     draft = _report(world, quarter=2)
-    sent = services.submit(_report(world), user=world.operator)
+    sent = services.report_submit(_report(world), user=world.operator)
     for persona in (world.leader, world.inspector, world.county_viewer):
         client = login(persona)
         assert client.get(reverse("reports:create")).status_code == 403
@@ -111,7 +111,7 @@ def test_it_refuses_read_only_roles_every_write(world, login, clock, cast):
 
 
 def test_it_lets_only_the_station_decide(world, login, clock):
-    report = services.submit(_report(world), user=world.operator)
+    report = services.report_submit(_report(world), user=world.operator)
     client = login(world.operator)
     assert client.post(reverse("reports:approve", args=[report.pk])).status_code == 403
     assert (
@@ -129,7 +129,7 @@ def test_it_lets_only_the_station_decide(world, login, clock):
 
 
 def test_it_filters_the_list(world, login, clock):
-    q3 = services.submit(_report(world), user=world.operator)
+    q3 = services.report_submit(_report(world), user=world.operator)
     q2 = _report(world, quarter=2)
     old = _report(world, year=2025, quarter=4)
     pastoral = _report(world, village=world.pastoral, author=world.other_op)
@@ -148,8 +148,8 @@ def test_it_filters_the_list(world, login, clock):
 
 def test_it_exports_the_filtered_list(world, login, clock, cast):
     _july_session(cast, clock)
-    report = services.submit(_report(world), user=world.operator)
-    services.return_report(report, user=world.station, reason="缺少八月情况")
+    report = services.report_submit(_report(world), user=world.operator)
+    services.report_return(report, user=world.station, reason="缺少八月情况")
     _report(world, year=2025, quarter=4)
     response = login(world.station).get(reverse("reports:export"), {"year": 2026})
     assert response.status_code == 200
@@ -378,8 +378,8 @@ def test_it_walks_a_report_through_return_resubmit_and_approval(world, login, cl
 
 
 def test_it_sends_a_decided_report_back_to_its_page(world, login, clock):
-    report = services.approve(
-        services.submit(_report(world), user=world.operator), user=world.station
+    report = services.report_approve(
+        services.report_submit(_report(world), user=world.operator), user=world.station
     )
     client = login(world.station)
     for name in ("reports:approve", "reports:return", "reports:edit", "reports:submit"):
@@ -396,7 +396,7 @@ def test_it_sends_a_decided_report_back_to_its_page(world, login, clock):
 
 def test_it_downloads_the_report_as_docx_and_xlsx(world, login, clock, cast):
     _july_session(cast, clock)
-    report = services.submit(_report(world), user=world.operator)
+    report = services.report_submit(_report(world), user=world.operator)
     client = login(world.leader)
     response = client.get(reverse("reports:docx", args=[report.pk]))
     assert response.status_code == 200
@@ -451,7 +451,7 @@ def test_it_lists_the_villages_that_have_not_submitted_with_their_due_dates(worl
     draft = _report(world)
     rows, _ = _panel(client)
     assert rows["红星村"].report == draft  # a draft is not submitted
-    services.submit(draft, user=world.operator)
+    services.report_submit(draft, user=world.operator)
     rows, _ = _panel(client)
     assert set(rows) == {"阿克达拉村"}
 
@@ -505,12 +505,12 @@ def test_it_lists_in_a_fixed_number_of_queries(world, login, clock, django_asser
     counts = [_count(client, url) for url in urls]
     for year, quarter in ((2025, 1), (2025, 2), (2025, 3), (2025, 4), (2026, 1), (2026, 2)):
         for village, author in ((world.village, world.operator), (world.pastoral, world.other_op)):
-            report = services.submit(
+            report = services.report_submit(
                 _report(world, village=village, author=author, year=year, quarter=quarter),
                 user=author,
             )
-            services.return_report(report, user=world.station, reason="补充")
-            services.submit(report, user=author)
+            services.report_return(report, user=world.station, reason="补充")
+            services.report_submit(report, user=author)
     AnnualPlan.objects.create(township=world.township, year=2026, quarterly_report_due_days=20)
     for url, n in zip(urls, counts, strict=True):
         with django_assert_num_queries(n):
@@ -523,25 +523,25 @@ def test_it_shows_a_report_in_a_fixed_number_of_queries(
     client = login(world.station)
     report = _report(world, lines=[(cast.key_film.pk, "2026-12-20")])
     url = reverse("reports:detail", args=[report.pk])
-    services.submit(report, user=world.operator)
+    services.report_submit(report, user=world.operator)
     n = _count(client, url)
     for reason in ("第一次退回", "第二次退回", "第三次退回"):
-        services.return_report(report, user=world.station, reason=reason)
-        services.edit(
+        services.report_return(report, user=world.station, reason=reason)
+        services.report_edit(
             report,
             user=world.operator,
             narrative=f"针对{reason}修改",
             plan="",
             lines=[(cast.key_film.pk, "2026-12-20"), (cast.film.pk, "2026-12-21")],
         )
-        services.submit(report, user=world.operator)
+        services.report_submit(report, user=world.operator)
     with django_assert_num_queries(n):
         page = client.get(url).content.decode()
     assert "第三次退回" in page and "第 4 版" in page and "农村实用技术：冬季舍饲养羊" in page
 
 
 def test_it_reads_in_english_after_switching(world, login, clock):
-    report = services.submit(_report(world), user=world.operator)
+    report = services.report_submit(_report(world), user=world.operator)
     client = login(world.station)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     html = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
@@ -561,7 +561,7 @@ def test_it_reads_in_english_after_switching(world, login, clock):
 def test_a_refused_approval_changes_nothing_and_says_why(world, login, clock, cast):
     """The wanted date passed while the report waited: the film request would be refused, so the
     approval is too, and the report stays submitted for the station to return."""
-    report = services.submit(
+    report = services.report_submit(
         _report(world, lines=[(cast.key_film.pk, "2026-12-01")]), user=world.operator
     )
     clock.at = local(2026, 12, 2, 10, 0)
