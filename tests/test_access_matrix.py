@@ -16,13 +16,18 @@ the same as the GET column unless `post=` says otherwise:
 
 * a persona expected to get 403 or 404 POSTs and gets exactly that, and nothing in the database
   changes (every table of the project is compared before and after);
-* a persona expected to get 200 POSTs an empty form and is not refused (no 403/404, no error).
+* a persona expected to get 200 POSTs an empty form (or the row's `data`) and is not refused
+  (no 403/404, no error). WRITES_WHEN_ALLOWED lists rows whose POST does write when a writer
+  sends it, so that "nothing changes" is not a foregone conclusion.
 
 A `read` row takes no writes: every persona's POST changes nothing there either, and gets the
 GET column's refusal or 405.
 
 To add an app: write its dict (`OVERSIGHT = {"oversight:list": read(ALL), ...}`), builders in
 tests/<app>/matrix.py if its URLs need objects, and add the dict to MATRIX.
+
+Another township's station and another county's viewer never see our villages' names on the
+pages they may open (test_another_township_or_county_never_sees_our_villages).
 
 The world (tests.factories.WideWorld: two counties, two townships, three villages of ours, one
 user per role) is built once for the module; each case runs in a savepoint rolled back after it.
