@@ -1,6 +1,12 @@
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import World
+
+# Property tests (hypothesis): enough examples to find the odd case, few enough for CI; no
+# per-example deadline, because a loaded machine is not a failure.
+hypothesis_settings.register_profile("dianjiao", max_examples=75, deadline=None)
+hypothesis_settings.load_profile("dianjiao")
 
 pytest_plugins = ["tests.plugins.require_browser"]
 

@@ -6,6 +6,8 @@ township, 齐干吉迭乡, is someone else's. Personas:
   inspector 检查员                            county   县级查看 (reads all of 福海县)
   operator  电教员 of 红星村                  other_op 电教员 of 阿克达拉村
   outsider  电教站管理员 of 齐干吉迭乡
+WideWorld adds a second county, 吉木乃县, and its county viewer:
+  far_county 县级查看 of 吉木乃县
 """
 
 import datetime as dt
@@ -140,3 +142,23 @@ class World:
             "other_op": self.other_op,
             "outsider": self.outsider,
         }
+
+
+class WideWorld(World):
+    """The standard cast and a second county, 吉木乃县, with a township, a village and a county
+    viewer of its own (`far_county`): so a county viewer's boundary can be tested."""
+
+    def __init__(self):
+        super().__init__()
+        self.far_county = County.objects.get_or_create(
+            name="吉木乃县", defaults={"area_code": "654326"}
+        )[0]
+        self.far_county_township = township("托斯特乡", county_obj=self.far_county)
+        self.far_county_village = village("塔斯特村", township_obj=self.far_county_township)
+        self.far_county_point = point(self.far_county_village, "村委会电教室")
+        self.far_county_member = member(self.far_county_village, "王六", self.far_county_point)
+        self.far_county_viewer = user("far_county", Role.COUNTY_VIEWER, county_obj=self.far_county)
+
+    @property
+    def personas(self):
+        return {**super().personas, "far_county": self.far_county_viewer}

@@ -1,24 +1,77 @@
-"""Role × URL: every named URL of the project, requested by every persona.
+"""Role × URL: every named URL of the project, requested by every persona, with GET and POST.
 
-A new URL that is not listed here fails `test_it_covers_every_url`: whoever adds a page decides
-who may see it. Expectations: 200 allowed, 403 read-only role asking to write, 404 outside scope,
-302 to the login page for anonymous users.
+A new URL that is not listed here fails `test_it_covers_every_url`, and a URL pattern without a
+name fails `test_every_url_pattern_has_a_name`: whoever adds a page decides who may see it and who
+may write through it.
+
+Expectations, per persona (see PERSONAS): 200 allowed, 403 a role that may read but not write
+here, 404 outside the persona's scope (another village, township or county), 302 to the login
+page for anonymous users.
+
+Each app's URLs are declared in one dict below (ORGS, MEMBERS, ... REPORTS) and MATRIX joins
+them. A row is `read(expected)` for a page that takes no writes, or `write(expected)` for one
+that does; `build` makes the objects the URL needs in the world and returns its kwargs (the
+builders of the bigger apps live in tests/<app>/matrix.py). For a `write` row the POST column is
+the same as the GET column unless `post=` says otherwise:
+
+* a persona expected to get 403 or 404 POSTs and gets exactly that, and nothing in the database
+  changes (every table of the project is compared before and after);
+* a persona expected to get 200 POSTs an empty form (or the row's `data`) and is not refused
+  (no 403/404, no error). WRITES_WHEN_ALLOWED lists rows whose POST does write when a writer
+  sends it, so that "nothing changes" is not a foregone conclusion.
+
+A `read` row takes no writes: every persona's POST changes nothing there either, and gets the
+GET column's refusal or 405.
+
+To add an app: write its dict (`OVERSIGHT = {"oversight:list": read(ALL), ...}`), builders in
+tests/<app>/matrix.py if its URLs need objects, and add the dict to MATRIX.
+
+Another township's station and another county's viewer never see our villages' names on the
+pages they may open (test_another_township_or_county_never_sees_our_villages).
+
+The world (tests.factories.WideWorld: two counties, two townships, three villages of ours, one
+user per role) is built once for the module; each case runs in a savepoint rolled back after it.
 """
 
+import dataclasses
+from collections.abc import Callable
+
 import pytest
+from django.apps import apps
+from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
-from tests.urlwalk import all_url_names
+from tests.factories import WideWorld
+from tests.films import matrix as films
+from tests.infoitems import matrix as infoitems
+from tests.plans import matrix as planning
+from tests.reports import matrix as reports
+from tests.urlwalk import all_url_names, unnamed_patterns
 
-PERSONAS = ["station", "leader", "inspector", "county", "operator", "other_op", "outsider"]
+PERSONAS = [
+    "station",  # 电教站管理员 of 乌伦古乡
+    "leader",  # 乡党委领导 of 乌伦古乡 (reads)
+    "inspector",  # 检查员 of 乌伦古乡 (reads)
+    "county",  # 县级查看 of 福海县 (reads)
+    "operator",  # 电教员 of 红星村
+    "other_op",  # 电教员 of 阿克达拉村, the same township
+    "outsider",  # 电教站管理员 of 齐干吉迭乡, another township of 福海县
+    "far_county",  # 县级查看 of 吉木乃县, another county
+]
+READ_ONLY = ("leader", "inspector", "county")
+OUTSIDERS = ("other_op", "outsider", "far_county")
+
 ALL = dict.fromkeys(PERSONAS, 200)
-# Pages that change something: only writers, read-only roles 403.
-WRITERS = {**ALL, "leader": 403, "inspector": 403, "county": 403}
+# Pages that change something, not bound to one object: writers only, read-only roles 403.
+WRITERS = {**ALL, "leader": 403, "inspector": 403, "county": 403, "far_county": 403}
+# The station's own pages (the township's catalogue, plan, loans): villages 403.
+STATION = {**WRITERS, "operator": 403, "other_op": 403}
 
 
 def own(*, other_op=404, outsider=404, read_only=200):
-    """An object of 红星村: its township sees it, the county sees it, other villages and
-    townships get 404. `read_only` is what leader/inspector/county get (403 on write pages)."""
+    """An object of 红星村: its township sees it, its county sees it, other villages, townships
+    and counties get 404. `read_only` is what leader/inspector/county get (403 on write pages)."""
     return {
         "station": 200,
         "leader": read_only,
@@ -27,7 +80,29 @@ def own(*, other_op=404, outsider=404, read_only=200):
         "operator": 200,
         "other_op": other_op,
         "outsider": outsider,
+        "far_county": 404,
     }
+
+
+@dataclasses.dataclass(frozen=True)
+class Url:
+    get: dict | None  # expected GET status per persona; None for the public URLs
+    build: Callable | None = None  # world -> URL kwargs
+    post: dict | None = None  # expected POST status per persona; None: takes no writes
+    data: Callable | None = None  # world -> a POST body that writes when a writer sends it
+
+
+def read(get, build=None) -> Url:
+    return Url(get, build)
+
+
+def write(get, build=None, *, post=None, data=None) -> Url:
+    return Url(get, build, post or get, data)
+
+
+# ---------------------------------------------------------------------------------------------
+# Builders for apps without a tests/<app>/matrix.py
+# ---------------------------------------------------------------------------------------------
 
 
 def _batch(w):
@@ -41,8 +116,7 @@ def _batch(w):
 
 
 def _logbook_entry(w):
-    from django.utils import timezone
-
+    from dianjiao.lib import dates
     from dianjiao.logbook.services import entry_append
 
     entry = entry_append(
@@ -50,10 +124,40 @@ def _logbook_entry(w):
         kind="other",
         title="检修",
         body={},
-        occurred_at=timezone.now(),
+        occurred_at=dates.now(),
         author=w.operator,
     )
     return {"pk": entry.pk}
+
+
+def _entry_form(w):
+    import uuid
+
+    return {
+        "client_id": str(uuid.uuid4()),
+        "village": w.village.pk,
+        "kind": "other",
+        "title": "检修",
+        "text": "更换电源线",
+        "reason": "写错了",
+        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+    }
+
+
+def _grant_form(w):
+    import datetime as dt
+
+    from dianjiao.lib import dates
+
+    return {
+        "village": w.village.pk,
+        "day": (dates.today() - dt.timedelta(days=1)).isoformat(),
+        "reason": "停电",
+    }
+
+
+def _reason(w):
+    return {"reason": "内容不全，请补充后重新报送"}
 
 
 def _session(w):
@@ -87,179 +191,197 @@ def _session(w):
     return {"pk": session.pk}
 
 
-# name -> (kwargs builder, expected status per persona)
-MATRIX = {
-    "login": (None, None),  # public; checked below
-    "logout": (None, None),  # POST only; checked below
-    "set_language": (None, None),  # POST; checked below
-    "web:home": (None, ALL),
-    "orgs:village_list": (None, ALL),
-    "orgs:coverage": (None, ALL),
-    "orgs:village_detail": (lambda w: {"pk": w.village.pk}, own()),
-    "orgs:point_detail": (lambda w: {"pk": w.point.pk}, own()),
-    "orgs:point_create": (None, WRITERS),
-    "orgs:point_edit": (lambda w: {"pk": w.point.pk}, own(read_only=403)),
-    "orgs:equipment_create": (lambda w: {"point_pk": w.point.pk}, own(read_only=403)),
-    "orgs:equipment_edit": (lambda w: {"pk": w.tv.pk}, own(read_only=403)),
-    "members:list": (None, ALL),
-    "members:create": (None, WRITERS),
-    "members:detail": (lambda w: {"pk": w.member.pk}, own()),
-    "members:edit": (lambda w: {"pk": w.member.pk}, own(read_only=403)),
-    "members:leave": (lambda w: {"pk": w.member.pk}, own(read_only=403)),
-    "members:import": (None, WRITERS),
-    # An import batch is its uploader's alone, until confirmed or discarded.
-    "members:import_preview": (_batch, {**dict.fromkeys(PERSONAS, 404), "station": 200}),
-    "members:export": (None, ALL),
-    "teaching:list": (None, ALL),
-    "teaching:create": (None, WRITERS),
-    "teaching:learning": (None, ALL),
-    "teaching:feedback": (None, ALL),
-    "teaching:detail": (_session, own()),
-    "teaching:practice": (_session, own(read_only=403)),
-    "teaching:correct": (_session, own(read_only=403)),
-    "logbook:book": (None, ALL),
-    "logbook:create": (None, WRITERS),
-    "logbook:exceptions": (None, ALL),
-    "logbook:print": (lambda w: {"village_pk": w.village.pk}, own()),
-    "logbook:detail": (_logbook_entry, own()),
-    "logbook:correct": (_logbook_entry, own(read_only=403)),
-    # Film library; the builders are in tests/films/matrix.py, imported when a case runs.
-    # The catalogue is township-wide (every village reads it); only the station changes it.
-    "films:list": (None, ALL),
-    "films:export": (None, ALL),
-    "films:create": (None, {**WRITERS, "operator": 403, "other_op": 403}),
-    "films:detail": (
-        lambda w: __import__("tests.films.matrix", fromlist=["_"]).film(w),
-        own(other_op=200),
-    ),
-    "films:edit": (
-        lambda w: __import__("tests.films.matrix", fromlist=["_"]).film(w),
-        {**own(other_op=403, read_only=403), "operator": 403},
-    ),
-    "films:copy_create": (
-        lambda w: __import__("tests.films.matrix", fromlist=["_"]).film(w),
-        {**own(other_op=403, read_only=403), "operator": 403},
-    ),
-    "films:copy_list": (None, ALL),
-    "films:copy_edit": (
-        lambda w: __import__("tests.films.matrix", fromlist=["_"]).copy(w),
-        {**own(other_op=403, read_only=403), "operator": 403},
-    ),
-    "films:copy_upload": (
-        lambda w: __import__("tests.films.matrix", fromlist=["_"]).copy(w),
-        {**own(other_op=403, read_only=403), "operator": 403},
-    ),
-    "films:copy_write_off": (
-        lambda w: __import__("tests.films.matrix", fromlist=["_"]).copy(w),
-        {**own(other_op=403, read_only=403), "operator": 403},
-    ),
-    "films:copy_video": (
-        lambda w: __import__("tests.films.matrix", fromlist=["_"]).digital_copy(w),
-        own(other_op=200),
-    ),
-    "films:announcement_list": (None, ALL),
-    "films:announcement_create": (None, {**WRITERS, "operator": 403, "other_op": 403}),
-    "films:request_list": (None, ALL),
-    "films:request_create": (None, WRITERS),
-    # A request and a loan of 红星村: the station decides and takes back; only the village signs for receipt.
-    "films:request_detail": (
-        lambda w: __import__("tests.films.matrix", fromlist=["_"]).request(w),
-        own(),
-    ),
-    "films:request_approve": (
-        lambda w: __import__("tests.films.matrix", fromlist=["_"]).request(w),
-        {**own(read_only=403), "operator": 403},
-    ),
-    "films:request_reject": (
-        lambda w: __import__("tests.films.matrix", fromlist=["_"]).request(w),
-        {**own(read_only=403), "operator": 403},
-    ),
-    "films:loan_list": (None, ALL),
-    "films:overdue": (None, ALL),
-    "films:loan_export": (None, ALL),
-    "films:loan_dispatch": (None, {**WRITERS, "operator": 403, "other_op": 403}),
-    "films:loan_receive": (
-        lambda w: __import__("tests.films.matrix", fromlist=["_"]).loan(w),
-        {**own(read_only=403), "station": 403},
-    ),
-    "films:loan_return": (
-        lambda w: __import__("tests.films.matrix", fromlist=["_"]).loan(w),
-        {**own(read_only=403), "operator": 403},
-    ),
-    "films:usage": (None, ALL),
-    # Information items (R14): a village's items; the station reviews; published ones are the township's.
-    "infoitems:list": (None, ALL),
-    "infoitems:export": (None, ALL),
-    "infoitems:published": (None, ALL),
-    "infoitems:send": (None, WRITERS),
-    "infoitems:detail": (
-        lambda w: __import__("tests.infoitems.matrix", fromlist=["_"]).item(w),
-        own(),
-    ),
-    "infoitems:resend": (
-        lambda w: __import__("tests.infoitems.matrix", fromlist=["_"]).item(w),
-        own(read_only=403),
-    ),
-    "infoitems:adopt": (
-        lambda w: __import__("tests.infoitems.matrix", fromlist=["_"]).item(w),
-        {**own(read_only=403), "operator": 403},
-    ),
-    "infoitems:return": (
-        lambda w: __import__("tests.infoitems.matrix", fromlist=["_"]).item(w),
-        {**own(read_only=403), "operator": 403},
-    ),
-    "infoitems:publish": (
-        lambda w: __import__("tests.infoitems.matrix", fromlist=["_"]).item(w),
-        {**own(read_only=403), "operator": 403},
-    ),
-    "infoitems:photo": (
-        lambda w: __import__("tests.infoitems.matrix", fromlist=["_"]).photo(w),
-        own(),
-    ),
-    # Planning and compliance: the station sets the year's plan; villages submit their work plans.
-    "planning:dashboard": (None, ALL),
-    "planning:export": (None, ALL),
-    "planning:plan_edit": (lambda w: {"year": 2026}, {**WRITERS, "operator": 403, "other_op": 403}),
-    "planning:workplans": (None, ALL),
-    "planning:workplan_submit": (None, WRITERS),
-    "planning:workplan_detail": (
-        lambda w: __import__("tests.plans.matrix", fromlist=["_"]).workplan(w),
-        own(),
-    ),
-    # Quarterly reports (R11): a village's report; its operator or the station writes and submits,
-    # only the station approves or returns; every reader downloads.
-    "reports:list": (None, ALL),
-    "reports:export": (None, ALL),
-    "reports:create": (None, WRITERS),
-    "reports:detail": (
-        lambda w: __import__("tests.reports.matrix", fromlist=["_"]).submitted(w),
-        own(),
-    ),
-    "reports:edit": (
-        lambda w: __import__("tests.reports.matrix", fromlist=["_"]).draft(w),
-        own(read_only=403),
-    ),
-    "reports:submit": (
-        lambda w: __import__("tests.reports.matrix", fromlist=["_"]).draft(w),
-        own(read_only=403),
-    ),
-    "reports:approve": (
-        lambda w: __import__("tests.reports.matrix", fromlist=["_"]).submitted(w),
-        {**own(read_only=403), "operator": 403},
-    ),
-    "reports:return": (
-        lambda w: __import__("tests.reports.matrix", fromlist=["_"]).submitted(w),
-        {**own(read_only=403), "operator": 403},
-    ),
-    "reports:docx": (
-        lambda w: __import__("tests.reports.matrix", fromlist=["_"]).submitted(w),
-        own(),
-    ),
-    "reports:xlsx": (
-        lambda w: __import__("tests.reports.matrix", fromlist=["_"]).submitted(w),
-        own(),
-    ),
+# ---------------------------------------------------------------------------------------------
+# The matrix, one dict per app
+# ---------------------------------------------------------------------------------------------
+
+PUBLIC = {  # checked by test_it_serves_the_public_pages
+    "login": Url(None),
+    "logout": Url(None),
+    "set_language": Url(None),
 }
+
+WEB = {
+    "web:home": read(ALL),
+}
+
+ORGS = {
+    "orgs:village_list": read(ALL),
+    "orgs:coverage": read(ALL),
+    "orgs:village_detail": read(own(), lambda w: {"pk": w.village.pk}),
+    "orgs:point_detail": read(own(), lambda w: {"pk": w.point.pk}),
+    "orgs:point_create": write(WRITERS),
+    "orgs:point_edit": write(own(read_only=403), lambda w: {"pk": w.point.pk}),
+    "orgs:equipment_create": write(own(read_only=403), lambda w: {"point_pk": w.point.pk}),
+    "orgs:equipment_edit": write(own(read_only=403), lambda w: {"pk": w.tv.pk}),
+}
+
+MEMBERS = {
+    "members:list": read(ALL),
+    "members:create": write(WRITERS),
+    "members:detail": read(own(), lambda w: {"pk": w.member.pk}),
+    "members:edit": write(own(read_only=403), lambda w: {"pk": w.member.pk}),
+    "members:leave": write(own(read_only=403), lambda w: {"pk": w.member.pk}),
+    "members:import": write(WRITERS),
+    # An import batch is its uploader's alone, until confirmed or discarded.
+    "members:import_preview": write({**dict.fromkeys(PERSONAS, 404), "station": 200}, _batch),
+    "members:export": read(ALL),
+}
+
+TEACHING = {
+    "teaching:list": read(ALL),
+    "teaching:create": write(WRITERS),
+    "teaching:learning": read(ALL),
+    # Everyone reads the monthly feedback; villages and their station send it.
+    "teaching:feedback": write(
+        ALL,
+        post=WRITERS,
+        data=lambda w: {"village": w.village.pk, "month": f"{timezone.localdate():%Y-%m}"},
+    ),
+    "teaching:detail": read(own(), _session),
+    "teaching:practice": write(own(read_only=403), _session),
+    "teaching:correct": write(own(read_only=403), _session),
+}
+
+LOGBOOK = {
+    "logbook:book": read(ALL),
+    "logbook:create": write(WRITERS, data=_entry_form),
+    # Everyone reads the late-entry exceptions in scope; only a station grants them (the
+    # outsider station's form offers its own villages only: tests/logbook/test_pages.py).
+    "logbook:exceptions": write(ALL, post=STATION, data=_grant_form),
+    "logbook:print": read(own(), lambda w: {"village_pk": w.village.pk}),
+    "logbook:detail": read(own(), _logbook_entry),
+    "logbook:correct": write(own(read_only=403), _logbook_entry, data=_entry_form),
+}
+
+# Film library. The catalogue is township-wide (every village reads it); only the station changes
+# it. A request and a loan of 红星村: the station decides and takes back; only the village signs
+# for receipt.
+_STATION_ONLY = {**own(other_op=403, read_only=403), "operator": 403}
+FILMS = {
+    "films:list": read(ALL),
+    "films:export": read(ALL),
+    "films:create": write(STATION),
+    "films:detail": read(own(other_op=200), films.film),
+    "films:edit": write(_STATION_ONLY, films.film),
+    "films:copy_create": write(_STATION_ONLY, films.film),
+    "films:copy_list": read(ALL),
+    "films:copy_edit": write(_STATION_ONLY, films.copy),
+    "films:copy_upload": write(_STATION_ONLY, films.copy),
+    "films:copy_write_off": write(_STATION_ONLY, films.copy),
+    "films:copy_video": read(own(other_op=200), films.digital_copy),
+    "films:announcement_list": read(ALL),
+    "films:announcement_create": write(STATION),
+    "films:request_list": read(ALL),
+    "films:request_create": write(WRITERS),
+    "films:request_detail": read(own(), films.request),
+    "films:request_approve": write({**own(read_only=403), "operator": 403}, films.request),
+    "films:request_reject": write(
+        {**own(read_only=403), "operator": 403}, films.request, data=_reason
+    ),
+    "films:loan_list": read(ALL),
+    "films:overdue": read(ALL),
+    "films:loan_export": read(ALL),
+    "films:loan_dispatch": write(STATION),
+    "films:loan_receive": write({**own(read_only=403), "station": 403}, films.loan),
+    "films:loan_return": write({**own(read_only=403), "operator": 403}, films.loan),
+    "films:usage": read(ALL),
+}
+
+# Information items (R14): a village's items; the station reviews; published ones are the township's.
+INFOITEMS = {
+    "infoitems:list": read(ALL),
+    "infoitems:export": read(ALL),
+    "infoitems:published": read(ALL),
+    "infoitems:send": write(WRITERS),
+    "infoitems:detail": read(own(), infoitems.item),
+    "infoitems:resend": write(own(read_only=403), infoitems.item),
+    "infoitems:adopt": write({**own(read_only=403), "operator": 403}, infoitems.item),
+    "infoitems:return": write(
+        {**own(read_only=403), "operator": 403}, infoitems.item, data=_reason
+    ),
+    "infoitems:publish": write({**own(read_only=403), "operator": 403}, infoitems.item),
+    "infoitems:photo": read(own(), infoitems.photo),
+}
+
+# Planning and compliance: the station sets the year's plan; villages submit their work plans.
+PLANNING = {
+    "planning:dashboard": read(ALL),
+    "planning:export": read(ALL),
+    "planning:plan_edit": write(STATION, lambda w: {"year": 2026}),
+    "planning:workplans": read(ALL),
+    "planning:workplan_submit": write(WRITERS),
+    "planning:workplan_detail": read(own(), planning.workplan),
+}
+
+# Quarterly reports (R11): a village's report; its operator or the station writes and submits,
+# only the station approves or returns; every reader downloads.
+REPORTS = {
+    "reports:list": read(ALL),
+    "reports:export": read(ALL),
+    "reports:create": write(WRITERS),
+    "reports:detail": read(own(), reports.submitted),
+    "reports:edit": write(own(read_only=403), reports.draft),
+    "reports:submit": write(own(read_only=403), reports.draft),
+    "reports:approve": write({**own(read_only=403), "operator": 403}, reports.submitted),
+    "reports:return": write(
+        {**own(read_only=403), "operator": 403}, reports.submitted, data=_reason
+    ),
+    "reports:docx": read(own(), reports.submitted),
+    "reports:xlsx": read(own(), reports.submitted),
+}
+
+MATRIX = {
+    **PUBLIC,
+    **WEB,
+    **ORGS,
+    **MEMBERS,
+    **TEACHING,
+    **LOGBOOK,
+    **FILMS,
+    **INFOITEMS,
+    **PLANNING,
+    **REPORTS,
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# The world, once per module
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def wide_world(django_db_setup, django_db_blocker):
+    """WideWorld, written once in a transaction that the end of the module rolls back; each test
+    (through the `db` fixture) runs in a savepoint inside it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        w = WideWorld()
+        yield w
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(wide_world, db):
+    return wide_world
+
+
+def _url(world, name):
+    row = MATRIX[name]
+    return reverse(name, kwargs=row.build(world) if row.build else None)
+
+
+def _tables():
+    """Every row of every table of the project's own apps (audit trail included)."""
+    return {
+        model._meta.label: list(model._base_manager.order_by("pk").values_list())
+        for model in apps.get_models()
+        if model.__module__.startswith("dianjiao.")
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# The tests
+# ---------------------------------------------------------------------------------------------
 
 
 def test_it_covers_every_url():
@@ -269,26 +391,100 @@ def test_it_covers_every_url():
     assert not stale, f"these URLs no longer exist: {sorted(stale)}"
 
 
-CASES = [
-    (name, persona) for name, (_, expected) in MATRIX.items() if expected for persona in PERSONAS
+def test_every_url_pattern_has_a_name():
+    assert unnamed_patterns() == [], "name these URL patterns and add them to the matrix"
+
+
+def test_every_row_names_every_persona():
+    for name, row in MATRIX.items():
+        for column in (row.get, row.post):
+            assert column is None or set(column) == set(PERSONAS), name
+
+
+GET_CASES = [(name, p) for name, row in MATRIX.items() if row.get for p in PERSONAS]
+
+
+@pytest.mark.parametrize(("name", "persona"), GET_CASES)
+def test_it_answers_each_persona_as_the_matrix_says(world, login, name, persona):
+    url = _url(world, name)
+    response = login(world.personas[persona]).get(url)
+    assert response.status_code == MATRIX[name].get[persona], f"{persona} GET {url}"
+
+
+POST_CASES = [(name, p) for name, row in MATRIX.items() if row.get for p in PERSONAS]
+
+
+@pytest.mark.parametrize(("name", "persona"), POST_CASES)
+def test_a_post_is_refused_or_allowed_as_the_matrix_says(world, login, name, persona):
+    """The POST column: refused personas get their 403/404 and change nothing; on a page that
+    takes no writes nobody changes anything; a writer's empty form is not refused."""
+    row = MATRIX[name]
+    url = _url(world, name)
+    client = login(world.personas[persona])
+    expected = (row.post or row.get)[persona]
+    before = _tables()
+    response = client.post(url, row.data(world) if row.data else {})
+    if expected != 200:
+        # A page that takes no writes may refuse POST as such (405), whoever asks.
+        allowed = (expected,) if row.post else (expected, 405)
+        assert response.status_code in allowed, f"{persona} POST {url}"
+    else:
+        assert response.status_code not in (403, 404), f"{persona} POST {url}"
+        assert response.status_code < 500, f"{persona} POST {url}"
+    if expected != 200 or row.post is None:
+        assert _tables() == before, f"{persona} POST {url} wrote to the database"
+
+
+# The POST bodies above are not toothless: sent by a writer, each of these writes.
+WRITES_WHEN_ALLOWED = {
+    "logbook:create": "operator",
+    "logbook:correct": "operator",
+    "logbook:exceptions": "station",
+    "films:request_approve": "station",
+    "films:request_reject": "station",
+    "films:loan_receive": "operator",
+    "infoitems:adopt": "station",
+    "infoitems:return": "station",
+    "reports:submit": "operator",
+    "reports:approve": "station",
+    "reports:return": "station",
+}
+
+
+@pytest.mark.parametrize(("name", "persona"), WRITES_WHEN_ALLOWED.items())
+def test_the_post_body_writes_when_a_writer_sends_it(world, login, name, persona):
+    row = MATRIX[name]
+    url = _url(world, name)
+    client = login(world.personas[persona])
+    before = _tables()
+    response = client.post(url, row.data(world) if row.data else {})
+    assert response.status_code == 302, f"{persona} POST {url}"
+    assert _tables() != before
+
+
+BOUNDARY_CASES = [
+    (name, p) for name, row in MATRIX.items() if row.get for p in ("outsider", "far_county")
 ]
 
 
-@pytest.mark.parametrize(("name", "persona"), CASES)
-def test_it_answers_each_persona_as_the_matrix_says(world, login, name, persona):
-    build, expected = MATRIX[name]
-    url = reverse(name, kwargs=build(world) if build else None)
+@pytest.mark.parametrize(("name", "persona"), BOUNDARY_CASES)
+def test_another_township_or_county_never_sees_our_villages(world, login, name, persona):
+    """What another township's station or another county's viewer may open shows nothing of
+    乌伦古乡's villages."""
+    url = _url(world, name)
     response = login(world.personas[persona]).get(url)
-    assert response.status_code == expected[persona], f"{persona} GET {url}"
+    if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+        body = response.content.decode()
+        for village in ("红星村", "阿克达拉村"):
+            assert village not in body, f"{persona} GET {url} shows {village}"
 
 
-@pytest.mark.parametrize("name", [n for n, (_, e) in MATRIX.items() if e])
+@pytest.mark.parametrize("name", [n for n, row in MATRIX.items() if row.get])
 def test_it_sends_anonymous_users_to_the_login_page(world, client, name):
-    build, _ = MATRIX[name]
-    url = reverse(name, kwargs=build(world) if build else None)
-    response = client.get(url)
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    url = _url(world, name)
+    for response in (client.get(url), client.post(url, {})):
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
 
 
 def test_it_serves_the_public_pages(client, db):

@@ -12,11 +12,11 @@ from django.utils import timezone
 from dianjiao.accounts.models import Role, User
 from dianjiao.audit.models import AuditEvent
 from dianjiao.demo import builder, names, plan_year
+from dianjiao.demo.teaching import _months as _history_months
 from dianjiao.lib import idcard
 from dianjiao.members.models import Member
 from dianjiao.orgs.models import Equipment, Township, ViewingPoint, Village
 from dianjiao.reports.models import quarter_bounds
-from dianjiao.teaching.demo_history import _months as _history_months
 from tests import factories
 from tests.clock import TODAY, clock, local  # noqa: F401  (the demo is built on the stories' fixed day)
 

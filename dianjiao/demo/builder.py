@@ -31,6 +31,8 @@ from dianjiao.members.models import Member
 from dianjiao.orgs.models import County, Equipment, Township, ViewingPoint, Village
 
 from . import names, oversight, plan_year
+from .films import build_films
+from .teaching import build_history as build_sessions
 
 DEFAULT_SEED = 2026
 CLASSROOM = "村委会电教室"
@@ -678,9 +680,6 @@ def build_users(p: DemoPlan, tree: Tree) -> list[User]:
 def build_history(p: DemoPlan, tree: Tree, users: list[User]) -> dict:
     """A year of film library and viewing history, recorded through the apps' own services, with
     the gaps that the plan year tells (see plan_year.story)."""
-    from dianjiao.films.demo_data import build_films
-    from dianjiao.teaching.demo_history import build_history as build_sessions
-
     story = plan_year.story([v.name for v in p.org.villages], p.as_of)
     films = build_films(
         part_rng(p.seed, "films"),

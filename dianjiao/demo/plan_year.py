@@ -6,10 +6,10 @@ The picture is planned, not drawn (`story`): most villages held a viewing every 
 their feedback, information items and quarterly reports on time; two fell behind by a month or
 two; one, 齐干套克村 (the farthest pastoral village), has gone quiet for the last three months: no
 viewing, no feedback, no information item, no quarterly report. The viewing gaps are handed to the
-history (dianjiao.teaching.demo_history, `skips=`), so the sessions themselves are missing.
+history (dianjiao.demo.teaching, `skips=`), so the sessions themselves are missing.
 
 Time. Everything is relative to `as_of`: the history covers the twelve months up to it (the running
-month last, as in demo_history). Past actions run under `dates.simulated_now` or with the services'
+month last, as in demo/teaching.py). Past actions run under `dates.simulated_now` or with the services'
 own `at=`, each at a moment that is not after the real now; what would fall later is simply not
 done yet (a report not written, an item not reviewed), as on the real day.
 """
@@ -83,7 +83,7 @@ class Story:
     as_of: dt.date
     months: tuple[Month, ...]  # the history's window, the running month last
     villages: tuple[str, ...]
-    skips: dict  # village -> frozenset of months without a viewing (for demo_history)
+    skips: dict  # village -> frozenset of months without a viewing (for demo/teaching.py)
     no_feedback: dict  # village -> months without feedback
     no_info: dict  # village -> months without an information item
     quarters: tuple[tuple[int, int], ...]  # (year, quarter) ended and wholly in the window

@@ -1,4 +1,5 @@
-"""The logbook pages: who may see and do what, and what each persona sees."""
+"""The logbook pages: what each persona sees and does. Who may open or post to which page is
+the project's access matrix (tests/test_access_matrix.py)."""
 
 import datetime as dt
 import re
@@ -13,54 +14,6 @@ from dianjiao.logbook import services
 from dianjiao.logbook.models import LateEntryException, LogbookEntry
 
 from .conftest import NOW, YESTERDAY, append, local
-
-PERSONAS = ["station", "leader", "inspector", "county", "operator", "other_op", "outsider"]
-ALL = dict.fromkeys(PERSONAS, 200)
-WRITERS = {**ALL, "leader": 403, "inspector": 403, "county": 403}
-
-
-def own(read_only=200):
-    return {
-        "station": 200,
-        "leader": read_only,
-        "inspector": read_only,
-        "county": read_only,
-        "operator": 200,
-        "other_op": 404,
-        "outsider": 404,
-    }
-
-
-def _entry(w):
-    return {"pk": append(w).pk}
-
-
-# The lines to add to tests/test_access_matrix.py's MATRIX, as they stand here.
-MATRIX = {
-    "logbook:book": (None, ALL),
-    "logbook:create": (None, WRITERS),
-    "logbook:exceptions": (None, ALL),
-    "logbook:print": (lambda w: {"village_pk": w.village.pk}, own()),
-    "logbook:detail": (_entry, own()),
-    "logbook:correct": (_entry, own(read_only=403)),
-}
-
-
-@pytest.mark.parametrize(("name", "persona"), [(n, p) for n in MATRIX for p in PERSONAS])
-def test_it_answers_each_persona(world, clock, login, name, persona):
-    build, expected = MATRIX[name]
-    url = reverse(name, kwargs=build(world) if build else None)
-    assert login(world.personas[persona]).get(url).status_code == expected[persona], (
-        f"{persona} GET {url}"
-    )
-
-
-@pytest.mark.parametrize("name", list(MATRIX))
-def test_it_sends_anonymous_users_to_log_in(world, clock, client, name):
-    build, _ = MATRIX[name]
-    response = client.get(reverse(name, kwargs=build(world) if build else None))
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
 
 
 def test_the_main_menu_links_the_logbook(world, login):

@@ -37,9 +37,8 @@ from dianjiao.lib import dates
 from dianjiao.logbook.services import entry_grant_late
 from dianjiao.members.models import Member
 from dianjiao.orgs.models import ViewingPoint, Village
-
-from . import selectors, services
-from .models import Attendance, ViewingSession
+from dianjiao.teaching import selectors, services
+from dianjiao.teaching.models import Attendance, ViewingSession
 
 REAL_LATE_REASON = "昨晚收看结束后停电断网，未能当天录入，次日补录"
 KEY_MONTHS = {3, 6, 9, 12}  # a key film each quarter

@@ -16,10 +16,9 @@ from collections.abc import Callable
 from django.utils import timezone
 
 from dianjiao.accounts.models import Role, User
+from dianjiao.films import services
+from dianjiao.films.models import Film, FilmCopy, FilmRequest, Language, Loan, Theme
 from dianjiao.orgs.models import Township, Village
-
-from . import services
-from .models import Film, FilmCopy, FilmRequest, Language, Loan, Theme
 
 KAZAKH = "哈萨克语"
 MANDARIN = "普通话"

@@ -5,13 +5,12 @@ import random
 
 from django.utils import timezone
 
+from dianjiao.demo.teaching import REAL_LATE_REASON, build_history
 from dianjiao.logbook.models import LateEntryException, LogbookEntry
 from dianjiao.logbook.verify import verify_all
 from dianjiao.teaching import selectors
-from dianjiao.teaching.demo_history import REAL_LATE_REASON, build_history
 from dianjiao.teaching.models import MonthlyFeedback, ViewingSession
-
-from .conftest import TODAY
+from tests.clock import TODAY
 
 
 def test_it_builds_a_year_with_gaps_make_ups_and_corrections(cast, clock):

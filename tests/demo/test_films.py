@@ -7,7 +7,7 @@ import pytest
 from django.db import transaction
 
 from dianjiao.audit.recorder import acting_as
-from dianjiao.films.demo_data import CATALOGUE, build_films
+from dianjiao.demo.films import CATALOGUE, build_films
 from dianjiao.films.models import Announcement, Film, FilmCopy, FilmRequest, Loan
 from dianjiao.lib.dates import today
 
