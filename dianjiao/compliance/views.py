@@ -7,8 +7,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from dianjiao.accounts.models import Role
-from dianjiao.lib.xlsx import xlsx_response
 from dianjiao.lib import dates
+from dianjiao.lib.xlsx import xlsx_response
 from dianjiao.orgs.selectors import faulty_equipment
 from dianjiao.plans.years import offered_years, requested_year
 
