@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "dianjiao.planning",
     "dianjiao.reports",
     "dianjiao.infoitems",
+    "dianjiao.pastoral",
     "dianjiao.api",
     "dianjiao.web",
 ]

@@ -31,6 +31,7 @@ from dianjiao.infoitems.models import InfoItem
 from dianjiao.lib import dates
 from dianjiao.members.models import Member
 from dianjiao.orgs.models import ViewingPoint, Village
+from dianjiao.pastoral import selectors as pastoral_selectors
 from dianjiao.teaching import services as teaching_services
 from dianjiao.teaching.models import ViewingSession
 
@@ -194,7 +195,28 @@ def token_revoke(request, token_id: int):
 
 
 def _campaigns(user) -> list[dict]:
-    return []
+    return [
+        {
+            "id": c.pk,
+            "name": c.name,
+            "starts_on": c.starts_on,
+            "ends_on": c.ends_on,
+            "target_hours": c.target_hours,
+            "points": [
+                {
+                    "id": p.pk,
+                    "name": p.name,
+                    "river_area": p.river_area,
+                    "latitude": p.latitude,
+                    "longitude": p.longitude,
+                    "villages": [v.pk for v in p.villages.all()],
+                    "viewing_points": [vp.pk for vp in p.viewing_points.all()],
+                }
+                for p in c.points.all()
+            ],
+        }
+        for c in pastoral_selectors.open_campaigns(user, dates.today())
+    ]
 
 
 @api.get("/bootstrap", response={200: s.Bootstrap, 401: s.Error}, tags=["sync"])
