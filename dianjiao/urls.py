@@ -19,6 +19,7 @@ urlpatterns = [
     path("reports/", include("dianjiao.reports.urls")),
     path("info/", include("dianjiao.infoitems.urls")),
     path("pastoral/", include("dianjiao.pastoral.urls")),
+    path("capture/", include("dianjiao.api.capture_urls")),
     path("api/v1/", include(("dianjiao.api.urls", "api"), namespace="api")),
     path("", include("dianjiao.orgs.urls")),
     path("", include("dianjiao.web.urls")),

@@ -37,7 +37,7 @@ from dianjiao.teaching.models import ViewingSession
 
 from . import schemas as s
 from . import tokens
-from .auth import API_AUTH
+from .auth import API_AUTH, Session
 from .models import ApiToken, ClientSubmission
 
 api = NinjaAPI(
@@ -159,6 +159,20 @@ def token_create(request, payload: s.TokenIn):
         if "__all__" in getattr(exc, "error_dict", {}):
             return Status(401, {"detail": _("用户名或密码不正确")})
         raise
+    return Status(201, {"token": raw, "expires_at": token.expires_at})
+
+
+@api.post(
+    "/auth/session-token",
+    auth=[Session()],
+    response={201: s.TokenOut, 401: s.Error, 422: s.FieldErrors},
+    tags=["auth"],
+)
+def token_create_from_session(request, payload: s.DeviceIn):
+    """For the offline capture page: a logged-in browser (session and CSRF token) takes a device
+    token, so its records still sync after the session has expired at the camp."""
+    with _acting(request):
+        raw, token = tokens.token_issue_for(user=request.user, device_name=payload.device_name)
     return Status(201, {"token": raw, "expires_at": token.expires_at})
 
 

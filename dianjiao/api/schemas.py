@@ -27,6 +27,10 @@ class TokenIn(Schema):
     device_name: str = Field(max_length=200)
 
 
+class DeviceIn(Schema):
+    device_name: str = Field(max_length=200)
+
+
 class TokenOut(Schema):
     token: str = Field(description="Shown once; send it as `Authorization: Bearer <token>`")
     expires_at: dt.datetime

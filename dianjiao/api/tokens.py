@@ -35,16 +35,33 @@ def token_issue(*, request, username: str, password: str, device_name: str) -> t
     """Check the credentials (counted by django-axes) and issue a token; return (raw, token).
 
     Raises ValidationError (bad credentials, no device name) or LockedOut."""
-    device_name = (device_name or "").strip()
-    if not device_name:
-        raise ValidationError({"device_name": _("请填写设备名称")})
-    if len(device_name) > 80:
-        raise ValidationError({"device_name": _("设备名称不能超过80字")})
+    device_name = _device_name(device_name)
     user = authenticate(request, username=username or "", password=password or "")
     if getattr(request, "axes_locked_out", False):
         raise LockedOut
     if user is None or not user.is_active:
         raise ValidationError({"__all__": _("用户名或密码不正确")})
+    return _issue(user, device_name)
+
+
+def token_issue_for(*, user, device_name: str) -> tuple[str, ApiToken]:
+    """A token for a user already signed in (the capture page, through the browser session)."""
+    device_name = _device_name(device_name)
+    if not (user and user.is_authenticated and user.is_active):
+        raise PermissionDenied
+    return _issue(user, device_name)
+
+
+def _device_name(device_name: str) -> str:
+    device_name = (device_name or "").strip()
+    if not device_name:
+        raise ValidationError({"device_name": _("请填写设备名称")})
+    if len(device_name) > 80:
+        raise ValidationError({"device_name": _("设备名称不能超过80字")})
+    return device_name
+
+
+def _issue(user, device_name: str) -> tuple[str, ApiToken]:
     raw = secrets.token_urlsafe(32)
     now = dates.now()
     with transaction.atomic():

@@ -8,6 +8,7 @@ from openapi_spec_validator import validate
 
 ENDPOINTS = {
     ("post", "/api/v1/auth/token"),
+    ("post", "/api/v1/auth/session-token"),
     ("get", "/api/v1/auth/tokens"),
     ("post", "/api/v1/auth/tokens/{token_id}/revoke"),
     ("get", "/api/v1/bootstrap"),

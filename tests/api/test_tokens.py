@@ -124,3 +124,27 @@ def test_every_endpoint_but_the_token_and_the_docs_answers_401_without_credentia
         assert r.status_code == 401, path
     assert client.get("/api/v1/openapi.json").status_code == 200
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_a_signed_in_browser_takes_a_token_with_its_session_and_csrf(world):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(world.operator, backend="django.contrib.auth.backends.ModelBackend")
+    body = {"device_name": "capture"}
+    assert browser.post(
+        "/api/v1/auth/session-token", body, content_type="application/json"
+    ).status_code in (401, 403)
+    browser.get("/")
+    r = browser.post(
+        "/api/v1/auth/session-token",
+        body,
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=browser.cookies["csrftoken"].value,
+    )
+    assert r.status_code == 201
+    assert ApiToken.objects.get().user == world.operator
+    assert (
+        Client()
+        .post("/api/v1/auth/session-token", body, content_type="application/json")
+        .status_code
+        == 401
+    )
