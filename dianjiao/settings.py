@@ -146,6 +146,9 @@ AXES_LOCKOUT_CALLABLE = "dianjiao.api.auth.lockout_response"
 # How long a phone's API token lasts: a migration season's campaign, so it does not expire at the
 # camp while records wait on the phone. Revoked on the token page when a phone is lost.
 DIANJIAO_API_TOKEN_DAYS = int(os.environ.get("DIANJIAO_API_TOKEN_DAYS", "120"))
+# A record captured on a phone longer than this before the server received it is marked for the
+# station's review: no phone waits that long at a camp (a campaign's length).
+DIANJIAO_OFFLINE_MAX_DAYS = int(os.environ.get("DIANJIAO_OFFLINE_MAX_DAYS", "120"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
