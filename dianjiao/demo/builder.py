@@ -30,7 +30,7 @@ from dianjiao.lib.dates import today
 from dianjiao.members.models import Member
 from dianjiao.orgs.models import County, Equipment, Township, ViewingPoint, Village
 
-from . import names, plan_year
+from . import names, pastoral, plan_year
 
 DEFAULT_SEED = 2026
 CLASSROOM = "村委会电教室"
@@ -737,5 +737,6 @@ def build(p: DemoPlan, *, history: bool = True, progress=lambda message: None) -
             tree.history = build_history(p, tree, users)
             progress(gettext("年度计划、村工作计划、月度反馈、电教信息和季度报告……"))
             tree.year_report = build_plan_year(p, tree, users)
+            pastoral.build_pastoral(township=tree.township, villages=tree.villages, as_of=p.as_of)
             progress(plan_year_summary(tree.year_report))
     return tree
