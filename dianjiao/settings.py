@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    "ninja",
     "dianjiao.audit",
     "dianjiao.accounts",
     "dianjiao.orgs",
@@ -61,6 +62,8 @@ INSTALLED_APPS = [
     "dianjiao.infoitems",
     "dianjiao.compliance",
     "dianjiao.oversight",
+    "dianjiao.pastoral",
+    "dianjiao.api",
     "dianjiao.web",
 ]
 
@@ -139,6 +142,15 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_VERBOSE = False
+# JSON for the API's token endpoint, the lockout page for the login form (dianjiao.api.auth).
+AXES_LOCKOUT_CALLABLE = "dianjiao.api.auth.lockout_response"
+
+# How long a phone's API token lasts: a migration season's campaign, so it does not expire at the
+# camp while records wait on the phone. Revoked on the token page when a phone is lost.
+DIANJIAO_API_TOKEN_DAYS = int(os.environ.get("DIANJIAO_API_TOKEN_DAYS", "120"))
+# A record captured on a phone longer than this before the server received it is marked for the
+# station's review: no phone waits that long at a camp (a campaign's length).
+DIANJIAO_OFFLINE_MAX_DAYS = int(os.environ.get("DIANJIAO_OFFLINE_MAX_DAYS", "120"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]

@@ -52,5 +52,8 @@ urlpatterns = [
     path(
         "", include(([*orgs_urls.urlpatterns, *compliance_urls.org_patterns], orgs_urls.app_name))
     ),
+    path("pastoral/", include("dianjiao.pastoral.urls")),
+    path("capture/", include("dianjiao.api.capture_urls")),
+    path("api/v1/", include(("dianjiao.api.urls", "api"), namespace="api")),
     path("", include("dianjiao.web.urls")),
 ]

@@ -22,8 +22,10 @@ LAYERS = [
     "teaching",  # viewing sessions, attendance, feedback; film usage counted from them
     "infoitems",  # information items
     "reports",  # quarterly reports, pre-filled from sessions and films
+    "pastoral",  # mobile-teaching campaigns at herders' camps and their hours ledger
     "compliance",  # compliance computed from all of the above, to-dos, coverage, exports
     "oversight",  # inspections (pre-filled from compliance), bulletins, assessment, meetings
+    "api",  # the JSON sync API and the offline capture page, over the services above
     "demo",  # the demo township, built through the services
     "web",  # home page, base templates, commands
 ]

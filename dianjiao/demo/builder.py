@@ -30,7 +30,7 @@ from dianjiao.lib.dates import today
 from dianjiao.members.models import Member
 from dianjiao.orgs.models import County, Equipment, Township, ViewingPoint, Village
 
-from . import names, oversight, plan_year
+from . import names, oversight, pastoral, plan_year
 from .films import build_films
 from .teaching import build_history as build_sessions
 
@@ -736,6 +736,7 @@ def build(p: DemoPlan, *, history: bool = True, progress=lambda message: None) -
             tree.history = build_history(p, tree, users)
             progress(gettext("年度计划、村工作计划、月度反馈、电教信息和季度报告……"))
             tree.year_report = build_plan_year(p, tree, users)
+            pastoral.build_pastoral(township=tree.township, villages=tree.villages, as_of=p.as_of)
             progress(plan_year_summary(tree.year_report))
             oversight.build_oversight(
                 part_rng(p.seed, "oversight"), township=tree.township, users=users, as_of=p.as_of

@@ -19,12 +19,14 @@ alters either table must re-create the triggers afterwards; `verify-logbook` fai
 missing.
 """
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from dianjiao.accounts.scope import ScopedQuerySet
 
@@ -196,6 +198,35 @@ class LogbookEntry(AppendOnlyModel):
     @property
     def is_late(self) -> bool:
         return self.late_exception_id is not None
+
+    @property
+    def captured_offline(self) -> bool:
+        """Captured on the device on an earlier day than the server received it (offline)."""
+        if self.captured_at is None:
+            return False
+        local = timezone.localtime
+        return local(self.captured_at).date() != local(self.received_at).date()
+
+    @property
+    def capture_doubts(self) -> list[str]:
+        """Why the device's capture time cannot be believed, if it cannot: in the future of the
+        server's receipt beyond clock skew, before the thing it records happened, or longer
+        before receipt than a phone may hold records (DIANJIAO_OFFLINE_MAX_DAYS). Computed from
+        the stored, hashed times, so the mark can never be lost."""
+        from .services import CLOCK_TOLERANCE
+
+        c = self.captured_at
+        if c is None:
+            return []
+        doubts = []
+        if c > self.received_at + CLOCK_TOLERANCE:
+            doubts.append(gettext("设备录入时间晚于服务器收到的时间，设备时钟可能不准"))
+        if c < self.occurred_at - CLOCK_TOLERANCE:
+            doubts.append(gettext("设备录入时间早于所记事项发生的时间"))
+        max_days = settings.DIANJIAO_OFFLINE_MAX_DAYS
+        if self.received_at - c > dt.timedelta(days=max_days):
+            doubts.append(gettext("设备录入时间比服务器收到的时间早%(n)s天以上") % {"n": max_days})
+        return doubts
 
     @property
     def text(self) -> str:

@@ -60,3 +60,25 @@ def exceptions_for(user):
         .select_related("village", "granted_by")
         .order_by("-granted_at", "-pk")
     )
+
+
+def capture_doubts_for(user):
+    """Entries whose device capture time cannot be believed (LogbookEntry.capture_doubts), for
+    the station's review on the exceptions page; the same rules, in the database."""
+    from django.conf import settings
+    from django.db.models import F
+
+    from .services import CLOCK_TOLERANCE
+
+    max_age = dt.timedelta(days=settings.DIANJIAO_OFFLINE_MAX_DAYS)
+    return (
+        LogbookEntry.objects.visible_to(user)
+        .filter(captured_at__isnull=False)
+        .filter(
+            Q(captured_at__gt=F("received_at") + CLOCK_TOLERANCE)
+            | Q(captured_at__lt=F("occurred_at") - CLOCK_TOLERANCE)
+            | Q(captured_at__lt=F("received_at") - max_age)
+        )
+        .select_related("village")
+        .order_by("-received_at")
+    )

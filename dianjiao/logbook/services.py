@@ -164,10 +164,16 @@ def _clean_inputs(*, kind, title, body, occurred_at, captured_at, corrects, reas
     return title, body, reason
 
 
-def _late_exception_for(village, occurred_at) -> LateEntryException | None:
+def _late_exception_for(village, occurred_at, captured_at=None) -> LateEntryException | None:
     """None for today's entries; the exception for a past day; ValidationError otherwise."""
     day = timezone.localtime(occurred_at).date()
     if day == dates.today():
+        return None
+    if captured_at is not None and timezone.localtime(captured_at).date() == day:
+        # Captured on the day, on a phone with no network, received days later: a same-day
+        # entry, judged by its capture time, with both times kept. A capture time that cannot
+        # be believed is not refused (nothing is lost): LogbookEntry.capture_doubts shows it in
+        # red for the station's review.
         return None
     exception = LateEntryException.objects.filter(village=village, day=day).first()
     if exception is None:
@@ -238,7 +244,7 @@ def entry_append(
             corrects=corrects,
             reason=reason,
         )
-        late_exception = _late_exception_for(village, occurred_at)
+        late_exception = _late_exception_for(village, occurred_at, captured_at)
         if corrects is not None and corrects.village_id != village.pk:
             raise ValidationError({"corrects": _("只能更正本村的记录")})
 

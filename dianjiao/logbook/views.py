@@ -222,7 +222,12 @@ def exceptions(request):
     page = Paginator(selectors.exceptions_for(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(request, "logbook/exceptions.html", {"form": form, "page_obj": page})
+    doubtful = selectors.capture_doubts_for(request.user)[:100]
+    return render(
+        request,
+        "logbook/exceptions.html",
+        {"form": form, "page_obj": page, "doubtful": doubtful},
+    )
 
 
 def book_print(request, village_pk):

@@ -113,6 +113,11 @@ class ViewingSession(models.Model):
         _("时长（分钟）"),
         validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
     )
+    # Of the duration, the minutes of teaching (授课) rather than of showing films (播放): R13 counts
+    # both toward its hours, and the pastoral ledger shows them apart. Viewing = duration − this.
+    teaching_minutes = models.PositiveSmallIntegerField(
+        _("其中授课（分钟）"), default=0, validators=[MaxValueValidator(24 * 60)]
+    )
     kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices, default=Kind.MONTHLY)
     # The township's catalogue (dianjiao.films); its usage page (usage.py) counts showings through "sessions".
     films = models.ManyToManyField("films.Film", verbose_name=_("影片"), related_name="sessions")
@@ -181,6 +186,8 @@ class ViewingSession(models.Model):
                 "point": self.point.name,
                 "village": self.village.name,
             }
+        if (self.teaching_minutes or 0) > (self.duration_minutes or 0):
+            errors["teaching_minutes"] = _("授课时间不能超过总时长")
         if self.prepared_at and self.held_at and self.prepared_at >= self.held_at:
             errors["prepared_at"] = _("备课时间必须早于播放时间（播前有备课）")
         if errors:
@@ -191,6 +198,11 @@ class ViewingSession(models.Model):
     def _figure(self, name: str, compute):
         value = self.__dict__.get(name)
         return compute() if value is None else value
+
+    @property
+    def viewing_minutes(self) -> int:
+        """The minutes of showing films (播放): the duration less the teaching (授课)."""
+        return (self.duration_minutes or 0) - (self.teaching_minutes or 0)
 
     @property
     def is_key(self) -> bool:

@@ -130,10 +130,14 @@ def _submission_hash(
     four_ring: FourRingInput,
     notes,
     captured_at,
+    teaching_minutes=0,
 ) -> str:
     """What a client sent, canonically: the part a replay of the same id must repeat exactly."""
+    # Teaching minutes join the hash only when given, so submissions without them hash as before.
+    teaching = {"teaching": teaching_minutes} if teaching_minutes else {}
     return _hash(
         {
+            **teaching,
             "author": author.pk,
             "village": village.pk,
             "point": pk_of(point),
@@ -182,6 +186,7 @@ def session_record(
     notes: str = "",
     client_id: uuid.UUID | None = None,
     captured_at: dt.datetime | None = None,
+    teaching_minutes: int = 0,
 ) -> ViewingSession:
     """Record one viewing session and its logbook entry; return it (or the stored one, for a replay).
 
@@ -207,6 +212,7 @@ def session_record(
         four_ring=fr,
         notes=notes,
         captured_at=captured_at,
+        teaching_minutes=teaching_minutes,
     )
     try:
         with transaction.atomic():
@@ -233,6 +239,7 @@ def session_record(
                 client_id=client_id,
                 captured_at=captured_at,
                 submission=submission,
+                teaching_minutes=teaching_minutes,
             )
     except IntegrityError:
         # Two phones replaying one id at the same moment on PostgreSQL: the second insert waits
@@ -263,7 +270,18 @@ class _Checked:
 
 
 def _check(
-    *, village, point, held_at, kind, film_ids, duration_minutes, att, guest_rows, fr, captured_at
+    *,
+    village,
+    point,
+    held_at,
+    kind,
+    film_ids,
+    duration_minutes,
+    att,
+    guest_rows,
+    fr,
+    captured_at,
+    teaching_minutes=0,
 ) -> _Checked:
     """Every refusal that needs no logbook, gathered so the form shows them all at once."""
     errors: dict[str, list[str]] = defaultdict(list)
@@ -286,6 +304,8 @@ def _check(
         errors["captured_at"].append(_("录入时间必须是带时区的日期时间"))
     if not isinstance(duration_minutes, int) or not 1 <= duration_minutes <= 24 * 60:
         errors["duration_minutes"].append(_("时长应在1到1440分钟之间"))
+    elif not isinstance(teaching_minutes, int) or not 0 <= teaching_minutes <= duration_minutes:
+        errors["teaching_minutes"].append(_("授课时间应在0分钟到总时长之间"))
 
     films = list(Film.objects.filter(pk__in=film_ids, township_id=village.township_id))
     if not film_ids:
@@ -448,6 +468,7 @@ def _record(
     client_id,
     captured_at,
     submission,
+    teaching_minutes=0,
 ) -> ViewingSession:
     checked = _check(
         village=village,
@@ -460,6 +481,7 @@ def _record(
         guest_rows=guest_rows,
         fr=fr,
         captured_at=captured_at,
+        teaching_minutes=teaching_minutes,
     )
     session = ViewingSession(
         id=client_id or uuid.uuid4(),
@@ -467,6 +489,7 @@ def _record(
         point=point,
         held_at=held_at,
         duration_minutes=duration_minutes,
+        teaching_minutes=teaching_minutes,
         kind=kind,
         operator=author,
         captured_at=captured_at,
@@ -621,6 +644,8 @@ def session_summary(session: ViewingSession) -> dict:
         else None,
         "notes": session.notes,
         "text": "".join(text),
+        # Only when there was teaching, so the entries of other sessions read as before.
+        **({"teaching_minutes": session.teaching_minutes} if session.teaching_minutes else {}),
     }
 
 

@@ -1,0 +1,103 @@
+"""Device tokens of the JSON API, and the ledger of client-made ids it answers replays from.
+
+A token is shown once, when issued; only its SHA-256 is stored, so a copy of the database does
+not let anyone act as the phone. Tokens are revoked, never deleted: the list shows which phone
+held which token and when it was withdrawn."""
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dianjiao.accounts.scope import ScopedQuerySet
+
+
+def token_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(ScopedQuerySet):
+    def usable(self):
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class ApiToken(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.PROTECT,
+        related_name="api_tokens",
+    )
+    # The user's township when issued, so the station lists and revokes its own users' tokens.
+    township = models.ForeignKey(
+        "orgs.Township",
+        verbose_name=_("乡镇"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    device_name = models.CharField(_("设备名称"), max_length=80)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    # The first characters of the token, enough to tell two tokens apart on the list.
+    prefix = models.CharField(_("令牌开头"), max_length=8, editable=False)
+    created_at = models.DateTimeField(_("签发时间"))
+    expires_at = models.DateTimeField(_("有效期至"))
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤销人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = ApiTokenQuerySet.as_manager()
+    scope_township_path = "township"
+    scope_village_path = "user__village"
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+        ordering = ["-created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.device_name} ({self.prefix}…)"
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class ClientSubmission(models.Model):
+    """A record sent with a client-made id through the API, for the records whose own tables have
+    no such id (information items): a replay with the same content answers the stored record, one
+    with different content is a conflict. Written in the same transaction as the record."""
+
+    class Kind(models.TextChoices):
+        INFO_ITEM = "info_item", _("电教信息")
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    object_id = models.CharField(max_length=64)
+    submission_hash = models.CharField(max_length=64)
+    # What was sent, as decoded JSON: a 409 shows it beside what is stored.
+    payload = models.JSONField(default=dict)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    received_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("客户端提交")
+        verbose_name_plural = _("客户端提交")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id"], name="api_submission_unique_object"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.id}"
