@@ -4,11 +4,11 @@ import io
 
 import pytest
 import waitress
+from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
 
 from dianjiao.members.models import Member
 from dianjiao.orgs.models import Township
-from dianjiao.wsgi import application
 from tests import factories
 
 
@@ -32,4 +32,4 @@ def test_it_migrates_keeps_an_existing_database_and_serves(settings, tmp_path, m
     assert (Township.objects.count(), Member.objects.count()) == before
     assert len(served) == 1
     app, kw = served[0]
-    assert app is application and kw["host"] == "127.0.0.1" and kw["port"] == 8123
+    assert isinstance(app, WSGIHandler) and kw["host"] == "127.0.0.1" and kw["port"] == 8123

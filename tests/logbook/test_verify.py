@@ -76,7 +76,7 @@ def test_it_passes_an_empty_database(db):
 
 
 def test_it_is_a_dianjiao_command_with_the_hyphen(book):
-    assert get_commands()["verify-logbook"] == "dianjiao.logbook"
+    assert get_commands()["verify-logbook"] == "dianjiao.web"
     cli.main(["verify-logbook"])  # returns normally: exit status 0
 
 

@@ -9,8 +9,8 @@ from tests.test_export_formulas import assert_text
 
 def test_a_return_reason_like_a_formula_exports_as_text(world, login, clock, cast):
     _july_session(cast, clock)
-    report = services.submit(_report(world), user=world.operator)
-    services.return_report(report, user=world.station, reason="=cmd|' /C calc'!A0")
+    report = services.report_submit(_report(world), user=world.operator)
+    services.report_return(report, user=world.station, reason="=cmd|' /C calc'!A0")
     response = login(world.station).get(reverse("reports:export"), {"year": 2026})
     assert response.status_code == 200
     assert_text(response.content, "=cmd|' /C calc'!A0")
