@@ -27,18 +27,19 @@ def figure_rows(report) -> list[tuple[str, str]]:
     for kind, n in sorted((f.get("by_kind") or {}).items()):
         rows.append((_("其中：%(kind)s") % {"kind": kinds.get(kind, kind)}, str(n)))
     rate = f.get("rate")
+    sep = _("、")  # a list's separator: ", " in English
     rows += [
         (_("应到人次"), str(f.get("expected", 0))),
         (_("实到人次"), str(f.get("present", 0))),
         (_("到课率（实到/应到）"), "—" if rate is None else f"{rate}%"),
-        (_("播放影片"), "、".join(f.get("films") or []) or "—"),
+        (_("播放影片"), sep.join(f.get("films") or []) or "—"),
         (
             _("放映重点片的场次：四环完整/全部"),
             f"{f.get('key_complete', 0)}/{f.get('key_sessions', 0)}",
         ),
         (
             _("未播放月份"),
-            "、".join(_("%(m)s月") % {"m": m} for m in f.get("months_without") or []) or _("无"),
+            sep.join(_("%(m)s月") % {"m": m} for m in f.get("months_without") or []) or _("无"),
         ),
     ]
     return rows
