@@ -40,7 +40,7 @@ from django.utils.translation import gettext_lazy
 
 from dianjiao.accounts.models import User
 from dianjiao.accounts.scope import is_station, require_village_writer, require_write
-from dianjiao.lib import idcard
+from dianjiao.lib import dates, idcard
 from dianjiao.orgs.models import ViewingPoint, Village
 
 from . import roster_xlsx as rx
@@ -141,6 +141,7 @@ MEMBER_FIELDS = (
     "joined_on",
     "mobility",
     "point",
+    "on_roster_since",
 )
 
 
@@ -158,10 +159,13 @@ def member_create(
     category: str = Member.Category.FULL,
     mobility: str = Member.Mobility.RESIDENT,
     point: ViewingPoint | None = None,
+    on_roster_since: dt.date | None = None,
 ) -> Member:
-    """Register a member on `village`'s roster (在册)."""
+    """Register a member on `village`'s roster (在册), from `on_roster_since` (today without
+    it): their yearly viewing target counts from that month."""
     require_village_writer(user, village)
     member = Member(
+        on_roster_since=on_roster_since or dates.today(),
         village=village,
         name=name,
         gender=gender,
@@ -192,6 +196,8 @@ def member_update(*, user: User, member: Member, **changes: Any) -> Member:
         member = _locked(member)
         require_village_writer(user, member.village)
         kept_point_id = member.point_id
+        if changes.get("on_roster_since", "") is None:
+            del changes["on_roster_since"]  # left blank on the form: kept
         for name, value in changes.items():
             setattr(member, name, value)
         if "village" in changes:
