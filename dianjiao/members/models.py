@@ -1,5 +1,7 @@
 """The party-member roster (R2, R6): every member must be reached by a viewing point."""
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -164,15 +166,14 @@ class Member(models.Model):
 
     def months_on_roster(self, year: int) -> list[int]:
         """The months of `year` the member was on the roster for at least a day: from the month
-        of `on_roster_since` to the month of `left_on` (both included). A member's viewings are
-        expected in these months only (R6)."""
+        of `on_roster_since` (or of 入党时间, when later) to the month of `left_on`, both
+        included. A member's viewings are expected in these months only (R6)."""
         first, last = 1, 12
-        since = self.on_roster_since
-        if since is not None:
-            if since.year > year:
-                return []
-            if since.year == year:
-                first = since.month
+        since = max(d for d in (self.on_roster_since, self.joined_on, dt.date.min) if d)
+        if since.year > year:
+            return []
+        if since.year == year:
+            first = since.month
         if self.left_on is not None:
             if self.left_on.year < year:
                 return []
@@ -180,8 +181,10 @@ class Member(models.Model):
                 last = self.left_on.month
         return list(range(first, last + 1))
 
-    def on_roster_in(self, year: int, month: int) -> bool:
-        return month in self.months_on_roster(year)
+
+def on_roster_between(first: dt.date, last: dt.date) -> Q:
+    """Members on the roster on at least one day from `first` to `last`, left ones included."""
+    return Q(on_roster_since__lte=last) & (Q(active=True) | Q(left_on__gte=first))
 
 
 class RosterImportQuerySet(ScopedQuerySet):
