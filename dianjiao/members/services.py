@@ -16,8 +16,12 @@ number, so importing the same file twice creates no duplicates.
 
 Rules an importer should know (also shown on the upload page):
 - a blank cell keeps what the roster already has (the import never erases data); for a new
-  member it means the default (汉族, 正式党员, 常住, no viewing point), and 性别/出生日期 are
-  read from the ID number;
+  member it means the default (汉族, 正式党员, 常住), and 性别/出生日期 are read from the ID
+  number. A new member (or one moved to another village) whose 收看播放点 is blank goes to the
+  village's only point in use, else to its default point (ViewingPoint.is_default), else to no
+  point: the station's to-do list then names them;
+- a new member is on the roster from the day the import is confirmed (on_roster_since), so their
+  yearly viewing target counts from that month;
 - the import registers and updates members on the roster (在册). A row marked 已离册 is accepted
   only when it is a member who already left and nothing in the row changed (so an exported
   file, left members included, re-imports unchanged); leaving the roster is done on the member's
@@ -86,6 +90,7 @@ class RowPreview:
     id_number: str = ""
     village: str = ""
     point: str = ""
+    point_assigned: bool = False  # no point in the row: the village's only or default point
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column header, message)
     action: str = ""
     changes: list[str] = field(default_factory=list)  # headers of the columns an update changes
@@ -430,9 +435,19 @@ class _Validator:
                     self.village_keys.setdefault(key, []).append(v)
         self.points: dict[int, dict[str, ViewingPoint]] = {}
         self.point_names: set[str] = set()
-        for p in ViewingPoint.objects.writable_by(user):
+        in_use: dict[int, list[ViewingPoint]] = {}
+        for p in ViewingPoint.objects.writable_by(user).order_by("pk"):
             self.points.setdefault(p.village_id, {})[p.name] = p
             self.point_names.add(p.name)
+            if p.active:
+                in_use.setdefault(p.village_id, []).append(p)
+        # Where a new member whose row names no point goes: the village's only point in use,
+        # else its default point; else nowhere (a to-do for the station, see compliance.todos).
+        self.fallback_point: dict[int, ViewingPoint] = {}
+        for village_id, points in in_use.items():
+            chosen = points if len(points) == 1 else [p for p in points if p.is_default]
+            if chosen:
+                self.fallback_point[village_id] = chosen[0]
 
     def find_village(self, raw: str) -> list[Village]:
         found = self.village_keys.get(raw)
@@ -551,9 +566,12 @@ class _Validator:
                     ("point", _("播放点“%(name)s”已停用，请选择在用的播放点") % {"name": name})
                 )
         elif current is not None and village is not None and current.village_id == village.pk:
-            point = (
-                current.point
-            )  # blank keeps; a member moved to another village has no point there yet
+            point = current.point  # blank keeps what the roster has
+        elif village is not None:
+            # A new member, or one moved to another village, with no point named: the village's
+            # only point in use or its default point.
+            point = self.fallback_point.get(village.pk)
+            result.point_assigned = point is not None
 
         if current is not None:
             member = copy.copy(current)
