@@ -14,7 +14,7 @@ from dianjiao.members.models import Member, RosterImport
 from dianjiao.orgs import services as org_services
 from dianjiao.orgs.models import ViewingPoint
 from tests import factories
-from tests.clock import clock, local  # noqa: F401  (the stories' clock)
+from tests.clock import local
 from tests.members.sheets import person, upload_file, xlsx
 
 IMPORT = reverse("members:import")
