@@ -108,3 +108,32 @@ def test_the_point_form_sets_the_default(world, login, second_point):
     )
     assert response.status_code == 302, response.content.decode()
     assert ViewingPoint.objects.get(pk=second_point.pk).is_default
+
+
+def test_the_member_form_sets_and_keeps_the_first_day_on_the_roster(world, login, clock):
+    clock.at = local(2026, 11, 3, 10, 0)
+    client = login(world.operator)
+    data = {
+        "name": "王芳",
+        "gender": "F",
+        "ethnicity": "汉族",
+        "birth_date": "1980-05-01",
+        "id_number": factories.id_number(dt.date(1980, 5, 1), male=False),
+        "village": world.village.pk,
+        "category": "full",
+        "joined_on": "2005-07-01",
+        "mobility": "resident",
+        "point": world.point.pk,
+    }
+    assert client.post("/members/new/", data).status_code == 302
+    fang = Member.objects.get(name="王芳")
+    assert fang.on_roster_since == dt.date(2026, 11, 3)  # blank on registering: today
+    page = client.get(f"/members/{fang.pk}/").content.decode()
+    assert "在册起始日期" in page and "2026年11月3日" in page
+    edit = f"/members/{fang.pk}/edit/"
+    assert client.post(edit, {**data, "phone": "13800000000"}).status_code == 302
+    assert Member.objects.get(pk=fang.pk).on_roster_since == dt.date(2026, 11, 3)  # blank keeps
+    assert client.post(edit, {**data, "on_roster_since": "2026-03-01"}).status_code == 302
+    assert Member.objects.get(pk=fang.pk).months_on_roster(2026) == list(range(3, 13))
+    response = client.post(edit, {**data, "on_roster_since": "2026-12-01"})
+    assert response.context["form"].errors["on_roster_since"] == ["日期不能晚于今天"]
