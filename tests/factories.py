@@ -61,6 +61,7 @@ def member(
 ):
     village_obj = village_obj or village()
     kw.setdefault("joined_on", dt.date(2000, 7, 1))
+    kw.setdefault("on_roster_since", kw["joined_on"])  # on the roster since joining the party
     kw.setdefault("id_number", id_number(birth, male))
     m = Member(
         village=village_obj,

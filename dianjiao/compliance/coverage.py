@@ -22,6 +22,11 @@ def _count(queryset):
     return Coalesce(Subquery(sub, output_field=IntegerField()), Value(0))
 
 
+def unassigned_count():
+    """Per village, its active members reached by no viewing point (a subquery)."""
+    return _count(Member.objects.filter(active=True, point__isnull=True))
+
+
 def villages_with_coverage(user):
     """Villages the user sees, each with points, members, members without a point, and
     equipment out of order."""

@@ -16,6 +16,7 @@ from dianjiao.reports.models import QuarterlyReport
 from dianjiao.reports.selectors import SENT, quarter_ended
 from dianjiao.teaching.models import MonthlyFeedback, ViewingSession
 
+from .coverage import unassigned_count
 from .figures import COUNTED, DEFAULTS, QUARTERS, report_due
 
 
@@ -40,10 +41,16 @@ def todos(user, *, as_of: dt.date) -> list[Todo]:
     yet, last month's feedback not sent, this month's information items not sent, a quarterly
     report not filed (overdue after the plan's due day) or returned, the year's work plan
     missing; for the station also the year's plan not set, reports and information items waiting
-    for review. Eight queries whatever the data."""
+    for review, and members without a viewing point (the import could not place them). Eight
+    queries whatever the data."""
     year, month = as_of.year, as_of.month
     prev = (year, month - 1) if month > 1 else (year - 1, 12)
-    villages = list(Village.objects.visible_to(user).order_by("township_id", "sort_order", "name"))
+    # Each village with its active members reached by no viewing point (R2), in the same query.
+    villages = list(
+        Village.objects.visible_to(user)
+        .annotate(n_unassigned=unassigned_count())
+        .order_by("township_id", "sort_order", "name")
+    )
     township_ids = {v.township_id for v in villages}
     plans = {
         (p.township_id, p.year): p
@@ -164,6 +171,19 @@ def todos(user, *, as_of: dt.date) -> list[Todo]:
                 )
             )
     if user.role == "station_admin":
+        unassigned = sum(v.n_unassigned for v in villages)
+        if unassigned:
+            out.insert(
+                0,
+                Todo(
+                    None,
+                    ngettext("%(n)d名党员没有收看播放点", "%(n)d名党员没有收看播放点", unassigned)
+                    % {"n": unassigned},
+                    False,
+                    "members:list",
+                    "status=active&unassigned=on",
+                ),
+            )
         if reports_waiting:
             out.insert(
                 0,

@@ -651,6 +651,7 @@ def build_members(p: DemoPlan, tree: Tree) -> list[Member]:
             village=tree.villages[m.village],
             point=tree.points[m.village, m.point] if m.point else None,
             **{f: getattr(m, f) for f in fields},
+            on_roster_since=m.joined_on,  # on the roster since joining the party
         )
         member.township = tree.township
         out.append(_save(member))

@@ -23,8 +23,9 @@ class MemberForm(forms.ModelForm):
             "joined_on",
             "mobility",
             "point",
+            "on_roster_since",
         ]
-        widgets = {"birth_date": _DATE, "joined_on": _DATE}
+        widgets = {"birth_date": _DATE, "joined_on": _DATE, "on_roster_since": _DATE}
         error_messages = {"id_number": {"unique": _("该身份证号已登记在花名册中，不能重复登记")}}
 
     def __init__(self, *args, user, **kwargs):
@@ -33,6 +34,8 @@ class MemberForm(forms.ModelForm):
         self.fields["point"].queryset = (
             ViewingPoint.objects.writable_by(user).filter(active=True).select_related("village")
         )
+        # Blank: today for a new member, unchanged for one on the roster (services.member_*).
+        self.fields["on_roster_since"].required = False
 
 
 class LeaveForm(forms.Form):

@@ -1,5 +1,7 @@
 """The party-member roster (R2, R6): every member must be reached by a viewing point."""
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -82,6 +84,14 @@ class Member(models.Model):
         _("流动情况"), max_length=20, choices=Mobility.choices, default=Mobility.RESIDENT
     )
     active = models.BooleanField(_("在册"), default=True)
+    # The day the member came onto this township's roster (registered, imported or moved in from
+    # elsewhere): the yearly viewing target counts from that month (R6), never from 入党时间.
+    # Moving between villages of the roster keeps it.
+    on_roster_since = models.DateField(
+        _("在册起始日期"),
+        default=today,
+        help_text=_("登记或导入花名册之日；应看次数从这个月算起"),
+    )
     left_on = models.DateField(_("离册日期"), null=True, blank=True)
     left_reason = models.CharField(_("离册原因"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -122,7 +132,7 @@ class Member(models.Model):
             if self.gender and self.gender != gender:
                 errors["gender"] = _("性别与身份证号不一致")
         now = today()
-        for field in ("birth_date", "joined_on", "left_on"):
+        for field in ("birth_date", "joined_on", "left_on", "on_roster_since"):
             value = getattr(self, field)
             if value and value > now:
                 errors[field] = _("日期不能晚于今天")
@@ -138,6 +148,13 @@ class Member(models.Model):
                 "point": self.point.name,
                 "village": self.village.name,
             }
+        if (
+            self.left_on
+            and self.on_roster_since
+            and "left_on" not in errors
+            and self.left_on < self.on_roster_since
+        ):
+            errors["left_on"] = _("离册日期不能早于在册起始日期")
         if not self.active and not self.left_on:
             errors["left_on"] = _("离册的党员须填写离册日期")
         if errors:
@@ -146,6 +163,28 @@ class Member(models.Model):
     @property
     def age(self) -> int:
         return years_between(self.birth_date, today())
+
+    def months_on_roster(self, year: int) -> list[int]:
+        """The months of `year` the member was on the roster for at least a day: from the month
+        of `on_roster_since` (or of 入党时间, when later) to the month of `left_on`, both
+        included. A member's viewings are expected in these months only (R6)."""
+        first, last = 1, 12
+        since = max(d for d in (self.on_roster_since, self.joined_on, dt.date.min) if d)
+        if since.year > year:
+            return []
+        if since.year == year:
+            first = since.month
+        if self.left_on is not None:
+            if self.left_on.year < year:
+                return []
+            if self.left_on.year == year:
+                last = self.left_on.month
+        return list(range(first, last + 1))
+
+
+def on_roster_between(first: dt.date, last: dt.date) -> Q:
+    """Members on the roster on at least one day from `first` to `last`, left ones included."""
+    return Q(on_roster_since__lte=last) & (Q(active=True) | Q(left_on__gte=first))
 
 
 class RosterImportQuerySet(ScopedQuerySet):

@@ -16,8 +16,12 @@ number, so importing the same file twice creates no duplicates.
 
 Rules an importer should know (also shown on the upload page):
 - a blank cell keeps what the roster already has (the import never erases data); for a new
-  member it means the default (汉族, 正式党员, 常住, no viewing point), and 性别/出生日期 are
-  read from the ID number;
+  member it means the default (汉族, 正式党员, 常住), and 性别/出生日期 are read from the ID
+  number. A new member (or one moved to another village) whose 收看播放点 is blank goes to the
+  village's only point in use, else to its default point (ViewingPoint.is_default), else to no
+  point: the station's to-do list then names them;
+- a new member is on the roster from the day the import is confirmed (on_roster_since), so their
+  yearly viewing target counts from that month;
 - the import registers and updates members on the roster (在册). A row marked 已离册 is accepted
   only when it is a member who already left and nothing in the row changed (so an exported
   file, left members included, re-imports unchanged); leaving the roster is done on the member's
@@ -40,7 +44,7 @@ from django.utils.translation import gettext_lazy
 
 from dianjiao.accounts.models import User
 from dianjiao.accounts.scope import is_station, require_village_writer, require_write
-from dianjiao.lib import idcard
+from dianjiao.lib import dates, idcard
 from dianjiao.lib.sizes import size_label
 from dianjiao.orgs.models import ViewingPoint, Village
 
@@ -87,6 +91,7 @@ class RowPreview:
     id_number: str = ""
     village: str = ""
     point: str = ""
+    point_assigned: bool = False  # no point in the row: the village's only or default point
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column header, message)
     action: str = ""
     changes: list[str] = field(default_factory=list)  # headers of the columns an update changes
@@ -142,6 +147,7 @@ MEMBER_FIELDS = (
     "joined_on",
     "mobility",
     "point",
+    "on_roster_since",
 )
 
 
@@ -159,10 +165,13 @@ def member_create(
     category: str = Member.Category.FULL,
     mobility: str = Member.Mobility.RESIDENT,
     point: ViewingPoint | None = None,
+    on_roster_since: dt.date | None = None,
 ) -> Member:
-    """Register a member on `village`'s roster (在册)."""
+    """Register a member on `village`'s roster (在册), from `on_roster_since` (today without
+    it): their yearly viewing target counts from that month."""
     require_village_writer(user, village)
     member = Member(
+        on_roster_since=on_roster_since or dates.today(),
         village=village,
         name=name,
         gender=gender,
@@ -193,6 +202,8 @@ def member_update(*, user: User, member: Member, **changes: Any) -> Member:
         member = _locked(member)
         require_village_writer(user, member.village)
         kept_point_id = member.point_id
+        if changes.get("on_roster_since", "") is None:
+            del changes["on_roster_since"]  # left blank on the form: kept
         for name, value in changes.items():
             setattr(member, name, value)
         if "village" in changes:
@@ -418,9 +429,19 @@ class _Validator:
                     self.village_keys.setdefault(key, []).append(v)
         self.points: dict[int, dict[str, ViewingPoint]] = {}
         self.point_names: set[str] = set()
-        for p in ViewingPoint.objects.writable_by(user):
+        in_use: dict[int, list[ViewingPoint]] = {}
+        for p in ViewingPoint.objects.writable_by(user).order_by("pk"):
             self.points.setdefault(p.village_id, {})[p.name] = p
             self.point_names.add(p.name)
+            if p.active:
+                in_use.setdefault(p.village_id, []).append(p)
+        # Where a new member whose row names no point goes: the village's only point in use,
+        # else its default point; else nowhere (a to-do for the station, see compliance.todos).
+        self.fallback_point: dict[int, ViewingPoint] = {}
+        for village_id, points in in_use.items():
+            chosen = points if len(points) == 1 else [p for p in points if p.is_default]
+            if chosen:
+                self.fallback_point[village_id] = chosen[0]
 
     def find_village(self, raw: str) -> list[Village]:
         found = self.village_keys.get(raw)
@@ -539,9 +560,12 @@ class _Validator:
                     ("point", _("播放点“%(name)s”已停用，请选择在用的播放点") % {"name": name})
                 )
         elif current is not None and village is not None and current.village_id == village.pk:
-            point = (
-                current.point
-            )  # blank keeps; a member moved to another village has no point there yet
+            point = current.point  # blank keeps what the roster has
+        elif village is not None:
+            # A new member, or one moved to another village, with no point named: the village's
+            # only point in use or its default point.
+            point = self.fallback_point.get(village.pk)
+            result.point_assigned = point is not None
 
         if current is not None:
             member = copy.copy(current)

@@ -9,7 +9,16 @@ from .models import Equipment, ViewingPoint, Village
 class PointForm(forms.ModelForm):
     class Meta:
         model = ViewingPoint
-        fields = ["village", "name", "kind", "address", "seasonal_place", "operator_name", "active"]
+        fields = [
+            "village",
+            "name",
+            "kind",
+            "address",
+            "seasonal_place",
+            "operator_name",
+            "active",
+            "is_default",
+        ]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

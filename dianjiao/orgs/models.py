@@ -99,6 +99,13 @@ class ViewingPoint(models.Model):
     )
     operator_name = models.CharField(_("电教员"), max_length=50, blank=True)
     active = models.BooleanField(_("在用"), default=True)
+    # Where the roster import places a new member of the village whose row names no point, when
+    # the village has more than one point in use (at most one per village; services.point_save).
+    is_default = models.BooleanField(
+        _("默认播放点"),
+        default=False,
+        help_text=_("导入花名册时，未填收看播放点的本村党员安排到这里"),
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_township_path = "township"
@@ -109,7 +116,12 @@ class ViewingPoint(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "播放点")
         ordering = ["village__sort_order", "village__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["village", "name"], name="point_unique_name")
+            models.UniqueConstraint(fields=["village", "name"], name="point_unique_name"),
+            models.UniqueConstraint(
+                fields=["village"],
+                condition=models.Q(is_default=True),
+                name="point_one_default_per_village",
+            ),
         ]
 
     def __str__(self):
@@ -120,10 +132,13 @@ class ViewingPoint(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self):
+        errors = {}
         if self.kind == self.Kind.PASTORAL and not self.seasonal_place:
-            raise ValidationError(
-                {"seasonal_place": _("牧业播放点须填写季节性驻地（如乌伦古河夏牧场）")}
-            )
+            errors["seasonal_place"] = _("牧业播放点须填写季节性驻地（如乌伦古河夏牧场）")
+        if self.is_default and not self.active:
+            errors["is_default"] = _("停用的播放点不能作为默认播放点")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Equipment(models.Model):

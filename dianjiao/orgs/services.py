@@ -18,7 +18,16 @@ from dianjiao.accounts.scope import require_village_writer
 
 from .models import Equipment, ViewingPoint
 
-POINT_FIELDS = ("village", "name", "kind", "address", "seasonal_place", "operator_name", "active")
+POINT_FIELDS = (
+    "village",
+    "name",
+    "kind",
+    "address",
+    "seasonal_place",
+    "operator_name",
+    "active",
+    "is_default",
+)
 EQUIPMENT_FIELDS = (
     "kind",
     "model_name",
@@ -35,7 +44,9 @@ def point_save(*, user: User, point: ViewingPoint | None = None, **fields: Any) 
 
     `fields` are POINT_FIELDS. A point stays in the village it was made in: its members,
     equipment and sessions belong to that village, so a point "moved" elsewhere is a new point
-    there (and this one is closed with active=False)."""
+    there (and this one is closed with active=False). A village has at most one default point
+    (`is_default`, where the roster import places members whose row names no point): making this
+    one the default takes the mark from the village's other point."""
     _check_fields("point_save", fields, POINT_FIELDS)
     if point is None and fields.get("village") is None:
         raise TypeError("point_save() needs the village of a new point")
@@ -64,7 +75,17 @@ def point_save(*, user: User, point: ViewingPoint | None = None, **fields: Any) 
         for name, value in fields.items():
             setattr(point, name, value)
         require_village_writer(user, point.village)
-        point.full_clean()
+        point.full_clean(validate_constraints=False)
+        if point.is_default:
+            # The other point's mark goes in the same transaction (its own save, for the trail).
+            for other in (
+                ViewingPoint.objects.select_for_update()
+                .filter(village_id=point.village_id, is_default=True)
+                .exclude(pk=point.pk)
+            ):
+                other.is_default = False
+                other.save(update_fields=["is_default"])
+        point.validate_constraints()
         point.save()
     return point
 

@@ -34,3 +34,12 @@ def viewing_target(year: int, township=None) -> int:
     if len(values) == 1:
         return min(values.pop(), 12)
     return YEARLY_VIEWING_TARGET
+
+
+def prorated_target(yearly: int, months_on_roster: int) -> int:
+    """A member on the roster for part of the year is expected for those months only: the
+    yearly target × months on the roster ÷ 12, a part of a viewing counted as a whole one
+    (rounded up), so 12 a year and 2 months on the roster ask for 2, 10 a year and 1 month for 1."""
+    if months_on_roster >= 12:
+        return yearly
+    return -(-yearly * months_on_roster // 12)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from dianjiao.films.models import Film
 from dianjiao.lib.dates import (
@@ -17,11 +18,11 @@ from dianjiao.lib.dates import (
     months_label,
     year_bounds,
 )
-from dianjiao.members.models import Member
+from dianjiao.members.models import Member, on_roster_between
 from dianjiao.orgs.models import Village
 
 from .models import Attendance, MonthlyFeedback, ViewingSession
-from .plan import YEARLY_VIEWING_TARGET, viewing_target, viewing_targets
+from .plan import YEARLY_VIEWING_TARGET, prorated_target, viewing_target, viewing_targets
 
 Status = Attendance.Status
 COUNTED = ViewingSession.COUNTED_KINDS
@@ -112,12 +113,13 @@ def makeup_candidates(village, *, as_of: dt.date) -> list[tuple[Member, list[Vie
 class LearningRecord:
     member: Member
     year: int
-    target: int
+    target: int  # the yearly target, prorated by the months on the roster (plan.prorated_target)
     due_months: list[int]  # months that have ended while the member was on the roster
     attended: int = 0  # present at monthly / key-film / pastoral sessions (each one)
     made_up: int = 0  # present at a make-up of a session of this year they had missed
     months_attended: set = field(default_factory=set)
     months_made_up: set = field(default_factory=set)
+    roster_months: list[int] = field(default_factory=lambda: list(range(1, 13)))
 
     @property
     def months_covered(self) -> list[int]:
@@ -145,15 +147,28 @@ class LearningRecord:
     def remaining(self) -> int:
         return max(self.target - self.covered, 0)
 
+    @property
+    def part_year(self) -> bool:
+        """On the roster for part of the year only: the target is prorated."""
+        return len(self.roster_months) < 12
+
+    @property
+    def roster_note(self) -> str:
+        """Why the target is less than the year's: "11月起在册", "6月离册", "3—6月在册"."""
+        months = self.roster_months
+        if not self.part_year or not months:
+            return ""
+        first, last = months[0], months[-1]
+        if last == 12:
+            return gettext("%(month)d月起在册") % {"month": first}
+        if first == 1:
+            return gettext("%(month)d月离册") % {"month": last}
+        return gettext("%(first)d—%(last)d月在册") % {"first": first, "last": last}
+
 
 def _due_months(member: Member, year: int, as_of: dt.date) -> list[int]:
-    months = months_ended(year, as_of)
-    joined = member.joined_on
-    if joined and joined.year > year:
-        return []
-    if joined and joined.year == year:
-        months = [m for m in months if m >= joined.month]
-    return months
+    on_roster = set(member.months_on_roster(year))
+    return [m for m in months_ended(year, as_of) if m in on_roster]
 
 
 def learning_records(
@@ -164,15 +179,16 @@ def learning_records(
     reads the year's target (viewing_target)."""
     default = viewing_target(year) if targets is None else YEARLY_VIEWING_TARGET
     targets = targets or {}
-    records = {
-        m.pk: LearningRecord(
+    records = {}
+    for m in members:
+        roster_months = m.months_on_roster(year)
+        records[m.pk] = LearningRecord(
             member=m,
             year=year,
-            target=targets.get(m.village_id, default),
+            target=prorated_target(targets.get(m.village_id, default), len(roster_months)),
             due_months=_due_months(m, year, as_of),
+            roster_months=roster_months,
         )
-        for m in members
-    }
     if not records:
         return []
     start, end = year_bounds(year)
@@ -199,12 +215,17 @@ def learning_records(
     return list(records.values())
 
 
+def _on_roster_in_year(year: int):
+    return on_roster_between(dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+
 def village_learning(user, village, *, year: int, as_of: dt.date) -> list[LearningRecord]:
-    """The learning record of every active member of `village` (three queries: members, the
+    """The learning record of every member on `village`'s roster in `year`, those who came or
+    left during the year included with their prorated targets (three queries: members, the
     township's target, attendance)."""
     members = list(
         Member.objects.visible_to(user)
-        .filter(village=village, active=True)
+        .filter(_on_roster_in_year(year), village=village)
         .order_by("name_pinyin", "pk")
     )
     targets = {village.pk: viewing_target(year, village.township_id)}
@@ -220,14 +241,15 @@ class VillageBehind:
 
 def behind_target(user, *, year: int, as_of: dt.date, village=None) -> list[VillageBehind]:
     """Per village the user sees, the members whose covered months are fewer than the months
-    ended so far (four queries, whatever the number of villages and members)."""
+    ended so far while they were on the roster (four queries, whatever the number of villages
+    and members). Members who left during the year are counted for their months on the roster."""
     villages = Village.objects.visible_to(user)
     if village is not None:
         villages = villages.filter(pk=village.pk)
     villages = list(villages)
     members = list(
         Member.objects.visible_to(user)
-        .filter(active=True, village__in=villages)
+        .filter(_on_roster_in_year(year), village__in=villages)
         .order_by("name_pinyin", "pk")
     )
     by_village: dict[int, list[LearningRecord]] = {v.pk: [] for v in villages}
@@ -262,8 +284,10 @@ def month_summary(village, year: int, month: int) -> dict:
         .with_figures()
         .order_by("held_at", "pk")
     )
-    members = list(
-        Member.objects.filter(village=village, active=True)
+    first, last = month_days(year, month)
+    members = list(  # on the roster for at least a day of the month: the coverage's whole
+        Member.objects.filter(on_roster_between(first, last), village=village)
+        .exclude(joined_on__gt=last)
         .order_by("name_pinyin", "pk")
         .values_list("pk", "name")
     )

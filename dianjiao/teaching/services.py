@@ -327,13 +327,14 @@ def _check(
     if kind == Kind.MAKEUP:
         expected_ids = set(att)  # a make-up expects those invited to make up
     elif point is not None and point.village_id == village.pk:
-        # Expected: the point's active members who were members on the day (a late-recorded
-        # session does not expect someone who joined the party afterwards).
+        # Expected: the point's active members who were members, and on the roster, on the day
+        # (a late-recorded session does not expect someone who joined the party or was
+        # registered afterwards).
         day = timezone.localtime(held_at).date() if aware(held_at) else dates.today()
         expected_ids = set(
-            Member.objects.filter(point=point, active=True, joined_on__lte=day).values_list(
-                "pk", flat=True
-            )
+            Member.objects.filter(
+                point=point, active=True, joined_on__lte=day, on_roster_since__lte=day
+            ).values_list("pk", flat=True)
         )
         missing = Member.objects.filter(pk__in=expected_ids - set(att)).order_by("name_pinyin")
         if missing:
