@@ -18,7 +18,7 @@ from dianjiao.films.exports import xlsx_response
 from dianjiao.films.models import Film
 from dianjiao.lib.dates import today
 from dianjiao.lib.forms import add_service_errors
-from dianjiao.lib.xlsx import write_table
+from dianjiao.lib.xlsx import COUNT, DATETIME, PERCENT, fraction, write_table
 from dianjiao.orgs.models import Village
 
 from . import exports, selectors, services
@@ -40,9 +40,11 @@ EXPORT_HEADERS = [
     "播放收看场次",
     "应到人次",
     "实到人次",
-    "到课率（%）",
+    "到课率",
     "退回理由",
 ]
+EXPORT_FORMATS = [COUNT, None, COUNT, COUNT, None, None, DATETIME, DATETIME]
+EXPORT_FORMATS += [COUNT, COUNT, COUNT, COUNT, PERCENT, None]
 OUTCOME = dict(QuarterlyReport.Status.choices)
 STATUS = {"draft": "草稿", "submitted": "已上报", "returned": "已退回", "approved": "已审核"}
 
@@ -104,12 +106,12 @@ def report_export(request):
             (r.figures or {}).get("sessions"),
             (r.figures or {}).get("expected"),
             (r.figures or {}).get("present"),
-            (r.figures or {}).get("rate"),
+            fraction((r.figures or {}).get("rate")),
             r.return_reason if r.status == QuarterlyReport.Status.RETURNED else "",
         ]
         for i, r in enumerate(reports, start=1)
     )
-    content = write_table("季度报告", EXPORT_HEADERS, rows)
+    content = write_table("季度报告", EXPORT_HEADERS, rows, formats=EXPORT_FORMATS)
     return xlsx_response(
         content,
         filename=f"季度报告-{today():%Y-%m-%d}.xlsx",
