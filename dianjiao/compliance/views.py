@@ -32,18 +32,8 @@ def dashboard(request):
             "county": county,
             "townships": c.by_township() if county else None,
             "todos": todos(request.user, as_of=as_of) if year == as_of.year else [],
-            "coverage_chart": charts.bars(
-                [(f"{m}", pct) for m, pct, _e, _p in c.monthly_coverage()]
-            ),
-            "held_chart": charts.bars(
-                [
-                    (
-                        r.village.name[:3],
-                        100 * r.months_held / r.months_ended if r.months_ended else None,
-                    )
-                    for r in c.rows
-                ]
-            ),
+            "coverage_chart": charts.coverage_by_month(c),
+            "held_chart": charts.held_by_village(c),
             "can_edit_plan": request.user.role == Role.STATION_ADMIN,
             "years": offered_years(),
         },

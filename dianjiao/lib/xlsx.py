@@ -2,13 +2,20 @@
 frozen header row, filter buttons, dates as dates, landscape A4 one page wide. Every value goes
 through `put`, so user text that begins like a formula stays text.
 
+Figures are stored as numbers, so that a spreadsheet can sum, sort and chart them: a count is an
+int, a percentage is the fraction itself (0.873) in a PERCENT column, which shows it as 87.3%, a
+month is the date of its first day in a MONTH column. Never pass a figure preformatted as text
+("87.3%", "12/12"): split a pair into two columns.
+
     write_table("片库目录", ["片名", "时长"], [["榜样7", 60], ...]) -> bytes
+    write_table("覆盖率", ["村", "覆盖率"], [["红星村", fraction(94.3)]], formats=[None, PERCENT])
 """
 
 import datetime as dt
 import io
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -24,6 +31,14 @@ HEAD_FILL = PatternFill("solid", fgColor="B71C1C")
 _THIN = Side(style="thin", color="BBBBBB")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _MAX_WIDTH = 50
+# Number formats of figure columns (`formats=` of write_table, or a Formatted cell).
+COUNT = "0"
+DECIMAL = "0.0"
+PERCENT = "0.0%"
+DATE = "yyyy-mm-dd"
+DATETIME = "yyyy-mm-dd hh:mm"
+MONTH = "yyyy-mm"
+_NUMERIC_FORMATS = {COUNT, DECIMAL, PERCENT, DATE, DATETIME, MONTH}
 # Excel's forbidden sheet-title characters, and its 31-character limit.
 _BAD_TITLE = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
@@ -53,10 +68,47 @@ def put(cell, value: Any) -> None:
         cell.quotePrefix = True
 
 
+def fraction(percent: float | None) -> float | None:
+    """A percentage figure (87.3, as the pages show it) as the fraction a PERCENT cell holds
+    (0.873, shown 87.3%); None (an empty cell) stays None."""
+    return None if percent is None else round(percent / 100, 6)
+
+
+def ratio(part: float | None, whole: float | None) -> float | None:
+    """part / whole as the fraction a PERCENT cell holds (33 of 35 -> 0.943, shown 94.3%);
+    None (an empty cell) when there is nothing to divide by."""
+    if part is None or not whole:
+        return None
+    return part / whole
+
+
+def month(year: int, month_no: int) -> dt.date:
+    """A month as the date of its first day, for a MONTH column (shown 2026-03)."""
+    return dt.date(year, month_no, 1)
+
+
+@dataclass(frozen=True)
+class Formatted:
+    """One cell's value with its own number format, for a table whose column mixes kinds (a
+    report's 项目/数值 rows): Formatted(0.873, PERCENT)."""
+
+    value: Any
+    number_format: str
+
+
 def _cell_value(value: Any) -> Any:
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         return timezone.localtime(value).replace(tzinfo=None)  # Excel has no time zones
     return value
+
+
+def _shown_width(value: Any, number_format: str | None) -> int:
+    """Columns a value takes as the spreadsheet shows it (0.8733 as 87.3%, not 0.8733…)."""
+    if isinstance(value, dt.date):
+        return 16
+    if isinstance(value, float):
+        return len(f"{value * 100:.1f}%" if number_format == PERCENT else f"{value:.1f}")
+    return text_width(value)
 
 
 def write_table(
@@ -65,27 +117,40 @@ def write_table(
     rows: Iterable[Sequence[Any]],
     *,
     widths: Sequence[int] | None = None,
+    formats: Sequence[str | None] | None = None,
 ) -> bytes:
-    """`rows` of values in `headers` order; datetimes are shown in the configured zone."""
+    """`rows` of values in `headers` order; datetimes are shown in the configured zone.
+
+    `formats`, in `headers` order, gives figure columns their number format (COUNT, PERCENT,
+    MONTH …; None leaves a column as it is). Text in such a column is a mistake (a figure
+    preformatted as "87.3%") and raises TypeError; None stays an empty cell."""
     wb, ws = new_sheet(title, headers)
     seen_widths = [text_width(h) for h in headers]
+    formats = list(formats or [])
     count = 0
     for count, row in enumerate(rows, start=1):
-        values = [_cell_value(v) for v in row]
-        for i, value in enumerate(values):
+        for i, raw in enumerate(row):
+            number_format = formats[i] if i < len(formats) else None
+            if isinstance(raw, Formatted):
+                raw, number_format = raw.value, raw.number_format
+            value = _cell_value(raw)
+            if number_format in _NUMERIC_FORMATS and isinstance(value, str):
+                raise TypeError(
+                    f"{headers[i] if i < len(headers) else i}: {value!r} is text in a figure column"
+                )
             cell = ws.cell(row=count + 1, column=i + 1)
             put(cell, value)
             cell.border = BORDER
-            if isinstance(value, dt.datetime):
-                cell.number_format = "yyyy-mm-dd hh:mm"
+            if number_format and value is not None:
+                cell.number_format = number_format
+            elif isinstance(value, dt.datetime):
+                cell.number_format = DATETIME
             elif isinstance(value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
+                cell.number_format = DATE
             elif isinstance(value, str) and "\n" in value:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
             if i < len(seen_widths):
-                seen_widths[i] = max(
-                    seen_widths[i], 16 if isinstance(value, dt.date) else text_width(value)
-                )
+                seen_widths[i] = max(seen_widths[i], _shown_width(value, number_format))
     for i, width in enumerate(widths or [min(_MAX_WIDTH, w + 2) for w in seen_widths], start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     return finish(wb, ws, columns=len(headers), rows=count)

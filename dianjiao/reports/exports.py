@@ -11,7 +11,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from dianjiao.films.models import Film
 from dianjiao.lib import dates
-from dianjiao.lib.xlsx import write_table
+from dianjiao.lib.xlsx import COUNT, PERCENT, Formatted, fraction, write_table
 from dianjiao.teaching.models import ViewingSession
 
 RED = RGBColor(0xC0, 0x00, 0x00)
@@ -138,6 +138,34 @@ def report_docx(report) -> bytes:
     return out.getvalue()
 
 
+def figure_cells(report) -> list[tuple[str, object]]:
+    """The figures of figure_rows as a spreadsheet keeps them: counts as integers, the rate as a
+    fraction in a percent format, the key-film pair as two rows; lists stay text."""
+    f = report.figures or {}
+    kinds = dict(ViewingSession.Kind.choices)
+
+    def count(n):
+        return Formatted(int(n or 0), COUNT)
+
+    rows = [(_("播放收看场次"), count(f.get("sessions")))]
+    for kind, n in sorted((f.get("by_kind") or {}).items()):
+        rows.append((_("其中：%(kind)s") % {"kind": kinds.get(kind, kind)}, count(n)))
+    rate = f.get("rate")
+    rows += [
+        (_("应到人次"), count(f.get("expected"))),
+        (_("实到人次"), count(f.get("present"))),
+        (_("到课率（实到/应到）"), None if rate is None else Formatted(fraction(rate), PERCENT)),
+        (_("播放影片"), "、".join(f.get("films") or []) or "—"),
+        (_("放映重点片的场次"), count(f.get("key_sessions"))),
+        (_("其中：四环完整"), count(f.get("key_complete"))),
+        (
+            _("未播放月份"),
+            "、".join(_("%(m)s月") % {"m": m} for m in f.get("months_without") or []) or _("无"),
+        ),
+    ]
+    return rows
+
+
 def report_xlsx(report) -> bytes:
     title = _("%(year)s年第%(quarter)s季度") % {"year": report.year, "quarter": report.quarter}
-    return write_table(title, [_("项目"), _("数值")], figure_rows(report))
+    return write_table(title, [_("项目"), _("数值")], figure_cells(report))

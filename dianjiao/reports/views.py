@@ -25,7 +25,7 @@ from dianjiao.films.models import Film
 from dianjiao.lib.dates import today
 from dianjiao.lib.forms import add_service_errors
 from dianjiao.lib.i18n import record_labels
-from dianjiao.lib.xlsx import write_table, xlsx_response
+from dianjiao.lib.xlsx import COUNT, DATETIME, PERCENT, fraction, write_table, xlsx_response
 from dianjiao.orgs.models import Village
 
 from . import exports, selectors, services
@@ -47,9 +47,11 @@ EXPORT_HEADERS = [
     "播放收看场次",
     "应到人次",
     "实到人次",
-    "到课率（%）",
+    "到课率",
     "退回理由",
 ]
+EXPORT_FORMATS = [COUNT, None, COUNT, COUNT, None, None, DATETIME, DATETIME]
+EXPORT_FORMATS += [COUNT, COUNT, COUNT, COUNT, PERCENT, None]
 OUTCOME = dict(QuarterlyReport.Status.choices)
 
 
@@ -111,12 +113,12 @@ def report_export(request):
             (r.figures or {}).get("sessions"),
             (r.figures or {}).get("expected"),
             (r.figures or {}).get("present"),
-            (r.figures or {}).get("rate"),
+            fraction((r.figures or {}).get("rate")),
             r.return_reason if r.status == QuarterlyReport.Status.RETURNED else "",
         ]
         for i, r in enumerate(reports, start=1)
     )
-    content = write_table("季度报告", EXPORT_HEADERS, rows)
+    content = write_table("季度报告", EXPORT_HEADERS, rows, formats=EXPORT_FORMATS)
     return xlsx_response(
         content,
         filename=f"季度报告-{today():%Y-%m-%d}.xlsx",

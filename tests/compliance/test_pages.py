@@ -1,5 +1,6 @@
 """The /plan/ pages: dashboard with SVG charts, exports read back, plan and work-plan forms."""
 
+import datetime as dt
 import io
 
 from django.db import connection
@@ -37,10 +38,11 @@ def test_the_exports_read_back(year, world, login):  # noqa: F811
     client = login(world.station)
     rows = sheet(client.get(reverse("planning:export"), {"year": 2026, "table": "matrix"}))
     assert rows[0][:3] == ["村", "月份", "收看场次"]
-    october = next(row for row in rows if row[0] == "红星村" and row[1] == "2026-10")
-    assert october[2] == 2 and october[-3:] == [4, 3, 75]
+    # a month is a date, coverage a fraction shown as a percent (issue 10, part 8)
+    october = next(row for row in rows if row[0] == "红星村" and row[1] == dt.datetime(2026, 10, 1))
+    assert october[2] == 2 and october[-3:] == [4, 3, 0.75]
     cov = sheet(client.get(reverse("planning:export"), {"year": 2026, "table": "coverage"}))
-    assert cov[1][:8] == ["红星村", 10, 2, 1, 1, 8, 7, 87.5]
+    assert cov[1][:8] == ["红星村", 10, 2, 1, 1, 8, 7, 0.875]
     assert cov[2][0] == "阿克达拉村" and cov[2][-1] == "未报送"
     towns = sheet(
         login(world.county_viewer).get(

@@ -418,7 +418,8 @@ def test_it_downloads_the_report_as_docx_and_xlsx(world, login, clock, cast):
             min_row=2, values_only=True
         )
     }
-    assert rows["播放收看场次"] == "1" and rows["到课率（实到/应到）"] == "100.0%"
+    # figures as numbers, the rate as a fraction shown as a percent (issue 10, part 8)
+    assert rows["播放收看场次"] == 1 and rows["到课率（实到/应到）"] == 1.0
 
 
 # --- who has not submitted ---------------------------------------------------------------------
