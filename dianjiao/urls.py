@@ -18,6 +18,7 @@ urlpatterns = [
     path("plan/", include("dianjiao.planning.urls")),
     path("reports/", include("dianjiao.reports.urls")),
     path("info/", include("dianjiao.infoitems.urls")),
+    path("reminders/", include("dianjiao.reminders.urls")),
     path("", include("dianjiao.orgs.urls")),
     path("", include("dianjiao.web.urls")),
 ]
