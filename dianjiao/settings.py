@@ -197,20 +197,28 @@ LOGGING = {
 # --- Reminders (dianjiao.reminders, `dianjiao remind`) ------------------------------------------
 # Every secret (SMTP password, SMS key, robot keys) comes from the environment, never the database.
 INSTALLED_APPS += ["dianjiao.reminders"]
-# E-mail through Django's backend: smtp in production, console while developing.
-EMAIL_BACKEND = os.environ.get(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend"
-    if os.environ.get("EMAIL_HOST")
-    else "django.core.mail.backends.console.EmailBackend",
-)
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = _flag("EMAIL_USE_TLS")
-EMAIL_USE_SSL = _flag("EMAIL_USE_SSL")
-EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+# E-mail through Django's mailers: SMTP when EMAIL_HOST is set, the console while developing.
+MAILERS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "EMAIL_BACKEND",
+            "django.core.mail.backends.smtp.EmailBackend"
+            if os.environ.get("EMAIL_HOST")
+            else "django.core.mail.backends.console.EmailBackend",
+        ),
+        "OPTIONS": {
+            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            "port": int(os.environ.get("EMAIL_PORT", "25")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": _flag("EMAIL_USE_TLS"),
+            "use_ssl": _flag("EMAIL_USE_SSL"),
+            "timeout": int(os.environ.get("EMAIL_TIMEOUT", "20")),
+        }
+        if os.environ.get("EMAIL_HOST")
+        else {},
+    }
+}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "dianjiao@localhost")
 # SMS: "" (none), "http" (a gateway: URL, key, template id), "console" or "file" (development).
 DIANJIAO_SMS_BACKEND = os.environ.get("DIANJIAO_SMS_BACKEND", "")

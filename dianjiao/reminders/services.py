@@ -124,7 +124,7 @@ def _deliver(user, name, address, digest, message, now, quiet) -> Outcome:
     fields = {
         "address": shown,
         "subject": message.subject,
-        "body": message.short if name == Channel.SMS else message.body,
+        "body": message.body,  # the whole list, also for an SMS that named only its start
         "items": len(digest.items),
         "overdue": digest.overdue,
         "escalated": digest.escalated,
