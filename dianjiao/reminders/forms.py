@@ -7,9 +7,7 @@ from .validators import validate_phone, validate_webhook
 
 
 class ProfileForm(forms.Form):
-    phone = forms.CharField(
-        label=_("手机号"), max_length=20, required=False, validators=[validate_phone]
-    )
+    phone = forms.CharField(label=_("手机号"), max_length=20, required=False)
     email = forms.EmailField(
         label=_("邮箱"),
         required=False,
@@ -28,7 +26,9 @@ class ProfileForm(forms.Form):
     language = forms.ChoiceField(label=_("提醒语言"), choices=settings.LANGUAGES)
 
     def clean_phone(self):
-        return self.cleaned_data["phone"].replace(" ", "").strip()
+        phone = self.cleaned_data["phone"].replace(" ", "").strip()
+        validate_phone(phone)
+        return phone
 
 
 class DigestFilterForm(forms.Form):
