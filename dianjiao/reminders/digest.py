@@ -84,24 +84,31 @@ def overdue_since(keys: set[str]) -> dict[str, dt.date]:
 
 def note_overdue(user, items: list[Item], day: dt.date) -> None:
     """Keep the first day each overdue item was seen; an item that was not seen for more than a
-    week (done, then due again) starts counting afresh."""
-    for item in items:
-        if not item.todo.overdue:
-            continue
-        row, created = OverdueItem.objects.get_or_create(
-            key=item.key,
-            defaults={
-                "township_id": user.township_id,
-                "text": item.text[:300],
-                "first_seen": day,
-                "last_seen": day,
-            },
-        )
-        if not created and row.last_seen < day:
-            if (day - row.last_seen).days > 7:
-                row.first_seen = day
-            row.last_seen = day
-            row.save(update_fields=["first_seen", "last_seen"])
+    week (done, then due again) starts counting afresh. Three queries whatever the items."""
+    overdue = {i.key: i for i in items if i.todo.overdue}
+    if not overdue:
+        return
+    rows = {r.key: r for r in OverdueItem.objects.filter(key__in=overdue)}
+    OverdueItem.objects.bulk_create(
+        [
+            OverdueItem(
+                key=key,
+                township_id=user.township_id,
+                text=item.text[:300],
+                first_seen=day,
+                last_seen=day,
+            )
+            for key, item in overdue.items()
+            if key not in rows
+        ],
+        ignore_conflicts=True,  # another run noted it a moment ago: its first day stands
+    )
+    stale = [r for r in rows.values() if r.last_seen < day]
+    for row in stale:
+        if (day - row.last_seen).days > 7:
+            row.first_seen = day
+        row.last_seen = day
+    OverdueItem.objects.bulk_update(stale, ["first_seen", "last_seen"])
 
 
 def build(user, *, day: dt.date, record: bool = True) -> Digest:

@@ -140,8 +140,9 @@ def _deliver(user, name, address, digest, message, now, quiet) -> Outcome:
             CHANNELS[name].send(address, message, mobile=user.phone)
         else:
             CHANNELS[name].send(address, message)
-    except ChannelError as exc:
-        row.status, row.error = Digest.Status.FAILED, str(exc)[:300]
+    except Exception as exc:  # ChannelError, or a backend that broke: never recorded as sent
+        error = str(exc) if isinstance(exc, ChannelError) else f"{type(exc).__name__}: {exc}"
+        row.status, row.error = Digest.Status.FAILED, error[:300]
         row.save(update_fields=["status", "error", "updated_at"])
         return Outcome(user, name, "failed", row.error)
     row.status, row.error, row.sent_at = Digest.Status.SENT, "", dates.now()

@@ -263,3 +263,14 @@ def test_sms_through_the_file_backend_for_development(
     remind()
     assert "13912345678" in (tmp_path / "sms.log").read_text()
     assert not channels.posts("/sms")
+
+
+def test_a_broken_sms_backend_fails_that_channel_only(
+    reachable, channels, clock, settings, tmp_path
+):
+    settings.DIANJIAO_SMS_BACKEND = "file"
+    settings.DIANJIAO_SMS_FILE = str(tmp_path / "no-such-folder" / "sms.log")
+    with pytest.raises(CommandError, match="FileNotFoundError"):
+        remind()
+    assert Digest.objects.get(user=reachable.operator, channel="sms").status == "failed"
+    assert Digest.objects.filter(status="sent").count() == 3  # e-mail twice, the robot once
