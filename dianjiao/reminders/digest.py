@@ -41,9 +41,12 @@ class Item:
 
     @property
     def text(self) -> str:
-        return (
-            f"{self.todo.village.name}：{self.todo.text}" if self.todo.village else self.todo.text
-        )
+        if self.todo.village is None:
+            return self.todo.text
+        return _("%(village)s：%(text)s") % {
+            "village": self.todo.village.name,
+            "text": self.todo.text,
+        }
 
     def url(self) -> str:
         base = settings.DIANJIAO_SITE_URL.rstrip("/")

@@ -12,14 +12,20 @@ from .services import remind
 log = logging.getLogger(__name__)
 
 
-def run_once() -> None:
-    close_old_connections()
+def one_round() -> None:
     try:
         run = remind()
         for o in run.of("failed"):
             log.warning("reminder to %s by %s failed: %s", o.user, o.channel, o.detail)
     except Exception:  # the web server keeps serving whatever happens here
         log.exception("reminders failed")
+
+
+def run_once() -> None:
+    """One round in the thread, on a fresh database connection of its own."""
+    close_old_connections()
+    try:
+        one_round()
     finally:
         close_old_connections()
 
