@@ -197,15 +197,15 @@ LOGGING = {
 # --- Reminders (dianjiao.reminders, `dianjiao remind`) ------------------------------------------
 # Every secret (SMTP password, SMS key, robot keys) comes from the environment, never the database.
 INSTALLED_APPS += ["dianjiao.reminders"]
-# E-mail through Django's mailers: SMTP when EMAIL_HOST is set, the console while developing.
+# E-mail through Django's mailers: SMTP (EMAIL_HOST, localhost by default); the console while
+# developing (DEBUG=1), so that nothing leaves a developer's machine.
+_SMTP = "django.core.mail.backends.smtp.EmailBackend"
+_MAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG else _SMTP
+)
 MAILERS = {
     "default": {
-        "BACKEND": os.environ.get(
-            "EMAIL_BACKEND",
-            "django.core.mail.backends.smtp.EmailBackend"
-            if os.environ.get("EMAIL_HOST")
-            else "django.core.mail.backends.console.EmailBackend",
-        ),
+        "BACKEND": _MAIL_BACKEND,
         "OPTIONS": {
             "host": os.environ.get("EMAIL_HOST", "localhost"),
             "port": int(os.environ.get("EMAIL_PORT", "25")),
@@ -215,7 +215,7 @@ MAILERS = {
             "use_ssl": _flag("EMAIL_USE_SSL"),
             "timeout": int(os.environ.get("EMAIL_TIMEOUT", "20")),
         }
-        if os.environ.get("EMAIL_HOST")
+        if _MAIL_BACKEND == _SMTP
         else {},
     }
 }
