@@ -230,6 +230,8 @@ DIANJIAO_REMIND_TIMEOUT = float(os.environ.get("DIANJIAO_REMIND_TIMEOUT", "10"))
 # When: the daily time (runs before it send nothing), the quiet hours (no SMS), escalation days.
 DIANJIAO_REMIND_AT = os.environ.get("DIANJIAO_REMIND_AT", "08:30")
 DIANJIAO_QUIET_HOURS = os.environ.get("DIANJIAO_QUIET_HOURS", "21:00-08:00")
+# A to-do with a due date further off than this is left out of the digest (not of the home page).
+DIANJIAO_REMIND_SOON_DAYS = int(os.environ.get("DIANJIAO_REMIND_SOON_DAYS", "7"))
 DIANJIAO_ESCALATE_STATION_DAYS = int(os.environ.get("DIANJIAO_ESCALATE_STATION_DAYS", "7"))
 DIANJIAO_ESCALATE_LEADER_DAYS = int(os.environ.get("DIANJIAO_ESCALATE_LEADER_DAYS", "30"))
 # The address links in a digest start with (what people type to reach the station's PC).

@@ -114,11 +114,20 @@ def note_overdue(user, items: list[Item], day: dt.date) -> None:
     OverdueItem.objects.bulk_update(stale, ["first_seen", "last_seen"])
 
 
+def _soon(todo: Todo, day: dt.date) -> bool:
+    """Overdue, or due within DIANJIAO_REMIND_SOON_DAYS. A to-do that carries no due date (today's
+    Todo has none) counts as due soon: the selector lists only what is overdue or due soon."""
+    due = getattr(todo, "due", None)
+    if todo.overdue or due is None:
+        return True
+    return (due - day).days <= settings.DIANJIAO_REMIND_SOON_DAYS
+
+
 def build(user, *, day: dt.date, record: bool = True) -> Digest:
     """`user`'s digest of `day` in their language (`record`: remember the overdue items)."""
     if not user.is_active or user.role not in RECIPIENT_ROLES or user.is_superuser:
         return Digest(user, day)
-    items = [Item(t, item_key(user, t)) for t in todos(user, as_of=day)]
+    items = [Item(t, item_key(user, t)) for t in todos(user, as_of=day) if _soon(t, day)]
     if record:
         note_overdue(user, items, day)
     since = overdue_since({i.key for i in items if i.todo.overdue})

@@ -101,6 +101,10 @@ def remind(*, now: dt.datetime | None = None, dry_run: bool = False, only=None, 
             continue
         if message is None:
             continue
+        if dry_run:  # the digest once, whatever the channels, then who could not get it
+            run.outcomes.append(
+                Outcome(user, "", "would-send", f"{message.subject}\n{message.body}")
+            )
         if not chosen:
             run.outcomes.append(Outcome(user, "", "unreachable", _("未选择提醒方式")))
             continue
@@ -111,9 +115,6 @@ def remind(*, now: dt.datetime | None = None, dry_run: bool = False, only=None, 
                 run.outcomes.append(Outcome(user, name, "unreachable", why))
                 continue
             if dry_run:
-                run.outcomes.append(
-                    Outcome(user, name, "would-send", f"{message.subject}\n{message.body}")
-                )
                 continue
             run.outcomes.append(_deliver(user, name, address, digest, message, now, quiet))
     return run

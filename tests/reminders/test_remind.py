@@ -4,6 +4,7 @@ retried next run and nothing is recorded as sent that was not."""
 
 import datetime as dt
 import io
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -274,3 +275,32 @@ def test_a_broken_sms_backend_fails_that_channel_only(
         remind()
     assert Digest.objects.get(user=reachable.operator, channel="sms").status == "failed"
     assert Digest.objects.filter(status="sent").count() == 3  # e-mail twice, the robot once
+
+
+def test_a_to_do_due_later_than_soon_waits_when_to_dos_carry_a_due_date(
+    reachable, channels, clock, settings
+):
+    """Forward-looking: when a to-do carries `due`, only what is due within
+    DIANJIAO_REMIND_SOON_DAYS (or overdue) goes into the digest."""
+    from dataclasses import dataclass
+
+    @dataclass
+    class DatedTodo:
+        village: object
+        text: str
+        overdue: bool
+        url_name: str = ""
+        query: str = ""
+        due: dt.date | None = None
+
+    def fake(user, *, as_of):
+        return [
+            DatedTodo(reachable.village, "近期事项", False, due=as_of + dt.timedelta(days=3)),
+            DatedTodo(reachable.village, "远期事项", False, due=as_of + dt.timedelta(days=20)),
+        ]
+
+    settings.DIANJIAO_REMIND_SOON_DAYS = 7
+    with mock.patch("dianjiao.reminders.digest.todos", fake):
+        remind("--user", "operator")
+    body = mail.outbox[0].body
+    assert "近期事项" in body and "远期事项" not in body

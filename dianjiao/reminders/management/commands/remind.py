@@ -33,7 +33,7 @@ class Command(BaseCommand):
             self.stdout.write(_("还没到每日提醒时间，本次不发送（可用 --now 立即发送）"))
             return
         for o in run.of("would-send"):
-            self.stdout.write(f"== {_label(o)}\n{o.detail}\n")
+            self.stdout.write(f"== {o.user}（{o.user.get_username()}）\n{o.detail}\n")
         for o in run.of("sent"):
             self.stdout.write(_("已发送：%(who)s → %(to)s") % {"who": _label(o), "to": o.detail})
         for o in run.of("deferred"):
