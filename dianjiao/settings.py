@@ -207,3 +207,49 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# --- Reminders (dianjiao.reminders, `dianjiao remind`) ------------------------------------------
+# Every secret (SMTP password, SMS key, robot keys) comes from the environment, never the database.
+INSTALLED_APPS += ["dianjiao.reminders"]
+# E-mail through Django's mailers: SMTP (EMAIL_HOST, localhost by default); the console while
+# developing (DEBUG=1), so that nothing leaves a developer's machine.
+_SMTP = "django.core.mail.backends.smtp.EmailBackend"
+_MAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG else _SMTP
+)
+MAILERS = {
+    "default": {
+        "BACKEND": _MAIL_BACKEND,
+        "OPTIONS": {
+            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            "port": int(os.environ.get("EMAIL_PORT", "25")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": _flag("EMAIL_USE_TLS"),
+            "use_ssl": _flag("EMAIL_USE_SSL"),
+            "timeout": int(os.environ.get("EMAIL_TIMEOUT", "20")),
+        }
+        if _MAIL_BACKEND == _SMTP
+        else {},
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "dianjiao@localhost")
+# SMS: "" (none), "http" (a gateway: URL, key, template id), "console" or "file" (development).
+DIANJIAO_SMS_BACKEND = os.environ.get("DIANJIAO_SMS_BACKEND", "")
+DIANJIAO_SMS_URL = os.environ.get("DIANJIAO_SMS_URL", "")
+DIANJIAO_SMS_KEY = os.environ.get("DIANJIAO_SMS_KEY", "")
+DIANJIAO_SMS_TEMPLATE_ID = os.environ.get("DIANJIAO_SMS_TEMPLATE_ID", "")
+DIANJIAO_SMS_FILE = os.environ.get("DIANJIAO_SMS_FILE", str(VAR_DIR / "sms.log"))
+DIANJIAO_REMIND_TIMEOUT = float(os.environ.get("DIANJIAO_REMIND_TIMEOUT", "10"))
+# When: the daily time (runs before it send nothing), the quiet hours (no SMS), escalation days.
+DIANJIAO_REMIND_AT = os.environ.get("DIANJIAO_REMIND_AT", "08:30")
+DIANJIAO_QUIET_HOURS = os.environ.get("DIANJIAO_QUIET_HOURS", "21:00-08:00")
+# A to-do with a due date further off than this is left out of the digest (not of the home page).
+DIANJIAO_REMIND_SOON_DAYS = int(os.environ.get("DIANJIAO_REMIND_SOON_DAYS", "7"))
+DIANJIAO_ESCALATE_STATION_DAYS = int(os.environ.get("DIANJIAO_ESCALATE_STATION_DAYS", "7"))
+DIANJIAO_ESCALATE_LEADER_DAYS = int(os.environ.get("DIANJIAO_ESCALATE_LEADER_DAYS", "30"))
+# The address links in a digest start with (what people type to reach the station's PC).
+DIANJIAO_SITE_URL = os.environ.get("DIANJIAO_SITE_URL", "http://127.0.0.1:8000")
+# `dianjiao serve` also runs `remind` every few minutes in a thread when this is on (off by default).
+DIANJIAO_REMIND_IN_SERVE = _flag("DIANJIAO_REMIND_IN_SERVE")
+# --- end of reminders ----------------------------------------------------------------------------

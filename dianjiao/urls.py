@@ -55,5 +55,6 @@ urlpatterns = [
     path("pastoral/", include("dianjiao.pastoral.urls")),
     path("capture/", include("dianjiao.api.capture_urls")),
     path("api/v1/", include(("dianjiao.api.urls", "api"), namespace="api")),
+    path("reminders/", include("dianjiao.reminders.urls")),
     path("", include("dianjiao.web.urls")),
 ]

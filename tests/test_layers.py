@@ -26,6 +26,7 @@ LAYERS = [
     "compliance",  # compliance computed from all of the above, to-dos, coverage, exports
     "oversight",  # inspections (pre-filled from compliance), bulletins, assessment, meetings
     "api",  # the JSON sync API and the offline capture page, over the services above
+    "reminders",  # daily digests of the to-dos by e-mail, SMS and WeCom
     "demo",  # the demo township, built through the services
     "web",  # home page, base templates, commands
 ]
