@@ -247,43 +247,123 @@ class RequestForm(forms.Form):
 
 
 class RequestLineForm(forms.Form):
+    """One film of a request.
+
+    On a pick list (the films of an announcement, or the one film a page asked for) the page
+    fixes the film and the row counts only when the operator ticks it: nothing is ticked for
+    them. On a blank row the film is chosen from the catalogue and the row counts once one is.
+    Where the station holds copies of the film in more than one language, the row asks which."""
+
+    pick = forms.BooleanField(label=_("申请这部片子"), required=False)
     film = forms.ModelChoiceField(
         label=_("电教片"), queryset=Film.objects.none(), required=False, empty_label=_("（不选）")
     )
     wanted_on = forms.DateField(label=_("计划放映日期"), required=False, widget=_DATE)
+    language = forms.ModelChoiceField(
+        label=_("所需语种"),
+        queryset=Language.objects.none(),
+        required=False,
+        empty_label=_("（只有一种语种时不用选）"),
+        help_text=_("片子有多种语种的拷贝时，请选择要哪一种"),
+    )
 
-    def __init__(self, *args, films=None, **kwargs):
+    def __init__(self, *args, films=None, fixed=None, options=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["film"].queryset = films if films is not None else Film.objects.none()
+        self.fixed = fixed
+        self.options = options or {}
+        if fixed is None:
+            del self.fields["pick"]
+            self.fields["film"].queryset = films if films is not None else Film.objects.none()
+            self.fields["language"].queryset = Language.objects.all()
+            return
+        del self.fields["film"]
+        if len(self.offered) > 1:
+            self.fields["language"] = forms.ModelChoiceField(
+                label=_("所需语种"),
+                queryset=Language.objects.filter(pk__in=[lang.pk for lang in self.offered]),
+                required=False,
+                empty_label=None,
+                widget=forms.RadioSelect,
+            )
+        else:
+            del self.fields["language"]
+
+    @property
+    def offered(self) -> list[Language]:
+        """The languages the film of a pick-list row may be asked for in."""
+        return self.options.get(self.fixed.pk, []) if self.fixed is not None else []
+
+    @property
+    def chosen_film(self) -> Film | None:
+        data = getattr(self, "cleaned_data", {})
+        if self.fixed is not None:
+            return self.fixed if data.get("pick") else None
+        return data.get("film")
 
     def clean(self):
         data = super().clean()
-        film, wanted_on = data.get("film"), data.get("wanted_on")
+        if self.fixed is not None and not data.get("pick"):
+            for name in ("wanted_on", "language"):  # a film not ticked is not sent: nothing
+                self._errors.pop(name, None)  # of its row can be wrong
+            return data
+        film, wanted_on = self.chosen_film, data.get("wanted_on")
         if film and not wanted_on and "wanted_on" not in self.errors:
             self.add_error("wanted_on", _("请填写计划放映日期"))
         if wanted_on and wanted_on < today():
             self.add_error("wanted_on", _("计划放映日期不能早于今天"))
         if wanted_on and not film:
             self.add_error("film", _("请选择电教片"))
+        offered = self.options.get(film.pk, []) if film else []
+        if len(offered) > 1 and not data.get("language") and "language" not in self.errors:
+            self.add_error(
+                "language",
+                _("请选择要哪种语种的拷贝：%(languages)s")
+                % {"languages": "、".join(str(lang) for lang in offered)},
+            )
         return data
 
 
 class BaseLineFormSet(forms.BaseFormSet):
+    """The lines of a request: a pick list of `picks` (one row per film, none ticked unless the
+    page says so), or, without picks, blank rows to choose films from `catalogue`. `options`
+    are the language versions per film (selectors.language_options)."""
+
+    def __init__(self, *args, catalogue, picks=(), options=None, **kwargs):
+        self.catalogue, self.picks = catalogue, list(picks)
+        self.options = options if options is not None else {}
+        super().__init__(*args, **kwargs)
+
+    def total_form_count(self):
+        # A pick list has one row per film offered, whatever number the browser sends.
+        return len(self.picks) if self.picks else super().total_form_count()
+
+    def get_form_kwargs(self, index):
+        fixed = self.picks[index] if index is not None and index < len(self.picks) else None
+        return {
+            **super().get_form_kwargs(index),
+            "films": self.catalogue,
+            "fixed": fixed,
+            "options": self.options,
+        }
+
     def clean(self):
         super().clean()
         if any(self.errors):
             return
-        films = [f.cleaned_data.get("film") for f in self.forms if f.cleaned_data.get("film")]
+        films = [f.chosen_film for f in self.forms if f.chosen_film]
         if not films:
-            raise ValidationError(_("请至少选择一部电教片"))
+            raise ValidationError(
+                _("请勾选要申请的电教片，至少一部") if self.picks else _("请至少选择一部电教片")
+            )
         if len({f.pk for f in films}) != len(films):
             raise ValidationError(_("同一部电教片选了两次，每部片子申请一次即可"))
 
-    def lines(self) -> list[tuple[Film, dt.date]]:
+    def lines(self) -> list[tuple[Film, dt.date, Language | None]]:
+        """(film, wanted_on, language) of every line chosen, for services.request_create."""
         return [
-            (f.cleaned_data["film"], f.cleaned_data["wanted_on"])
+            (f.chosen_film, f.cleaned_data["wanted_on"], f.cleaned_data.get("language"))
             for f in self.forms
-            if f.cleaned_data.get("film")
+            if f.chosen_film
         ]
 
 
@@ -301,6 +381,55 @@ class RejectForm(forms.Form):
     )
 
 
+class _CopyChoices(forms.models.ModelChoiceIterator):
+    """The copies on offer; for a request line that names a language, that film's copies in
+    that language first, as their own group and marked, then the rest."""
+
+    def __iter__(self):
+        wanted = self.field.wanted_line
+        if wanted is None or wanted.language_id is None:
+            yield from super().__iter__()
+            return
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        matching, others = [], []
+        for copy in self.queryset:
+            fits = copy.film_id == wanted.film_id and copy.language_id == wanted.language_id
+            (matching if fits else others).append(self.choice(copy))
+        language = {"language": wanted.language}
+        if matching:
+            yield (_("申请的语种：%(language)s") % language, matching)
+        if others:
+            yield (
+                _("其他语种") if matching else _("没有%(language)s的在站拷贝，其他语种") % language,
+                others,
+            )
+
+
+class CopyChoiceField(forms.ModelChoiceField):
+    """A copy to send, labelled with its language; see _CopyChoices for the order."""
+
+    iterator = _CopyChoices
+    wanted_line: FilmRequestLine | None = None
+
+    def label_from_instance(self, obj):
+        label = f"{obj.inventory_no} {obj.film}"
+        if obj.language_id:
+            label += f" · {obj.language}"
+        wanted = self.wanted_line
+        if (
+            wanted
+            and wanted.language_id
+            and (obj.film_id, obj.language_id)
+            == (
+                wanted.film_id,
+                wanted.language_id,
+            )
+        ):
+            label += " · " + str(_("符合申请"))
+        return label
+
+
 class DispatchForm(forms.Form):
     line = forms.ModelChoiceField(
         label=_("申请片目"),
@@ -308,7 +437,7 @@ class DispatchForm(forms.Form):
         required=False,
         empty_label=_("（不按申请，直接借出）"),
     )
-    copy = forms.ModelChoiceField(
+    copy = CopyChoiceField(
         label=_("拷贝"),
         queryset=FilmCopy.objects.none(),
         error_messages={
@@ -330,19 +459,30 @@ class DispatchForm(forms.Form):
         self.fields["line"].queryset = (
             FilmRequestLine.objects.visible_to(user)
             .filter(request__status=FilmRequest.Status.APPROVED, loan__isnull=True)
-            .select_related("film", "request__village")
+            .select_related("film", "request__village", "language")
         )
-        self.fields["line"].label_from_instance = lambda line: (
-            f"{line.request.village.name} · {line.film} · {line.wanted_on:%Y-%m-%d}"
+        self.fields["line"].label_from_instance = lambda line: " · ".join(
+            [line.request.village.name, str(line.film)]
+            + ([str(line.language)] if line.language_id else [])
+            + [f"{line.wanted_on:%Y-%m-%d}"]
         )
         self.fields["copy"].queryset = (
             FilmCopy.objects.visible_to(user)
             .filter(status=FilmCopy.Status.SHELF)
             .exclude(medium=FilmCopy.Medium.FILE)
-            .select_related("film")
+            .select_related("film", "language")
         )
+        self.fields["copy"].wanted_line = self._wanted_line()
         self.fields["village"].queryset = Village.objects.visible_to(user)
         self.fields["due_on"].initial = today() + dt.timedelta(days=DEFAULT_LOAN_DAYS)
+
+    def _wanted_line(self) -> FilmRequestLine | None:
+        """The request line the form is for (posted, or given in the address), so that the
+        copies of the language it asks for can be offered first."""
+        pk = self.data.get(self.add_prefix("line")) if self.is_bound else self.initial.get("line")
+        if not str(pk or "").isdigit():
+            return None
+        return self.fields["line"].queryset.filter(pk=pk).first()
 
     def clean(self):
         data = super().clean()

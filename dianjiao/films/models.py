@@ -377,6 +377,16 @@ class FilmRequestLine(models.Model):
         Film, verbose_name=_("电教片"), on_delete=models.PROTECT, related_name="request_lines"
     )
     wanted_on = models.DateField(_("计划放映日期"))
+    # The language version the village wants (普通话, 哈萨克语 …), asked where the station holds
+    # copies in more than one; empty when any will do (a request made from a quarterly plan).
+    language = models.ForeignKey(
+        Language,
+        verbose_name=_("所需语种"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_township_path = "request__township"
@@ -441,6 +451,16 @@ class Loan(models.Model):
         related_name="+",
     )
     due_on = models.DateField(_("应还日期"))
+    # The language of the copy sent, kept with the loan: the copy's own may be corrected later.
+    language = models.ForeignKey(
+        Language,
+        verbose_name=_("发放语种"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
     note = models.CharField(_("备注"), max_length=200, blank=True)
     received_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
     received_by = models.ForeignKey(

@@ -6,7 +6,7 @@ from django.db.models.functions import Coalesce
 from dianjiao.accounts.models import Role, User
 from dianjiao.lib.dates import today
 
-from .models import Announcement, Film, FilmCopy, FilmRequest, FilmRequestLine, Loan
+from .models import Announcement, Film, FilmCopy, FilmRequest, FilmRequestLine, Language, Loan
 
 
 def _count(queryset, path: str = "film"):
@@ -84,6 +84,7 @@ def copy_counts(user) -> dict:
 def loans_for(user):
     return Loan.objects.visible_to(user).select_related(
         "copy__film",
+        "language",
         "village",
         "dispatched_by",
         "received_by",
@@ -115,7 +116,9 @@ def contacts_by_village(village_ids) -> dict[int, list[User]]:
 
 
 def _lines_with_loans():
-    return Prefetch("lines", queryset=FilmRequestLine.objects.select_related("film", "loan__copy"))
+    return Prefetch(
+        "lines", queryset=FilmRequestLine.objects.select_related("film", "language", "loan__copy")
+    )
 
 
 def requests_for(user):
@@ -140,7 +143,7 @@ def lines_to_dispatch(user):
     return (
         FilmRequestLine.objects.visible_to(user)
         .filter(request__status=FilmRequest.Status.APPROVED, loan__isnull=True)
-        .select_related("film", "request__village")
+        .select_related("film", "request__village", "language")
         .annotate(
             n_on_shelf=Coalesce(
                 Subquery(
@@ -169,3 +172,33 @@ def announcements_for(user, *, on=None):
         .prefetch_related(Prefetch("films", queryset=films))
         .order_by("period_start", "pk")
     )
+
+
+def language_options(films) -> dict[int, list[Language]]:
+    """The language versions a village may ask for, per film: the languages of the copies the
+    station can lend (not lost or written off, not digital files), or, for a film with no such
+    copy in a known language, the languages the catalogue gives it. A film with more than one
+    option is one where a request must say which. Three queries, however many films."""
+    film_ids = [f.pk for f in films] if isinstance(films, list | tuple) else films.values("pk")
+    held = (
+        FilmCopy.objects.filter(film__in=film_ids, language__isnull=False)
+        .exclude(status__in=FilmCopy.RETIRED)
+        .exclude(medium=FilmCopy.Medium.FILE)
+        .values_list("film_id", "language_id")
+        .distinct()
+    )
+    listed = Film.languages.through.objects.filter(film__in=film_ids).values_list(
+        "film_id", "language_id"
+    )
+    by_copies: dict[int, set[int]] = {}
+    for film_id, language_id in held:
+        by_copies.setdefault(film_id, set()).add(language_id)
+    by_catalogue: dict[int, set[int]] = {}
+    for film_id, language_id in listed:
+        by_catalogue.setdefault(film_id, set()).add(language_id)
+    ids = {**by_catalogue, **by_copies}  # what the copies say wins
+    languages = Language.objects.filter(pk__in=set().union(*ids.values()))  # in their order
+    order = list(languages)
+    return {
+        film_id: [lang for lang in order if lang.pk in wanted] for film_id, wanted in ids.items()
+    }

@@ -306,12 +306,15 @@ def request_list(request):
     )
 
 
-def _initial_lines(request, films) -> tuple[list[dict], str]:
-    """Rows to start the form with: ?film=<pk> one film, ?announcement=<pk> an announcement's films."""
+def _pick_list(request, films) -> tuple[list[Film], list[dict], str]:
+    """The films a request starts from, with each row's initial values, and where it came from:
+    ?film=<pk> the one film the operator chose on its page (ticked: that was the choice);
+    ?announcement=<pk> the films an announcement offers, none ticked, each with the first day
+    the operator could show it. Neither: no pick list, blank rows to choose from the catalogue."""
     start = today() + dt.timedelta(days=7)
     if pk := request.GET.get("film"):
         film = films.filter(pk=pk).first() if pk.isdigit() else None
-        return ([{"film": film, "wanted_on": start}] if film else []), ""
+        return ([film], [{"pick": True, "wanted_on": start}], "") if film else ([], [], "")
     if pk := request.GET.get("announcement"):
         found = (
             Announcement.objects.visible_to(request.user).filter(pk=pk).first()
@@ -319,20 +322,24 @@ def _initial_lines(request, films) -> tuple[list[dict], str]:
             else None
         )
         if found:
+            offered = list(found.films.filter(pk__in=films))
             wanted = max(start, found.period_start)
-            return [
-                {"film": f, "wanted_on": wanted} for f in found.films.filter(pk__in=films)
-            ], found.title
-    return [], ""
+            return offered, [{"wanted_on": wanted} for _ in offered], found.title
+    return [], [], ""
 
 
 def request_create(request):
     require_write(request.user)
     films = Film.objects.visible_to(request.user).active()
-    lines, source = _initial_lines(request, films)
+    picks, initial, source = _pick_list(request, films)
     form = RequestForm(request.POST or None, user=request.user, initial={"source": source})
     formset = RequestLineFormSet(
-        request.POST or None, initial=lines, prefix="lines", form_kwargs={"films": films}
+        request.POST or None,
+        initial=initial,
+        prefix="lines",
+        catalogue=films,
+        picks=picks,
+        options=selectors.language_options(picks or films),
     )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         d = form.cleaned_data
@@ -348,7 +355,11 @@ def request_create(request):
         if film_request:
             messages.success(request, _("片源申请已提交，等待乡电教站审批"))
             return redirect("films:request_detail", film_request.pk)
-    return render(request, "films/request_form.html", {"form": form, "formset": formset})
+    return render(
+        request,
+        "films/request_form.html",
+        {"form": form, "formset": formset, "picks": bool(picks)},
+    )
 
 
 def request_detail(request, pk):
@@ -384,7 +395,7 @@ def request_approve(request, pk):
                 _("已批准%(village)s的申请，请发放拷贝") % {"village": film_request.village.name},
             )
         return redirect("films:request_list")
-    lines = FilmRequestLine.objects.filter(request=film_request).select_related("film")
+    lines = FilmRequestLine.objects.filter(request=film_request).select_related("film", "language")
     return _confirm_page(
         request,
         title=_("批准片源申请"),
@@ -393,7 +404,13 @@ def request_approve(request, pk):
         facts=[
             (_("申请村"), film_request.village.name),
             (_("申请人"), film_request.requested_by),
-            *((str(line.film), cn_date(line.wanted_on)) for line in lines),
+            *(
+                (
+                    f"{line.film} · {line.language}" if line.language_id else str(line.film),
+                    cn_date(line.wanted_on),
+                )
+                for line in lines
+            ),
         ],
     )
 

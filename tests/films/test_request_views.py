@@ -90,8 +90,15 @@ def test_it_starts_a_request_from_an_announcement(world, login):
 
     response = login(world.operator).get(NEW, {"announcement": announced.pk})
 
-    initial = [f.initial for f in response.context["formset"].forms[:2]]
-    assert initial == [{"film": a, "wanted_on": start}, {"film": b, "wanted_on": start}]
+    # One row per announced film, each with its first possible date, and none of them ticked:
+    # the operator says which films are wanted (issue 10, part 7).
+    forms = response.context["formset"].forms
+    assert [(f.fixed, f.initial) for f in forms] == [
+        (a, {"wanted_on": start}),
+        (b, {"wanted_on": start}),
+    ]
+    page = response.content.decode()
+    assert page.count('type="checkbox" name="lines-') == 2 and "checked" not in page
     assert response.context["form"]["source"].value() == "第三季度供片信息"
 
 

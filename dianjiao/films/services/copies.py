@@ -55,6 +55,13 @@ def _check_inventory_no(copy: FilmCopy) -> None:
         )
 
 
+def only_language(film: Film) -> Language | None:
+    """The film's language when the catalogue gives it exactly one: what a copy registered
+    without a language is in."""
+    languages = list(film.languages.all()[:2])
+    return languages[0] if len(languages) == 1 else None
+
+
 def copy_create(
     *,
     user: User,
@@ -65,7 +72,10 @@ def copy_create(
     condition: str = FilmCopy.Condition.GOOD,
     note: str = "",
 ) -> FilmCopy:
+    """Register a copy; without a `language` it is in the film's only language, if it has one."""
     require_station(user, film.township_id)
+    if language is None:
+        language = only_language(film)
     copy = FilmCopy(
         film=film,
         inventory_no=inventory_no,

@@ -108,6 +108,7 @@ def loan_dispatch(
                     dispatched_at=at,
                     dispatched_by=user,
                     due_on=due_on,
+                    language_id=copy.language_id,  # the language sent
                     note=note,
                     township_id=copy.township_id,
                 )

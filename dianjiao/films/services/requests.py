@@ -15,7 +15,9 @@ from dianjiao.films.models import (
     Film,
     FilmRequest,
     FilmRequestLine,
+    Language,
 )
+from dianjiao.films.selectors import language_options
 from dianjiao.orgs.models import Village
 
 from .catalogue import check_films_for_township
@@ -24,23 +26,27 @@ from .common import local_day, now_or, save
 
 @dataclass(frozen=True)
 class LineSpec:
-    """One film asked for, and the day the village plans to show it."""
+    """One film asked for, the day the village plans to show it, and the language version it
+    wants (None: any, or the only one there is)."""
 
     film: Film
     wanted_on: dt.date
+    language: Language | None = None
 
 
 def request_create(
     *,
     village: Village,
     author: User,
-    lines: Iterable[LineSpec | tuple[Film, dt.date]],
+    lines: Iterable[LineSpec | tuple[Film, dt.date] | tuple[Film, dt.date, Language | None]],
     note: str = "",
     source: str = "",
     at: dt.datetime | None = None,
 ) -> FilmRequest:
-    """A village asks for films. `lines` are LineSpecs or (film, wanted_on) pairs; `source` says
-    where the request came from (e.g. a quarter's broadcast plan, which creates requests here)."""
+    """A village asks for films. `lines` are LineSpecs or (film, wanted_on[, language]) tuples;
+    `source` says where the request came from (e.g. a quarter's broadcast plan, which creates
+    requests here). A line's language must be one the station holds copies in or the catalogue
+    lists for the film; a line without one, of a film with a single language, is in that one."""
     require_village_writer(author, village)
     at = now_or(at)
     specs = [line if isinstance(line, LineSpec) else LineSpec(*line) for line in lines]
@@ -58,6 +64,7 @@ def request_create(
                 {"lines": _("%(film)s的计划放映日期不能早于今天") % {"film": spec.film}}
             )
     check_films_for_township([s.film for s in specs], village.township_id, "lines")
+    specs = _with_languages(specs)
     with transaction.atomic():
         film_request = save(
             FilmRequest(
@@ -70,8 +77,44 @@ def request_create(
             )
         )
         for spec in specs:
-            save(FilmRequestLine(request=film_request, film=spec.film, wanted_on=spec.wanted_on))
+            save(
+                FilmRequestLine(
+                    request=film_request,
+                    film=spec.film,
+                    wanted_on=spec.wanted_on,
+                    language=spec.language,
+                )
+            )
     return film_request
+
+
+def _with_languages(specs: list[LineSpec]) -> list[LineSpec]:
+    """Each line's language checked against what the film comes in; the only one filled in."""
+    films = [s.film for s in specs]
+    options = language_options(films)
+    catalogue = {
+        (f, lang)
+        for f, lang in Film.languages.through.objects.filter(film__in=films).values_list(
+            "film_id", "language_id"
+        )
+    }
+    out = []
+    for spec in specs:
+        offered = options.get(spec.film.pk, [])
+        language = spec.language
+        if language is None and len(offered) == 1:
+            language = offered[0]
+        elif language is not None and (
+            language not in offered and (spec.film.pk, language.pk) not in catalogue
+        ):
+            raise ValidationError(
+                {
+                    "lines": _("%(film)s没有%(language)s版本")
+                    % {"film": spec.film, "language": language}
+                }
+            )
+        out.append(LineSpec(spec.film, spec.wanted_on, language))
+    return out
 
 
 def _lock_request(film_request: FilmRequest, user: User) -> FilmRequest:
