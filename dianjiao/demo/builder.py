@@ -799,8 +799,9 @@ class _Stages:
 
 @contextlib.contextmanager
 def _sqlite_build_pragmas():
-    """A larger page cache and temporary tables in memory for the build's big transaction, on
-    SQLite (the connection's own settings, journal and synchronous, are left as they are)."""
+    """A larger page cache for the build's big transaction, on SQLite (the connection's own
+    settings, journal and synchronous, are left as they are: with one transaction there is one
+    commit to make durable)."""
     if connection.vendor != "sqlite":
         yield
         return
@@ -808,13 +809,11 @@ def _sqlite_build_pragmas():
         cursor.execute("PRAGMA cache_size")
         (cache,) = cursor.fetchone()
         cursor.execute("PRAGMA cache_size = -131072")  # 128 MB
-        cursor.execute("PRAGMA temp_store = MEMORY")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = {int(cache)}")
-            cursor.execute("PRAGMA temp_store = DEFAULT")
 
 
 def build(p: DemoPlan, *, history: bool = True, progress=lambda message: None) -> Tree:
@@ -824,7 +823,12 @@ def build(p: DemoPlan, *, history: bool = True, progress=lambda message: None) -
     background thread meanwhile and stored at the end."""
     stages = _Stages(progress, 6 if history else 2)
     passwords = bulk.hash_passwords({u.username: u.password for u in p.users})
-    with transaction.atomic(), acting_as(label="demo"), _sqlite_build_pragmas():
+    with (
+        transaction.atomic(),
+        acting_as(label="demo"),
+        _sqlite_build_pragmas(),
+        bulk.remembered_references(),
+    ):
         stages.start(gettext("组织结构、播放点和设备"))
         tree = build_org_tree(p)
         equipment = build_equipment(p, tree)

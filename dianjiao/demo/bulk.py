@@ -9,14 +9,21 @@ live use could not have left.
   (`logbook.chain.entry_hash`), continuing from the chain's head in the database, so
   `dianjiao verify-logbook` checks them like any other entries. Only INSERTs are issued: the
   append-only triggers refuse UPDATE and DELETE and nothing here needs either.
+* `remembered_references()`: while the demo's one transaction runs, a foreign key that
+  full_clean() has found to exist is not looked up again (the services validate every row, and
+  most of their queries were "does village 3 exist?" a few thousand times over). Nothing in the
+  build deletes a row, so an answer once true stays true; keys with `limit_choices_to` and
+  values not yet seen are checked by Django as always.
 * `hash_passwords(...)`: the demo accounts' real password hashes (the project's PBKDF2, not a fast
   hasher), computed in a background thread while the build goes on (hashlib releases the GIL).
 """
 
+import contextlib
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from django.contrib.auth.hashers import make_password
+from django.db.models import Field, ForeignKey
 
 from dianjiao.audit.models import AuditEvent
 from dianjiao.audit.recorder import _actor, snapshot
@@ -126,3 +133,25 @@ _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="demo-passwords")
 def hash_passwords(passwords: dict[str, str]) -> dict[str, Future]:
     """{key: Future of make_password(password)}: the project's own hasher, off the main thread."""
     return {key: _pool.submit(make_password, password) for key, password in passwords.items()}
+
+
+@contextlib.contextmanager
+def remembered_references():
+    """See the module's docstring. Only for the demo build (one process, one transaction)."""
+    original = ForeignKey.validate
+    seen: set = set()
+
+    def validate(field, value, model_instance):
+        key = (field.remote_field.model, field.remote_field.field_name, value)
+        if key in seen and not field.remote_field.parent_link:
+            Field.validate(field, value, model_instance)  # null, blank and choices, as always
+            return
+        original(field, value, model_instance)
+        if value is not None and not field.get_limit_choices_to():
+            seen.add(key)
+
+    ForeignKey.validate = validate
+    try:
+        yield
+    finally:
+        ForeignKey.validate = original
