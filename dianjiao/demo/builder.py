@@ -9,9 +9,13 @@ Two stages, so that the data can be checked without a database:
   Names and ID numbers depend on the seed only; every date that moves with time is computed from
   `as_of` *after* the random draws, so the random stream never depends on the date.
 * `build(plan)` writes a plan in one transaction, as audit actor "demo" (`build_org_tree`,
-  `build_equipment`, `build_members`, `build_users`), calling `full_clean()` on every row first;
-  then a year of history through the apps' services (`build_history`) and the plan year told by
-  plan_year.py (`build_plan_year`: plans, work plans, feedback, information items, reports).
+  `build_equipment`, `build_members`, `build_users`), calling `full_clean()` on every row first
+  and writing the roster and the equipment in bulk with their audit events (demo/bulk.py); then a
+  year of history (`build_history`: the film library through its services, the sessions in bulk
+  by the services' rules, demo/sessions.py) and the plan year told by plan_year.py
+  (`build_plan_year`: plans, work plans, feedback, information items, reports), the pastoral
+  campaigns and the oversight year through their services. A line of progress per stage; the
+  accounts' password hashes are computed in a background thread meanwhile.
 """
 
 import contextlib
