@@ -216,6 +216,10 @@ def test_demo_builds_a_valid_pastoral_township(settings, tmp_path, clock):  # no
     assert (
         "季度报告" in out.getvalue() and "电教信息" in out.getvalue()
     )  # the plan year's summary line
+    # A line per stage, and the history's progress village by village up to 100%.
+    text = out.getvalue()
+    assert [f"[{n}/6]" in text for n in range(1, 7)] == [True] * 6
+    assert "（1/12个村，8%）" in text and "（12/12个村，100%）" in text
     _assert_a_believable_plan_year(township)
 
 

@@ -9,28 +9,35 @@ Two stages, so that the data can be checked without a database:
   Names and ID numbers depend on the seed only; every date that moves with time is computed from
   `as_of` *after* the random draws, so the random stream never depends on the date.
 * `build(plan)` writes a plan in one transaction, as audit actor "demo" (`build_org_tree`,
-  `build_equipment`, `build_members`, `build_users`), calling `full_clean()` on every row first;
-  then a year of history through the apps' services (`build_history`) and the plan year told by
-  plan_year.py (`build_plan_year`: plans, work plans, feedback, information items, reports).
+  `build_equipment`, `build_members`, `build_users`), calling `full_clean()` on every row first
+  and writing the roster and the equipment in bulk with their audit events (demo/bulk.py); then a
+  year of history (`build_history`: the film library through its services, the sessions in bulk
+  by the services' rules, demo/sessions.py) and the plan year told by plan_year.py
+  (`build_plan_year`: plans, work plans, feedback, information items, reports), the pastoral
+  campaigns and the oversight year through their services. A line of progress per stage; the
+  accounts' password hashes are computed in a background thread meanwhile.
 """
 
+import contextlib
 import dataclasses
 import datetime as dt
 import random
+import time
 import unicodedata
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext
 
 from dianjiao.accounts.models import Role, User
 from dianjiao.audit.recorder import acting_as
-from dianjiao.lib import idcard
+from dianjiao.lib import idcard, pinyin
+from dianjiao.lib import names as person_names
 from dianjiao.lib.dates import today
 from dianjiao.members.models import Member
 from dianjiao.orgs.models import County, Equipment, Township, ViewingPoint, Village
 
-from . import names, oversight, pastoral, plan_year
+from . import bulk, names, oversight, pastoral, plan_year
 from .films import build_films
 from .teaching import build_history as build_sessions
 
@@ -633,32 +640,53 @@ def build_equipment(p: DemoPlan, tree: Tree) -> list[Equipment]:
     fields = [
         f.name for f in dataclasses.fields(EquipmentPlan) if f.name not in ("village", "point")
     ]
-    return [
-        _save(
-            Equipment(point=tree.points[e.village, e.point], **{f: getattr(e, f) for f in fields})
-        )
-        for e in p.equipment
-    ]
+    rows = []
+    for e in p.equipment:
+        point = tree.points[e.village, e.point]
+        row = Equipment(point=point, **{f: getattr(e, f) for f in fields})
+        row.full_clean(validate_unique=False, validate_constraints=False)
+        row.village_id, row.township_id = point.village_id, point.township_id  # as save() does
+        rows.append(row)
+    _unique(rows, "serial")
+    return bulk.create(Equipment, rows)
+
+
+def _unique(rows, field: str) -> None:
+    """The uniqueness full_clean(validate_unique=True) would check row by row, checked at once."""
+    values = [getattr(r, field) for r in rows]
+    if len(set(values)) != len(values):
+        raise ValueError(f"演示数据：{field} 重复")
 
 
 def build_members(p: DemoPlan, tree: Tree) -> list[Member]:
-    # Member.save() per row, so pinyin keys and audit events are made the ordinary way; a full
-    # build stays well within the time budget on SQLite.
+    """Six hundred members in one INSERT (and their audit events): each row is validated by
+    full_clean() and gets the keys Member.save() would give it (normalised name and ID number,
+    pinyin, township)."""
     fields = [f.name for f in dataclasses.fields(MemberPlan) if f.name not in ("village", "point")]
     out = []
     for m in p.members:
+        village = tree.villages[m.village]
         member = Member(
-            village=tree.villages[m.village],
+            village=village,
             point=tree.points[m.village, m.point] if m.point else None,
             **{f: getattr(m, f) for f in fields},
             on_roster_since=m.joined_on,  # on the roster since joining the party
         )
         member.township = tree.township
-        out.append(_save(member))
-    return out
+        member.full_clean(validate_unique=False, validate_constraints=False)
+        member.id_number = idcard.normalise(member.id_number)
+        member.name = person_names.normalise(member.name)
+        member.name_pinyin, member.name_initials = pinyin.keys(member.name)
+        member.township_id = village.township_id
+        out.append(member)
+    _unique(out, "id_number")
+    return bulk.create(Member, out)
 
 
-def build_users(p: DemoPlan, tree: Tree) -> list[User]:
+def build_users(p: DemoPlan, tree: Tree, passwords: dict | None = None) -> list[User]:
+    """The demo accounts. `passwords` maps a username to a Future of its password hash (see
+    bulk.hash_passwords); the accounts are written with an unusable password first and get their
+    real hash by `set_passwords` once it is computed. Without `passwords`, hashed here."""
     out = []
     for u in p.users:
         user = User(
@@ -673,14 +701,25 @@ def build_users(p: DemoPlan, tree: Tree) -> list[User]:
             else None,
             village=tree.villages[u.village] if u.village else None,
         )
-        user.set_password(u.password)
+        if passwords is None:
+            user.set_password(u.password)
+        else:
+            user.set_unusable_password()
         out.append(_save(user))
     return out
 
 
-def build_history(p: DemoPlan, tree: Tree, users: list[User]) -> dict:
-    """A year of film library and viewing history, recorded through the apps' own services, with
-    the gaps that the plan year tells (see plan_year.story)."""
+def set_passwords(users: list[User], passwords: dict) -> None:
+    """Store each account's computed hash (the password column is not in the audit trail)."""
+    for user in users:
+        user.password = passwords[user.username].result()
+        User.objects.filter(pk=user.pk).update(password=user.password)
+
+
+def build_history(p: DemoPlan, tree: Tree, users: list[User], progress=lambda text: None) -> dict:
+    """A year of film library and viewing history with the gaps that the plan year tells (see
+    plan_year.story): the library through the films services, the sessions in bulk by their
+    rules (demo/teaching.py)."""
     story = plan_year.story([v.name for v in p.org.villages], p.as_of)
     films = build_films(
         part_rng(p.seed, "films"),
@@ -689,12 +728,27 @@ def build_history(p: DemoPlan, tree: Tree, users: list[User]) -> dict:
         users={u.username: u for u in users},
         silent=story.skips,
     )
+    progress(
+        gettext("片库：%(films)s部影片、%(copies)s份拷贝，一年借片%(loans)s次")
+        % {"films": films["films"], "copies": films["copies"], "loans": films["loans"]}
+    )
+    done = []
+
+    def village_done(name):
+        done.append(name)
+        n = len(p.org.villages)
+        progress(
+            gettext("播放收看记录：%(village)s（%(done)s/%(n)s个村，%(pct)s%%）")
+            % {"village": name, "done": len(done), "n": n, "pct": round(100 * len(done) / n)}
+        )
+
     sessions = build_sessions(
         part_rng(p.seed, "history"),
         township=tree.township,
         as_of=p.as_of,
         skips=story.skips,
         careless=story.careless,
+        progress=village_done,
     )
     return {"films": films, "sessions": sessions, "story": story}
 
@@ -723,23 +777,108 @@ def plan_year_summary(r: plan_year.PlanYearReport) -> str:
     }
 
 
+class _Stages:
+    """One line as each stage starts ("[3/6] …") and one with its counts and time as it ends."""
+
+    def __init__(self, progress, total: int):
+        self.progress, self.total, self.n = progress, total, 0
+        self.started = time.monotonic()
+
+    def start(self, text: str) -> None:
+        self.n += 1
+        self.started = time.monotonic()
+        self.progress(
+            gettext("[%(n)s/%(total)s] %(stage)s……")
+            % {"n": self.n, "total": self.total, "stage": text}
+        )
+
+    def done(self, text: str) -> None:
+        self.progress(
+            gettext("      %(counts)s（%(seconds).1f秒）")
+            % {"counts": text, "seconds": time.monotonic() - self.started}
+        )
+
+    def note(self, text: str) -> None:
+        self.progress(f"      {text}")
+
+
+@contextlib.contextmanager
+def _sqlite_build_pragmas():
+    """A larger page cache for the build's big transaction, on SQLite (the connection's own
+    settings, journal and synchronous, are left as they are: with one transaction there is one
+    commit to make durable)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (cache,) = cursor.fetchone()
+        cursor.execute("PRAGMA cache_size = -131072")  # 128 MB
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(cache)}")
+
+
 def build(p: DemoPlan, *, history: bool = True, progress=lambda message: None) -> Tree:
-    """Write the whole plan atomically; audit events name "demo" as the actor."""
-    with transaction.atomic(), acting_as(label="demo"):
-        progress(gettext("组织结构、播放点和设备……"))
+    """Write the whole plan atomically, in one transaction (a build that fails leaves nothing, so
+    `demo --if-empty` builds again); audit events name "demo" as the actor. `progress` gets a
+    line as each stage starts and ends. The accounts' password hashes are computed in a
+    background thread meanwhile and stored at the end."""
+    stages = _Stages(progress, 6 if history else 2)
+    passwords = bulk.hash_passwords({u.username: u.password for u in p.users})
+    with (
+        transaction.atomic(),
+        acting_as(label="demo"),
+        _sqlite_build_pragmas(),
+        bulk.remembered_references(),
+    ):
+        stages.start(gettext("组织结构、播放点和设备"))
         tree = build_org_tree(p)
-        build_equipment(p, tree)
-        progress(gettext("党员花名册……"))
-        build_members(p, tree)
-        users = build_users(p, tree)
+        equipment = build_equipment(p, tree)
+        stages.done(
+            gettext("%(villages)s个村、%(points)s个播放点、%(equipment)s台设备")
+            % {
+                "villages": len(tree.villages),
+                "points": len(tree.points),
+                "equipment": len(equipment),
+            }
+        )
+        stages.start(gettext("党员花名册和演示账号"))
+        members = build_members(p, tree)
+        users = build_users(p, tree, passwords)
+        stages.done(
+            gettext("%(members)s名党员、%(users)s个账号")
+            % {"members": len(members), "users": len(users)}
+        )
         if history:
-            progress(gettext("电教片库和一年的播放收看记录……"))
-            tree.history = build_history(p, tree, users)
-            progress(gettext("年度计划、村工作计划、月度反馈、电教信息和季度报告……"))
+            stages.start(gettext("电教片库和一年的播放收看记录"))
+            tree.history = build_history(p, tree, users, progress=stages.note)
+            h = tree.history["sessions"]
+            stages.done(
+                gettext("%(sessions)s场收看（补看%(makeups)s场），更正%(corrections)s处")
+                % {"sessions": h.sessions, "makeups": h.makeups, "corrections": h.corrections}
+            )
+            stages.start(gettext("年度计划、村工作计划、月度反馈、电教信息和季度报告"))
             tree.year_report = build_plan_year(p, tree, users)
-            pastoral.build_pastoral(township=tree.township, villages=tree.villages, as_of=p.as_of)
-            progress(plan_year_summary(tree.year_report))
-            oversight.build_oversight(
+            stages.done(plan_year_summary(tree.year_report))
+            stages.start(gettext("牧区流动教学"))
+            campaigns = pastoral.build_pastoral(
+                township=tree.township, villages=tree.villages, as_of=p.as_of
+            )
+            stages.done(gettext("%(n)s个流动教学活动") % {"n": len(campaigns)})
+            stages.start(gettext("检查、通报、会议、培训和考核"))
+            o = oversight.build_oversight(
                 part_rng(p.seed, "oversight"), township=tree.township, users=users, as_of=p.as_of
             )
+            stages.done(
+                gettext("检查%(inspections)s次、通报%(bulletins)s期、会议%(meetings)s次")
+                % {
+                    "inspections": o.inspections,
+                    "bulletins": o.bulletins,
+                    "meetings": o.meetings,
+                }
+            )
+        set_passwords(users, passwords)
     return tree

@@ -1,8 +1,9 @@
 """The demo township's pastoral mobile teaching (R13): last migration season's campaign, finished,
 and an open one.
 
-The sessions are the year's history (teaching.demo_history records pastoral sessions at the
-pastoral villages' mobile points in the migration months, May to October); the campaigns only
+The sessions are the year's history (demo/teaching.py records a pastoral session with teaching
+time, 授课, at each of the pastoral villages' mobile points in every migration month, May to
+October, so last season's ledger holds over 30 hours of teaching plus viewing); the campaigns only
 group them by camp, as the station would: the 乌伦古河 camp for 阿克达拉村 and 喀拉玛盖村, the
 额尔齐斯河 camp for 阔克阿尕什村 and 齐干套克村. The open campaign is the winter pastures' (November
 to April) or, in a migration month, the current season's."""

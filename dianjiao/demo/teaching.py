@@ -1,8 +1,9 @@
-"""A year of viewing history for the demo township, made through the real services.
+"""A year of viewing history for the demo township, made by the rules of the real services.
 
 `build_history(rng, township=..., as_of=...)` records, for the twelve months up to `as_of`:
 one viewing a month at every active point (a key film with the four-ring record each quarter;
-牧区流动教学 at pastoral points in the migration season), attendance drawn per member (a few
+牧区流动教学 at pastoral points in the migration season, with teaching time, and a second camp
+session in the migration months whose monthly showing is the key film), attendance drawn per member (a few
 chronic absentees, herders away in summer, migrant workers away), make-ups for some of those who
 missed, one village that skipped a month altogether, a few key films whose four rings are left
 incomplete, practice outcomes and one attendance correction (logbook corrections), and last
@@ -13,17 +14,18 @@ months in which a village holds no viewing and no make-up, and `careless` (villa
 villages that leave some key films' four rings incomplete. The demo builder passes its plan of the
 year (dianjiao.demo.plan_year) this way, so the compliance pages show a deliberate picture.
 
-How the past gets in. Each historical session is recorded through the real services under
-`dates.simulated_now(...)`, the demo-only clock, set to an hour after the showing: so every entry
-is same-day on its own day, and the logbook's hash chain is built as it would have been. One story
-is told the real way: the session of the day before `as_of` in the first village is entered a day
+How the past gets in. Each historical session is recorded under `dates.simulated_now(...)`, the
+demo-only clock, set to an hour after the showing: so every entry is same-day on its own day, and
+the logbook's hash chain is built as it would have been. The sessions are written in bulk by
+`sessions.SessionWriter`, which checks what `teaching.services.session_record` checks and makes
+the same logbook entries (a few INSERTs instead of a save per attendance row). One story is told
+the real way, through the services: the session of the day before `as_of` in the first village is entered a day
 late, after the station admin grants a late-entry exception (shown in red, as R10 wants).
 Corrections, practice outcomes and feedback are dated now, as real ones are.
 
 `as_of` must not be after today (the services refuse the future).
 """
 
-import contextlib
 import dataclasses
 import datetime as dt
 import random
@@ -40,9 +42,12 @@ from dianjiao.orgs.models import ViewingPoint, Village
 from dianjiao.teaching import selectors, services
 from dianjiao.teaching.models import Attendance, ViewingSession
 
+from .sessions import SessionWriter
+
 REAL_LATE_REASON = "昨晚收看结束后停电断网，未能当天录入，次日补录"
 KEY_MONTHS = {3, 6, 9, 12}  # a key film each quarter
 MIGRATION_MONTHS = {5, 6, 7, 8, 9, 10}  # herders are on the summer pastures
+TEACHING_MINUTES = (30, 40, 45, 60)  # taught at a herders' camp before the film (授课)
 # Used only when the township's library (dianjiao.films, built first by the demo) is empty.
 FALLBACK_FILMS = [
     # (title, key film, minutes)
@@ -132,6 +137,11 @@ class _History:
         self.planned_skips = skips  # None: one village skips one month, drawn below
         self.careless = careless
         self.skips: dict[str, frozenset[tuple[int, int]]] = {}
+        self.writer = SessionWriter()
+        self.by_pk: dict[int, Member] = {}
+        self.attendance_of: dict = {}  # session pk -> its Attendance rows (members attached)
+        self.films_of: dict = {}
+        self.complete: set = set()  # key-film sessions whose four rings were all written
 
     def _skipped(self, village, year: int, month: int) -> bool:
         return (year, month) in self.skips.get(village.name, ())
@@ -143,6 +153,7 @@ class _History:
         late_day = self.as_of - dt.timedelta(days=1)
         if village != self.late_story_village or day != late_day or self.real_late_granted:
             return False
+        self.flush()  # the services below read the chain's head from the database
         if day < self.today:
             entry_grant_late(
                 village=village, day=day, granted_by=self.station, reason=REAL_LATE_REASON
@@ -212,32 +223,64 @@ class _History:
     # -- sessions --------------------------------------------------------------------------
 
     def _record(
-        self, village, point, held_at, kind, films, attendance, four_ring=None
+        self,
+        village,
+        point,
+        held_at,
+        kind,
+        films,
+        attendance,
+        four_ring=None,
+        teaching_minutes: int = 0,
+        extra: int = 15,
     ) -> ViewingSession | None:
         day = timezone.localtime(held_at).date()
         if held_at >= timezone.now():
             return None
-        late = self._admit_past_day(village, day)
-        clock = (
-            contextlib.nullcontext()
-            if late
-            else dates.simulated_now(min(held_at + dt.timedelta(hours=1), timezone.now()))
-        )
-        with clock:
+        duration = sum(f.duration_minutes for f in films) + teaching_minutes + extra
+        author = self.operators.get(village.pk, self.station)
+        if self._admit_past_day(village, day):
+            # The one real late entry goes through the service, on the real clock, after the
+            # station's exception (everything written so far was flushed first).
             session = services.session_record(
-                author=self.operators.get(village.pk, self.station),
+                author=author,
                 village=village,
                 point=point,
                 held_at=held_at,
                 kind=kind,
                 films=films,
-                duration_minutes=sum(f.duration_minutes for f in films) + 15,
+                duration_minutes=duration,
+                teaching_minutes=teaching_minutes,
                 attendance=attendance,
                 four_ring=four_ring,
                 notes="",
             )
+            self.remember(session, list(session.attendances.select_related("member")), films)
+        else:
+            with dates.simulated_now(min(held_at + dt.timedelta(hours=1), timezone.now())):
+                session = self.writer.session(
+                    author=author,
+                    village=village,
+                    point=point,
+                    held_at=held_at,
+                    kind=kind,
+                    films=films,
+                    duration_minutes=duration,
+                    teaching_minutes=teaching_minutes,
+                    attendance=attendance,
+                    four_ring=four_ring,
+                    members=self.by_pk,
+                )
+            self.remember(session, self.writer.rows[session.pk], films)
         self.report.sessions += 1
         return session
+
+    def remember(self, session, rows, films) -> None:
+        self.attendance_of[session.pk] = rows
+        self.films_of[session.pk] = list(films)
+
+    def flush(self) -> None:
+        self.writer.flush()
 
     def _month_at_point(self, village, point, members, year, month) -> ViewingSession | None:
         first, last = selectors.month_days(year, month)
@@ -273,13 +316,47 @@ class _History:
             films = self.rng.sample(
                 self.films, min(len(self.films), 2 if self.rng.random() < 0.3 else 1)
             )
-        return self._record(village, point, held_at, kind, films, attendance, four_ring)
+            complete = False
+        teaching = self.rng.choice(TEACHING_MINUTES) if kind == Kind.PASTORAL else 0
+        session = self._record(
+            village, point, held_at, kind, films, attendance, four_ring, teaching_minutes=teaching
+        )
+        if session is not None and complete:
+            self.complete.add(session.pk)
+        return session
+
+    def _camp_session(self, village, point, members, year, month) -> ViewingSession | None:
+        """牧区流动教学 at a herders' camp in a migration month whose monthly showing was the
+        key film: the station and the village's operator teach (policy, the Party's history,
+        animal husbandry) and show a film, so every migration month has its camp session."""
+        first, last = selectors.month_days(year, month)
+        last = min(last, self.as_of - dt.timedelta(days=1))
+        if last < first:
+            return None
+        day = first + dt.timedelta(days=self.rng.randrange((last - first).days + 1))
+        held_at = _aware(day, self.rng.choice([11, 16, 21]), self.rng.choice([0, 30]))
+        expected = [m for m in members if m.joined_on <= day]
+        if not expected:
+            return None
+        attendance = {m.pk: self._status(m, month) for m in expected}
+        if not any(s == Status.PRESENT for s, _r in attendance.values()):
+            attendance[expected[0].pk] = (Status.PRESENT, "")
+        films = self.rng.sample(self.films, min(len(self.films), 1))
+        return self._record(
+            village,
+            point,
+            held_at,
+            Kind.PASTORAL,
+            films,
+            attendance,
+            teaching_minutes=self.rng.choice(TEACHING_MINUTES),
+        )
 
     def _makeup(self, village, point, missed: ViewingSession) -> None:
         """About half of those who missed a showing make it up one to three weeks later."""
         rows = [
             r
-            for r in missed.attendances.select_related("member")
+            for r in self.attendance_of[missed.pk]
             if r.status != Status.PRESENT and r.member.mobility != Member.Mobility.MIGRANT
         ]
         invited = [r for r in rows if self.rng.random() < 0.5]
@@ -290,7 +367,7 @@ class _History:
         if local >= min(self.as_of, self.today) or self._skipped(village, local.year, local.month):
             return
         attendance = {r.member_id: (Status.PRESENT, "", missed.pk) for r in invited}
-        films = list(missed.films.all())
+        films = self.films_of[missed.pk]
         # A make-up of a key film is taught with the four rings too.
         four_ring = (
             self._four_ring([r.member for r in invited], attendance, held_at, films[0], True)
@@ -300,7 +377,7 @@ class _History:
         session = self._record(village, point, held_at, Kind.MAKEUP, films, attendance, four_ring)
         self.report.makeups += session is not None
 
-    def build(self) -> HistoryReport:
+    def build(self, progress=lambda village: None) -> HistoryReport:
         villages = list(
             Village.objects.filter(township=self.township).order_by("sort_order", "name")
         )
@@ -310,6 +387,7 @@ class _History:
                 "pk"
             )
         )
+        self.by_pk = {m.pk: m for m in members}
         self.absentee = {m.pk for m in members if self.rng.random() < 1 / 15}
         self.late_story_village = villages[0] if villages else None
         if self.planned_skips is not None:
@@ -334,9 +412,17 @@ class _History:
                     session = self._month_at_point(village, point, at_point, year, month)
                     if session is None:
                         continue
-                    if session.kind == Kind.KEY_FILM and session.four_ring_complete:
+                    if session.kind == Kind.KEY_FILM and session.pk in self.complete:
                         key_sessions.append(session)
                     self._makeup(village, point, session)
+                    if (
+                        session.kind == Kind.KEY_FILM
+                        and point.kind == ViewingPoint.Kind.PASTORAL
+                        and month in MIGRATION_MONTHS
+                    ):
+                        self._camp_session(village, point, at_point, year, month)
+            progress(village.name)
+        self.flush()
         self._corrections(key_sessions)
         self._feedback(villages)
         return self.report
@@ -388,10 +474,16 @@ class _History:
 
 
 def build_history(
-    rng: random.Random, *, township, as_of: dt.date, skips=None, careless=None
+    rng: random.Random,
+    *,
+    township,
+    as_of: dt.date,
+    skips=None,
+    careless=None,
+    progress=lambda village: None,
 ) -> HistoryReport:
     """Record a year of viewing sessions in `township` up to `as_of` through the services (see
     the module's docstring for how past days are admitted, and for `skips` and `careless`).
     Deterministic for a given rng seed and database. Call it inside one transaction if
     all-or-nothing is wanted."""
-    return _History(rng, township, as_of, skips, careless).build()
+    return _History(rng, township, as_of, skips, careless).build(progress)

@@ -1,0 +1,157 @@
+"""Writing the demo in bulk, where the services are not the point, without leaving a trace that
+live use could not have left.
+
+* `create(model, objs)`: one INSERT per batch instead of one per row, and the audit trail's
+  "create" event of every row, as the post_save signal would have written it (same actor, same
+  snapshot), because bulk_create sends no signals.
+* `Chains`: the villages' logbooks (R10), appended in Python and inserted in bulk. Each entry's seq,
+  prev_hash and hash are computed exactly as `logbook.services.entry_append` computes them
+  (`logbook.chain.entry_hash`), continuing from the chain's head in the database, so
+  `dianjiao verify-logbook` checks them like any other entries. Only INSERTs are issued: the
+  append-only triggers refuse UPDATE and DELETE and nothing here needs either.
+* `remembered_references()`: while the demo's one transaction runs, a foreign key that
+  full_clean() has found to exist is not looked up again (the services validate every row, and
+  most of their queries were "does village 3 exist?" a few thousand times over). Nothing in the
+  build deletes a row, so an answer once true stays true; keys with `limit_choices_to` and
+  values not yet seen are checked by Django as always.
+* `hash_passwords(...)`: the demo accounts' real password hashes (the project's PBKDF2, not a fast
+  hasher), computed in a background thread while the build goes on (hashlib releases the GIL).
+"""
+
+import contextlib
+import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from django.contrib.auth.hashers import make_password
+from django.db.models import Field, ForeignKey
+
+from dianjiao.audit.models import AuditEvent
+from dianjiao.audit.recorder import _actor, snapshot
+from dianjiao.logbook import chain
+from dianjiao.logbook.models import LogbookEntry
+
+BATCH = 500
+
+
+def audit_events(objs, action: str = "create") -> list[AuditEvent]:
+    user, label, ip = _actor.get()
+    return [
+        AuditEvent(
+            actor=user if user is not None and user.pk else None,
+            actor_label=label[:150] or "system",
+            ip=ip,
+            action=action,
+            model=obj._meta.label_lower,
+            object_pk=str(obj.pk),
+            object_repr=str(obj)[:200],
+            data=snapshot(obj),
+        )
+        for obj in objs
+    ]
+
+
+def create(model, objs: list, *, audited: bool = True) -> list:
+    """bulk_create `objs` of `model` and, when `audited`, their audit events."""
+    if not objs:
+        return objs
+    model.objects.bulk_create(objs, batch_size=BATCH)
+    if audited:
+        AuditEvent.objects.bulk_create(audit_events(objs), batch_size=BATCH)
+    return objs
+
+
+class Chains:
+    """Pending logbook entries of several villages, appended in order and written by `flush()`."""
+
+    def __init__(self):
+        self.heads: dict[int, tuple[int, str]] = {}
+        self.pending: list[LogbookEntry] = []
+
+    def _head(self, village_id: int) -> tuple[int, str]:
+        if village_id not in self.heads:
+            head = (
+                LogbookEntry.objects.filter(village_id=village_id)
+                .order_by("-seq")
+                .values_list("seq", "hash")
+                .first()
+            )
+            self.heads[village_id] = head or (0, chain.GENESIS)
+        return self.heads[village_id]
+
+    def append(
+        self,
+        *,
+        village,
+        kind: str,
+        title: str,
+        body: dict,
+        occurred_at,
+        received_at,
+        author,
+        source,
+        captured_at=None,
+    ) -> LogbookEntry:
+        """The next entry of `village`'s chain, as `entry_append` would store it (not yet written)."""
+        seq, prev_hash = self._head(village.pk)
+        entry = LogbookEntry(
+            id=uuid.uuid4(),
+            township_id=village.township_id,
+            village=village,
+            seq=seq + 1,
+            kind=kind,
+            title=title.strip()[:200],
+            body=chain.normalise_body(body),
+            occurred_at=occurred_at,
+            captured_at=captured_at,
+            received_at=received_at,
+            author=author,
+            author_label=str(author)[:150],
+            corrects=None,
+            reason="",
+            late_exception=None,
+            source_model=source._meta.label_lower,
+            source_pk=str(source.pk),
+            prev_hash=prev_hash,
+        )
+        entry.hash = chain.entry_hash({f: getattr(entry, f) for f in chain.HASHED_FIELDS})
+        self.heads[village.pk] = (entry.seq, entry.hash)
+        self.pending.append(entry)
+        return entry
+
+    def flush(self) -> int:
+        """INSERT the pending entries (and their audit events). The heads are read again from the
+        database next time, so entries the services append in between are continued from."""
+        n = len(self.pending)
+        create(LogbookEntry, self.pending)
+        self.pending, self.heads = [], {}
+        return n
+
+
+_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="demo-passwords")
+
+
+def hash_passwords(passwords: dict[str, str]) -> dict[str, Future]:
+    """{key: Future of make_password(password)}: the project's own hasher, off the main thread."""
+    return {key: _pool.submit(make_password, password) for key, password in passwords.items()}
+
+
+@contextlib.contextmanager
+def remembered_references():
+    """See the module's docstring. Only for the demo build (one process, one transaction)."""
+    original = ForeignKey.validate
+    seen: set = set()
+
+    def validate(field, value, model_instance):
+        key = (field.remote_field.model, field.remote_field.field_name, value)
+        if key in seen and not field.remote_field.parent_link:
+            Field.validate(field, value, model_instance)  # null, blank and choices, as always
+            return
+        original(field, value, model_instance)
+        if value is not None and not field.get_limit_choices_to():
+            seen.add(key)
+
+    ForeignKey.validate = validate
+    try:
+        yield
+    finally:
+        ForeignKey.validate = original

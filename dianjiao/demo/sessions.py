@@ -1,0 +1,343 @@
+"""The demo history's viewing sessions, written in bulk.
+
+`teaching.services.session_record` writes a session row by row (a save and an audit event for
+every attendance row, a query for the chain head, five queries for the logbook summary); for the
+demo's year of about six hundred sessions and twenty thousand attendance rows that was most of the
+first run. `SessionWriter.session(...)` makes the same records in memory instead, checking what
+the service checks (the point is the village's, the members are the village's and on the roll,
+every expected member is accounted for, someone came, a key film was prepared before it was shown,
+speakers were there, a make-up makes up a session the member missed, earlier), with the same
+logbook entry: the body is `session_summary`'s, the title `_entry_title`'s, the chain continues
+from its head (`bulk.Chains`). `flush()` writes everything with a few INSERTs per table, and the
+audit trail's events with them.
+
+The writer is run under the demo clock (`dates.simulated_now`) like the service: the session's
+and the entry's `received_at` is the clock's now. tests/demo/test_teaching.py compares each
+session's stored entry with what `session_summary` says of it, so the two cannot drift apart.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.utils import timezone, translation
+
+from dianjiao.lib import dates
+from dianjiao.teaching import services
+from dianjiao.teaching.inputs import attendance_input, four_ring_input, guests_input
+from dianjiao.teaching.models import Attendance, PracticeTask, ViewingSession
+
+from . import bulk
+
+# The service's own msgids, looked up without being marked again (they live in its catalog).
+tr = translation.gettext
+
+Kind = ViewingSession.Kind
+Status = Attendance.Status
+
+
+def _through(field_name: str):
+    field = ViewingSession._meta.get_field(field_name)
+    through = field.remote_field.through
+    return through, f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+
+
+class SessionWriter:
+    def __init__(self):
+        self.chains = bulk.Chains()
+        self.sessions: list[ViewingSession] = []
+        self.attendance: list[Attendance] = []
+        self.tasks: list[PracticeTask] = []
+        self.links: dict[str, list] = {"films": [], "speakers": []}
+        self.rows: dict[uuid.UUID, list[Attendance]] = {}  # every session's rows, for make-ups
+        self.held: dict[uuid.UUID, ViewingSession] = {}
+        self.written = 0
+
+    # -- one session ---------------------------------------------------------------------------
+
+    def session(
+        self,
+        *,
+        author,
+        village,
+        point,
+        held_at,
+        kind,
+        films,
+        duration_minutes: int,
+        attendance,
+        members: dict,
+        four_ring=None,
+        teaching_minutes: int = 0,
+    ) -> ViewingSession:
+        """Record one session in memory (see the module's docstring); `members` maps a member's
+        pk to the Member of every member named in `attendance` or `four_ring`."""
+        with translation.override(settings.LANGUAGE_CODE):
+            return self._session(
+                author=author,
+                village=village,
+                point=point,
+                held_at=held_at,
+                kind=kind,
+                films=list(films),
+                duration_minutes=duration_minutes,
+                att=attendance_input(attendance),
+                fr=four_ring_input(four_ring),
+                members=members,
+                teaching_minutes=teaching_minutes,
+            )
+
+    def _check(self, *, village, point, held_at, kind, films, att, fr, members) -> set[int]:
+        """The service's refusals that the demo could run into; returns the expected members."""
+        problems = []
+        if point.village_id != village.pk or not point.active:
+            problems.append("播放点不属于该村或已停用")
+        if not films or any(f.township_id != village.township_id for f in films):
+            problems.append("影片不在本乡片库")
+        for pk, a in att.items():
+            m = members[pk]
+            if m.village_id != village.pk or not m.active:
+                problems.append(f"{m.name} 不是本村在册党员")
+            if a.status not in Status.values or (a.status == Status.EXCUSED) != bool(a.reason):
+                problems.append(f"{m.name} 的出勤或请假原因无效")
+        day = timezone.localtime(held_at).date()
+        if kind == Kind.MAKEUP:
+            expected = set(att)
+            for pk, a in att.items():
+                target = self.held.get(uuid.UUID(a.makes_up_for)) if a.makes_up_for else None
+                missed = target is not None and any(
+                    r.member_id == pk and r.status != Status.PRESENT for r in self.rows[target.pk]
+                )
+                if not missed or target.village_id != village.pk or target.held_at >= held_at:
+                    problems.append(f"{members[pk].name} 的补看没有对应一场缺席的收看")
+        else:
+            expected = {
+                pk
+                for pk, m in members.items()
+                if m.point_id == point.pk
+                and m.active
+                and m.joined_on <= day
+                and m.on_roster_since <= day  # as teaching.services._check
+            }
+            if expected - set(att):
+                problems.append("有应到党员没有登记出勤")
+            if any(a.makes_up_for for a in att.values()):
+                problems.append("只有补看才关联被补看的场次")
+        present = {pk for pk, a in att.items() if a.status == Status.PRESENT}
+        if not present:
+            problems.append("没有任何人到场")
+        is_key = kind == Kind.KEY_FILM or any(f.is_key_film for f in films)
+        if is_key and not (fr.preparation and fr.prepared_at and fr.prepared_at < held_at):
+            problems.append(services.preparation_rule())
+        if set(fr.speakers) - present:
+            problems.append("讨论发言人没有到场")
+        if problems:
+            raise ValueError(f"演示数据不合规则（{village.name} {held_at}）：{'；'.join(problems)}")
+        return expected
+
+    def _session(
+        self,
+        *,
+        author,
+        village,
+        point,
+        held_at,
+        kind,
+        films,
+        duration_minutes,
+        att,
+        fr,
+        members,
+        teaching_minutes,
+    ) -> ViewingSession:
+        expected = self._check(
+            village=village,
+            point=point,
+            held_at=held_at,
+            kind=kind,
+            films=films,
+            att=att,
+            fr=fr,
+            members=members,
+        )
+        now = dates.now()
+        session = ViewingSession(
+            id=uuid.uuid4(),
+            village=village,
+            point=point,
+            held_at=held_at,
+            duration_minutes=duration_minutes,
+            teaching_minutes=teaching_minutes,
+            kind=kind,
+            operator=author,
+            received_at=now,
+            submission_hash=services._submission_hash(
+                author=author,
+                village=village,
+                point=point,
+                held_at=held_at,
+                kind=kind,
+                film_ids=[f.pk for f in films],
+                duration_minutes=duration_minutes,
+                attendance=att,
+                guests=guests_input(()),
+                four_ring=fr,
+                notes="",
+                captured_at=None,
+                teaching_minutes=teaching_minutes,
+            ),
+            preparation=fr.preparation,
+            prepared_at=fr.prepared_at,
+            prompts=fr.prompts,
+            record_notes=fr.record_notes,
+            discussion=fr.discussion,
+            key_session=kind == Kind.KEY_FILM or any(f.is_key_film for f in films),
+        )
+        session.township_id = village.township_id  # as ViewingSession.save() does
+        session.full_clean(
+            exclude=["village", "point", "operator", "entry"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+        rows = [
+            Attendance(
+                session=session,
+                member=members[pk],
+                expected=pk in expected,
+                status=a.status,
+                excuse_reason=a.reason,
+                makes_up_for_id=uuid.UUID(a.makes_up_for) if a.makes_up_for else None,
+            )
+            for pk, a in sorted(att.items())
+        ]
+        tasks = []
+        for t in fr.practice:
+            task = PracticeTask(
+                session=session,
+                member=members[t.member] if t.member else None,
+                group_name=t.group,
+                task=t.task,
+                due_on=t.due_on,
+            )
+            task.full_clean(exclude=["session", "member"])
+            tasks.append(task)
+        speakers = sorted((members[pk] for pk in fr.speakers), key=lambda m: m.name_pinyin)
+        entry = self.chains.append(
+            village=village,
+            kind=session.logbook_kind,
+            title=services._entry_title(session, films),
+            body=summary(session, films, rows, tasks, speakers),
+            occurred_at=held_at,
+            received_at=now,
+            author=author,
+            source=session,
+        )
+        session.entry = entry
+        self.sessions.append(session)
+        self.attendance += rows
+        self.tasks += tasks
+        self.links["films"] += [(session.pk, f.pk) for f in films]
+        self.links["speakers"] += [(session.pk, m.pk) for m in speakers]
+        self.rows[session.pk] = rows
+        self.held[session.pk] = session
+        return session
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def flush(self) -> int:
+        """Write what is pending: entries, sessions, attendance, films and speakers, tasks."""
+        n = len(self.sessions)
+        self.chains.flush()
+        bulk.create(ViewingSession, self.sessions)
+        bulk.create(Attendance, self.attendance)
+        for name, pairs in self.links.items():
+            through, left, right = _through(name)
+            through.objects.bulk_create(
+                [through(**{left: s, right: o}) for s, o in pairs], batch_size=bulk.BATCH
+            )
+        bulk.create(PracticeTask, self.tasks)
+        self.sessions, self.attendance, self.tasks = [], [], []
+        self.links = {"films": [], "speakers": []}
+        self.written += n
+        return n
+
+
+def summary(session, films, rows, tasks, speakers) -> dict:
+    """`teaching.services.session_summary(session)`, from the rows in memory (no guests in the
+    demo history). Called in the record language."""
+    rows = sorted(rows, key=lambda r: (r.member.name_pinyin, r.member_id))
+    expected = [r for r in rows if r.expected]
+    present = [r for r in expected if r.status == Status.PRESENT]
+    excused = [r for r in expected if r.status == Status.EXCUSED]
+    absent = [r for r in expected if r.status == Status.ABSENT]
+    extra = [r for r in rows if not r.expected and r.status == Status.PRESENT]
+    pct = f"{100 * len(present) / len(expected):.1f}%" if expected else "—"
+    names = services._name_list
+    text = [
+        tr(
+            "%(point)s播放%(films)s，时长%(min)s分钟。应到%(n)s人，实到%(p)s人，到课率%(pct)s（实到÷应到）。"
+        )
+        % {
+            "point": session.point.name,
+            "films": "".join(f"《{f.title}》" for f in films),
+            "min": session.duration_minutes,
+            "n": len(expected),
+            "p": len(present),
+            "pct": pct,
+        }
+    ]
+    if excused:
+        text.append(
+            tr("请假：%(names)s。")
+            % {
+                "names": names(
+                    f"{r.member.name}（{r.get_excuse_reason_display()}）" for r in excused
+                )
+            }
+        )
+    if absent:
+        text.append(tr("缺席：%(names)s。") % {"names": names(r.member.name for r in absent)})
+    if extra:
+        text.append(
+            tr("非本点党员到场：%(names)s。") % {"names": names(r.member.name for r in extra)}
+        )
+    tasks = sorted(tasks, key=lambda t: t.due_on)
+    four_ring = session.is_key or session.preparation or session.prompts or session.discussion
+    return {
+        "session_id": str(session.pk),
+        "kind": session.kind,
+        "point": {"id": session.point_id, "name": session.point.name},
+        "held_at": session.held_at,
+        "duration_minutes": session.duration_minutes,
+        "films": [{"id": f.pk, "title": f.title, "key": f.is_key_film} for f in films],
+        "expected": len(expected),
+        "present": len(present),
+        "attendance": [
+            {
+                "member_id": r.member_id,
+                "name": r.member.name,
+                "expected": r.expected,
+                "status": r.status,
+                "reason": r.excuse_reason,
+                "makes_up_for": str(r.makes_up_for_id) if r.makes_up_for_id else None,
+            }
+            for r in rows
+        ],
+        "guests": [],
+        "four_ring": {
+            "preparation": session.preparation,
+            "prepared_at": session.prepared_at,
+            "prompts": session.prompts,
+            "record_notes": session.record_notes,
+            "discussion": session.discussion,
+            "speakers": [{"member_id": m.pk, "name": m.name} for m in speakers],
+            "practice": [
+                {"who": t.who, "task": t.task, "due_on": t.due_on, "outcome": t.outcome}
+                for t in tasks
+            ],
+        }
+        if (four_ring or tasks)
+        else None,
+        "notes": session.notes,
+        "text": "".join(text),
+        **({"teaching_minutes": session.teaching_minutes} if session.teaching_minutes else {}),
+    }
