@@ -24,6 +24,7 @@ from dianjiao.accounts.scope import (
     require_inspector,
     require_leader,
     require_station,
+    require_village_writer,
 )
 from dianjiao.lib.dates import today
 from dianjiao.lib.forms import add_service_errors
@@ -444,8 +445,12 @@ def rectification_detail(request, pk):
     form = RectificationForm(request.POST or None, request.FILES or None) if may_answer else None
     if request.method == "POST":
         if form is None:
-            services.rectification_submit(user=request.user, rectification=rect, response="")
-        elif form.is_valid() and _run(
+            # Nothing to answer here: a read-only role or another village is refused (403); the
+            # village itself, once its answer is in, is told why and sees the page again.
+            require_village_writer(request.user, rect.village)
+            messages.error(request, _("该整改已%(s)s") % {"s": rect.get_status_display()})
+            return redirect("oversight:rectification", rect.pk)
+        if form.is_valid() and _run(
             form,
             services.rectification_submit,
             user=request.user,
