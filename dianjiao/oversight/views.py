@@ -15,11 +15,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from dianjiao.accounts.models import Role
 from dianjiao.accounts.scope import (
     get_for_user,
     is_leader,
     is_station,
+    may_inspect,
     may_write_village,
     require_inspector,
     require_leader,
@@ -144,10 +144,9 @@ def overview(request):
             "year": year,
             "todos": selectors.todos_for(request.user, day),
             "unchecked": selectors.unchecked_points(request.user, as_of=day)
-            if request.user.role in (Role.STATION_ADMIN, Role.INSPECTOR)
+            if may_inspect(request.user)
             else [],
-            "may_inspect": request.user.role in (Role.STATION_ADMIN, Role.INSPECTOR)
-            or request.user.is_superuser,
+            "may_inspect": may_inspect(request.user),
         },
     )
 
@@ -220,8 +219,7 @@ def inspections(request):
         {
             "form": form,
             "page_obj": _page(request, qs),
-            "may_inspect": request.user.role in (Role.STATION_ADMIN, Role.INSPECTOR)
-            or request.user.is_superuser,
+            "may_inspect": may_inspect(request.user),
         },
     )
 
@@ -323,14 +321,7 @@ def inspection_detail(request, pk):
         {
             "insp": insp,
             "later": later,
-            "may_correct": insp.current
-            and (
-                request.user.is_superuser
-                or (
-                    request.user.role in (Role.STATION_ADMIN, Role.INSPECTOR)
-                    and request.user.township_id == insp.township_id
-                )
-            ),
+            "may_correct": insp.current and may_inspect(request.user, insp.township_id),
         },
     )
 
@@ -845,8 +836,7 @@ def action_close(request, pk):
     a = get_for_user(request, ActionItem.objects.select_related("village", "meeting"), pk)
     form = NoteForm(request.POST or None)
     if a.village_id:
-        if not may_write_village(request.user, a.village):
-            raise PermissionDenied(_("您不能替%(village)s办理") % {"village": a.village.name})
+        require_village_writer(request.user, a.village)
     else:
         require_station(request.user, a.township_id)
     if form.is_valid() and run_service(
