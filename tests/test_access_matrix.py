@@ -6,11 +6,13 @@ may write through it.
 
 Expectations, per persona (see PERSONAS): 200 allowed, 403 a role that may read but not write
 here, 404 outside the persona's scope (another village, township or county), 302 to the login
-page for anonymous users.
+page for anonymous users. The JSON API is the exception: its rows say `anonymous=401` (an
+anonymous call gets 401 JSON, not a redirect), `json=True` (the POST body is JSON), and a GET to
+a POST-only endpoint is 405 for everyone. PUBLIC lists the URLs open without a login.
 
-Each app's URLs are declared in one dict below (ORGS, MEMBERS, ... REPORTS) and MATRIX joins
-them. A row is `read(expected)` for a page that takes no writes, or `write(expected)` for one
-that does; `build` makes the objects the URL needs in the world and returns its kwargs (the
+Each app's URLs are declared in one dict below (ORGS, MEMBERS, ... OVERSIGHT, PASTORAL, CAPTURE,
+API) and MATRIX joins them. A row is `read(expected)` for a page that takes no writes, or
+`write(expected)` for one that does; `build` makes the objects the URL needs in the world and returns its kwargs (the
 builders of the bigger apps live in tests/<app>/matrix.py). For a `write` row the POST column is
 the same as the GET column unless `post=` says otherwise:
 
@@ -23,7 +25,7 @@ the same as the GET column unless `post=` says otherwise:
 A `read` row takes no writes: every persona's POST changes nothing there either, and gets the
 GET column's refusal or 405.
 
-To add an app: write its dict (`OVERSIGHT = {"oversight:list": read(ALL), ...}`), builders in
+To add an app: write its dict (`REMINDERS = {"reminders:list": read(ALL), ...}`), builders in
 tests/<app>/matrix.py if its URLs need objects, and add the dict to MATRIX.
 
 Another township's station and another county's viewer never see our villages' names on the
@@ -34,6 +36,7 @@ user per role) is built once for the module; each case runs in a savepoint rolle
 """
 
 import dataclasses
+import json
 from collections.abc import Callable
 
 import pytest
@@ -42,9 +45,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.api import matrix as api
 from tests.factories import WideWorld
 from tests.films import matrix as films
 from tests.infoitems import matrix as infoitems
+from tests.oversight import matrix as oversight
+from tests.pastoral import matrix as pastoral
 from tests.plans import matrix as planning
 from tests.reports import matrix as reports
 from tests.urlwalk import all_url_names, unnamed_patterns
@@ -90,14 +96,16 @@ class Url:
     build: Callable | None = None  # world -> URL kwargs
     post: dict | None = None  # expected POST status per persona; None: takes no writes
     data: Callable | None = None  # world -> a POST body that writes when a writer sends it
+    json: bool = False  # the POST body is sent as JSON (the API)
+    anonymous: int = 302  # what an anonymous request gets: the login page, or the API's 401
 
 
-def read(get, build=None) -> Url:
-    return Url(get, build)
+def read(get, build=None, *, anonymous=302) -> Url:
+    return Url(get, build, anonymous=anonymous)
 
 
-def write(get, build=None, *, post=None, data=None) -> Url:
-    return Url(get, build, post or get, data)
+def write(get, build=None, *, post=None, data=None, json=False, anonymous=302) -> Url:
+    return Url(get, build, post or get, data, json, anonymous)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -199,6 +207,14 @@ PUBLIC = {  # checked by test_it_serves_the_public_pages
     "login": Url(None),
     "logout": Url(None),
     "set_language": Url(None),
+    # The capture page's service worker and manifest hold no data (a phone whose session expired
+    # at the camp still updates its worker); the API's description and its token exchange.
+    "capture:sw": Url(None),
+    "capture:manifest": Url(None),
+    "api:api-root": Url(None),
+    "api:openapi-json": Url(None),
+    "api:openapi-view": Url(None),
+    "api:token_create": Url(None),
 }
 
 WEB = {
@@ -331,6 +347,130 @@ REPORTS = {
     "reports:xlsx": read(own(), reports.submitted),
 }
 
+# Oversight (R9, R12): the inspector and the station record inspections; the station drafts
+# bulletins, computes the assessment, records trainings and demonstration units; the leader
+# convenes meetings, approves bulletins and publishes the assessment. A village answers its
+# rectifications and closes its meeting actions.
+_NONE = dict.fromkeys(PERSONAS, 404)
+# The station's forms of its own township (the outsider station writes in its own).
+_OWN_STATION = {**STATION, "outsider": 200}
+_TOWNSHIP = {**own(), "other_op": 200}  # a township's record: every village of it reads
+_STATION_OF = {**own(read_only=403), "operator": 403}  # the station of 红星村's township only
+OVERSIGHT = {
+    "oversight:overview": read(ALL),
+    "oversight:templates": read(ALL),
+    "oversight:template_new": write(_OWN_STATION),
+    "oversight:inspections": read(ALL),
+    "oversight:inspections_export": read(ALL),
+    "oversight:inspection_new": write({**_OWN_STATION, "inspector": 200}),
+    "oversight:inspection": read(own(), oversight.inspection),
+    "oversight:inspection_correct": write(
+        {**own(read_only=403), "inspector": 200, "operator": 403}, oversight.inspection
+    ),
+    "oversight:inspection_photo": read(own(), oversight.photo),
+    "oversight:rectifications": read(ALL),
+    "oversight:rectifications_export": read(ALL),
+    # The village answers here while the rectification is open; the builder's is answered.
+    "oversight:rectification": write(own(), oversight.rectification, post=own(read_only=403)),
+    "oversight:rectification_accept": write(_STATION_OF, oversight.rectification),
+    "oversight:rectification_return": write(_STATION_OF, oversight.rectification, data=_reason),
+    "oversight:rectification_evidence": read(own(), oversight.rectification),
+    "oversight:bulletins": read(ALL),
+    "oversight:bulletin_new": write(_OWN_STATION),
+    # A draft is the station's and its leader's; the villages and the county read issued ones.
+    "oversight:bulletin": read(_TOWNSHIP, oversight.issued_bulletin),
+    "oversight:bulletin_edit": write(
+        {**_NONE, "station": 200, "leader": 403}, oversight.draft_bulletin
+    ),
+    "oversight:bulletin_submit": write(
+        {**_NONE, "station": 200, "leader": 403}, oversight.draft_bulletin
+    ),
+    "oversight:bulletin_approve": write(
+        {**_NONE, "station": 403, "leader": 200}, oversight.submitted_bulletin
+    ),
+    "oversight:bulletin_return": write(
+        {**_NONE, "station": 403, "leader": 200}, oversight.submitted_bulletin, data=_reason
+    ),
+    "oversight:bulletin_docx": read(_TOWNSHIP, oversight.issued_bulletin),
+    "oversight:bulletin_checkpoints": read(_TOWNSHIP, oversight.issued_bulletin),
+    "oversight:assessments": read(ALL),
+    "oversight:assessment_compute": write(_OWN_STATION),
+    "oversight:assessment": read(_TOWNSHIP, oversight.published_assessment),
+    "oversight:assessment_publish": write(
+        {**_NONE, "station": 403, "leader": 200, "inspector": 403}, oversight.draft_assessment
+    ),
+    "oversight:assessment_export": read(_TOWNSHIP, oversight.published_assessment),
+    "oversight:score_amend": write(_STATION_OF, oversight.score),
+    "oversight:meetings": read(ALL),
+    "oversight:meeting_new": write({**dict.fromkeys(PERSONAS, 403), "leader": 200}),
+    "oversight:meeting": read(_TOWNSHIP, oversight.meeting),
+    "oversight:meeting_record": write(
+        {**dict.fromkeys(PERSONAS, 403), "leader": 200, "outsider": 404, "far_county": 404},
+        oversight.meeting,
+    ),
+    # A village's action: that village (or its station) closes it.
+    "oversight:action_close": write(
+        {**_TOWNSHIP, "leader": 403, "inspector": 403, "county": 403, "other_op": 403},
+        oversight.action,
+    ),
+    "oversight:trainings": read(ALL),
+    "oversight:training_new": write(_OWN_STATION),
+    "oversight:training": read(_TOWNSHIP, oversight.training),
+    "oversight:demos": read(ALL),
+    "oversight:demos_export": read(ALL),
+    "oversight:demo_new": write(_OWN_STATION),
+    "oversight:demo": read(own(), oversight.demo),
+    "oversight:demo_edit": write(_STATION_OF, oversight.demo),
+    "oversight:demo_name": write(_STATION_OF, oversight.demo),
+}
+
+# Pastoral campaigns (R13): the station runs its township's campaigns; everyone of the township
+# and its county reads them.
+PASTORAL = {
+    "pastoral:list": read(ALL),
+    # Any station may open the form: it creates in its own township.
+    "pastoral:create": write(_OWN_STATION),
+    "pastoral:detail": read(_TOWNSHIP, pastoral.campaign),
+    "pastoral:export": read(_TOWNSHIP, pastoral.campaign),
+    "pastoral:point_add": write(
+        {**_TOWNSHIP, **dict.fromkeys((*READ_ONLY, "operator", "other_op"), 403)},
+        pastoral.campaign,
+    ),
+}
+
+# The offline capture page (its service worker and manifest are public, see PUBLIC).
+CAPTURE = {
+    "capture:page": read(ALL),
+}
+
+# The JSON API (/api/v1/): a browser session works as well as a device token; an anonymous call
+# answers 401 JSON (not a redirect), a GET to a POST-only endpoint 405. The writes take JSON and
+# call the pages' services, so they refuse as the pages do.
+_POST_ONLY = dict.fromkeys(PERSONAS, 405)
+API = {
+    "api:bootstrap": read(ALL, anonymous=401),
+    "api:token_list": read(ALL, anonymous=401),
+    # Any signed-in user takes a device token for the capture page.
+    "api:token_create_from_session": write(
+        _POST_ONLY, post=ALL, data=api.device, json=True, anonymous=401
+    ),
+    # A device token of 红星村's operator: its holder and its township's station revoke it.
+    "api:token_revoke": write(
+        _POST_ONLY,
+        api.operator_token,
+        post={**_NONE, "operator": 200, "station": 200},
+        json=True,
+        anonymous=401,
+    ),
+    "api:session_detail": read(own(), api.session, anonymous=401),
+    "api:session_create": write(
+        _POST_ONLY, post=own(read_only=403), data=api.session_body, json=True, anonymous=401
+    ),
+    "api:info_item_create": write(
+        _POST_ONLY, post=own(read_only=403), data=api.info_item_body, json=True, anonymous=401
+    ),
+}
+
 MATRIX = {
     **PUBLIC,
     **WEB,
@@ -342,6 +482,10 @@ MATRIX = {
     **INFOITEMS,
     **PLANNING,
     **REPORTS,
+    **OVERSIGHT,
+    **PASTORAL,
+    **CAPTURE,
+    **API,
 }
 
 
@@ -414,6 +558,12 @@ def test_it_answers_each_persona_as_the_matrix_says(world, login, name, persona)
 POST_CASES = [(name, p) for name, row in MATRIX.items() if row.get for p in PERSONAS]
 
 
+def _post(client, row, url, body):
+    if row.json:
+        return client.post(url, body, content_type="application/json")
+    return client.post(url, body)
+
+
 @pytest.mark.parametrize(("name", "persona"), POST_CASES)
 def test_a_post_is_refused_or_allowed_as_the_matrix_says(world, login, name, persona):
     """The POST column: refused personas get their 403/404 and change nothing; on a page that
@@ -422,8 +572,9 @@ def test_a_post_is_refused_or_allowed_as_the_matrix_says(world, login, name, per
     url = _url(world, name)
     client = login(world.personas[persona])
     expected = (row.post or row.get)[persona]
+    body = row.data(world) if row.data else {}
     before = _tables()
-    response = client.post(url, row.data(world) if row.data else {})
+    response = _post(client, row, url, body)
     if expected != 200:
         # A page that takes no writes may refuse POST as such (405), whoever asks.
         allowed = (expected,) if row.post else (expected, 405)
@@ -448,6 +599,16 @@ WRITES_WHEN_ALLOWED = {
     "reports:submit": "operator",
     "reports:approve": "station",
     "reports:return": "station",
+    "oversight:rectification_accept": "station",
+    "oversight:rectification_return": "station",
+    "oversight:bulletin_submit": "station",
+    "oversight:bulletin_approve": "leader",
+    "oversight:bulletin_return": "leader",
+    "oversight:assessment_publish": "leader",
+    "api:token_create_from_session": "county",
+    "api:token_revoke": "operator",
+    "api:session_create": "operator",
+    "api:info_item_create": "operator",
 }
 
 
@@ -456,9 +617,11 @@ def test_the_post_body_writes_when_a_writer_sends_it(world, login, name, persona
     row = MATRIX[name]
     url = _url(world, name)
     client = login(world.personas[persona])
+    body = row.data(world) if row.data else {}
     before = _tables()
-    response = client.post(url, row.data(world) if row.data else {})
-    assert response.status_code == 302, f"{persona} POST {url}"
+    response = _post(client, row, url, body)
+    # A page redirects after a write; the API answers with what it stored.
+    assert response.status_code in ((200, 201) if row.json else (302,)), f"{persona} POST {url}"
     assert _tables() != before
 
 
@@ -469,17 +632,24 @@ BOUNDARY_CASES = [
 
 @pytest.mark.parametrize(("name", "persona"), BOUNDARY_CASES)
 def test_another_township_or_county_never_sees_our_villages(world, login, name, persona):
-    """What another township's station or another county's viewer may open shows nothing of
-    乌伦古乡's villages."""
+    """What another township's station or another county's viewer may open (a page or the
+    API's JSON) shows nothing of 乌伦古乡's villages."""
     url = _url(world, name)
     response = login(world.personas[persona]).get(url)
-    if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+    content_type = response.get("Content-Type", "")
+    if response.status_code == 200 and content_type.startswith(("text/html", "application/json")):
         body = response.content.decode()
+        if content_type.startswith("application/json"):
+            body = json.dumps(response.json(), ensure_ascii=False)
         for village in ("红星村", "阿克达拉村"):
             assert village not in body, f"{persona} GET {url} shows {village}"
 
 
-@pytest.mark.parametrize("name", [n for n, row in MATRIX.items() if row.get])
+LOGIN_ROWS = [n for n, row in MATRIX.items() if row.get and row.anonymous == 302]
+API_ROWS = [n for n, row in MATRIX.items() if row.get and row.anonymous == 401]
+
+
+@pytest.mark.parametrize("name", LOGIN_ROWS)
 def test_it_sends_anonymous_users_to_the_login_page(world, client, name):
     url = _url(world, name)
     for response in (client.get(url), client.post(url, {})):
@@ -487,7 +657,42 @@ def test_it_sends_anonymous_users_to_the_login_page(world, client, name):
         assert response["Location"].startswith(reverse("login"))
 
 
+@pytest.mark.parametrize("name", API_ROWS)
+def test_the_api_answers_anonymous_calls_with_401_json(world, client, name):
+    """No redirect to a login page a phone cannot show: 401 and a JSON reason (a GET to a
+    POST-only endpoint is 405 before anyone is asked who they are)."""
+    row = MATRIX[name]
+    url = _url(world, name)
+    get = client.get(url)
+    post = _post(client, row, url, row.data(world) if row.data else {})
+    post_only = set(row.get.values()) == {405}
+    assert get.status_code == (405 if post_only else 401), f"GET {url}"
+    assert post.status_code == (401 if row.post else 405), f"POST {url}"
+    for response in (get, post):
+        if response.status_code == 401:
+            assert response["Content-Type"].startswith("application/json")
+            assert response.json()["detail"]
+
+
 def test_it_serves_the_public_pages(client, db):
     assert client.get(reverse("login")).status_code == 200
     assert client.post(reverse("logout")).status_code == 302
     assert client.post(reverse("set_language"), {"language": "en", "next": "/"}).status_code == 302
+    worker = client.get(reverse("capture:sw"))
+    assert worker.status_code == 200
+    assert worker["Content-Type"].startswith("application/javascript")
+    assert client.get(reverse("capture:manifest")).json()["start_url"] == reverse("capture:page")
+    assert client.get(reverse("api:openapi-json")).json()["openapi"].startswith("3.")
+    assert client.get(reverse("api:openapi-view")).status_code == 200
+    # The API's root serves nothing (the docs are at openapi-view).
+    assert client.get(reverse("api:api-root")).status_code == 404
+    # The token exchange is open to anyone and answers in JSON: 401 for a wrong password.
+    token = reverse("api:token_create")
+    assert client.get(token).status_code == 405
+    refused = client.post(
+        token,
+        {"username": "nobody", "password": "wrong", "device_name": "红米 9A"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 401
+    assert refused.json()["detail"]

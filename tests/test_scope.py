@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.test import RequestFactory
 
-from dianjiao.accounts.scope import get_for_user
+from dianjiao.accounts.scope import get_for_user, is_operator, may_inspect
 from dianjiao.members.models import Member
 from dianjiao.orgs.models import County, Equipment, Township, ViewingPoint, Village
 
@@ -99,3 +99,20 @@ def test_it_refuses_writes_from_read_only_roles(world, login):
         assert response.status_code == 403
     world.tv.refresh_from_db()
     assert world.tv.condition == "good"
+
+
+def test_it_names_who_inspects_and_who_is_a_villages_operator(world, django_user_model):
+    w = world
+    root = django_user_model.objects.create_superuser("root", password="x")
+    assert may_inspect(w.inspector, w.township) and may_inspect(w.station, w.township.pk)
+    assert not may_inspect(w.inspector, w.other_township)
+    assert not may_inspect(w.outsider, w.township)
+    assert not any(may_inspect(u) for u in (w.leader, w.county_viewer, w.operator, w.other_op))
+    assert may_inspect(root, w.other_township)
+    assert is_operator(w.operator, w.village) and is_operator(w.operator, w.village.pk)
+    assert not is_operator(w.operator, w.pastoral)
+    # The station writes for its villages but is none of their operators.
+    assert not any(is_operator(u, w.village) for u in (w.station, w.leader, w.other_op))
+    assert is_operator(root, w.village)
+    w.operator.is_active = False
+    assert not is_operator(w.operator, w.village)

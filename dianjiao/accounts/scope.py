@@ -71,6 +71,18 @@ def is_station(user, township=None) -> bool:
     return township is None or user.township_id == getattr(township, "pk", township)
 
 
+def is_operator(user, village=None) -> bool:
+    """A village's own operator (电教员), or a superuser. With `village` (a Village or its id),
+    the operator of that village; the township's station is not one."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    if user.role != Role.VILLAGE_OPERATOR or not user.village_id:
+        return False
+    return village is None or user.village_id == getattr(village, "pk", village)
+
+
 def may_write_village(user, village) -> bool:
     """Whether `user` may change `village`'s records: its operator, its township's station, a
     superuser. Read-only roles never may."""
@@ -132,15 +144,25 @@ def _active(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
+def may_inspect(user, township=None) -> bool:
+    """Whether `user` records inspections: a township's inspector or its station (who also plans
+    and records checks), or a superuser. With `township` (a Township or its id), in that
+    township."""
+    if not _active(user):
+        return False
+    if user.is_superuser:
+        return True
+    if user.role not in (Role.INSPECTOR, Role.STATION_ADMIN):
+        return False
+    return township is None or user.township_id == getattr(township, "pk", township)
+
+
 def require_inspector(user, township, *, denied: str | None = None) -> None:
-    """403 unless `user` may record an inspection in `township` (a Township or its id): that
-    township's inspector or its station (who also plans and records checks), or a superuser."""
-    tid = getattr(township, "pk", township)
-    if _active(user) and user.is_superuser:
-        return
-    if not _active(user) or user.role not in (Role.INSPECTOR, Role.STATION_ADMIN):
+    """403 unless `user` may record an inspection in `township` (a Township or its id): see
+    `may_inspect`."""
+    if not may_inspect(user):
         raise PermissionDenied(denied or _("只有检查员或电教站管理员可以登记检查"))
-    if user.township_id != tid:
+    if not may_inspect(user, township):
         raise PermissionDenied(denied or _("只能检查本乡的播放点"))
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 
 from dianjiao.accounts.scope import get_for_user, is_station, require_station, require_write
 from dianjiao.lib.dates import cn_date, today
-from dianjiao.lib.forms import add_service_errors
+from dianjiao.lib.forms import run_service
 from dianjiao.lib.xlsx import xlsx_response
 
 from . import exports, ranges, selectors, services
@@ -55,15 +55,6 @@ def _confirm_page(request, *, title, facts, button, cancel_url, danger=False):
             "danger": danger,
         },
     )
-
-
-def _run(form, service, **kwargs):
-    """Call the service; a refusal goes onto the form, next to the field it names."""
-    try:
-        return service(**kwargs)
-    except ValidationError as exc:
-        add_service_errors(form, exc)
-        return None
 
 
 # --- catalogue ----------------------------------------------------------------------------
@@ -112,7 +103,7 @@ def film_create(request):
     require_station(request.user)
     form = FilmForm(request.POST or None)
     if form.is_valid() and (
-        film := _run(form, services.film_create, user=request.user, **form.cleaned_data)
+        film := run_service(form, services.film_create, user=request.user, **form.cleaned_data)
     ):
         messages.success(request, _("已登记%(film)s，请接着登记它的拷贝") % {"film": film})
         return redirect("films:detail", film.pk)
@@ -123,7 +114,7 @@ def film_edit(request, pk):
     film = get_for_user(request, Film, pk, write=True)
     require_station(request.user, film.township_id)
     form = FilmForm(request.POST or None, instance=film)
-    if form.is_valid() and _run(
+    if form.is_valid() and run_service(
         form, services.film_update, film=film, user=request.user, **form.cleaned_data
     ):
         messages.success(request, _("电教片信息已保存，修改前的内容保留在操作记录中"))
@@ -141,7 +132,9 @@ def copy_create(request, pk):
     require_station(request.user, film.township_id)
     form = CopyForm(request.POST or None, instance=FilmCopy(film=film))
     if form.is_valid() and (
-        copy := _run(form, services.copy_create, user=request.user, film=film, **form.cleaned_data)
+        copy := run_service(
+            form, services.copy_create, user=request.user, film=film, **form.cleaned_data
+        )
     ):
         messages.success(request, _("已登记拷贝 %(no)s") % {"no": copy.inventory_no})
         if copy.medium == FilmCopy.Medium.FILE:
@@ -161,7 +154,7 @@ def _station_copy(request, pk) -> FilmCopy:
 def copy_edit(request, pk):
     copy = _station_copy(request, pk)
     form = CopyForm(request.POST or None, instance=copy)
-    if form.is_valid() and _run(
+    if form.is_valid() and run_service(
         form, services.copy_update, copy=copy, user=request.user, **form.cleaned_data
     ):
         messages.success(request, _("拷贝信息已保存"))
@@ -177,7 +170,7 @@ def copy_edit(request, pk):
 def copy_upload(request, pk):
     copy = _station_copy(request, pk)
     form = VideoUploadForm(request.POST or None, request.FILES or None)
-    if form.is_valid() and _run(
+    if form.is_valid() and run_service(
         form,
         services.copy_attach_video,
         copy=copy,
@@ -197,7 +190,7 @@ def copy_upload(request, pk):
 def copy_write_off(request, pk):
     copy = _station_copy(request, pk)
     form = WriteOffForm(request.POST or None)
-    if form.is_valid() and _run(
+    if form.is_valid() and run_service(
         form, services.copy_write_off, copy=copy, user=request.user, **form.cleaned_data
     ):
         messages.success(
@@ -280,7 +273,7 @@ def announcement_list(request):
 def announcement_create(request):
     require_station(request.user)
     form = AnnouncementForm(request.POST or None, user=request.user)
-    if form.is_valid() and _run(
+    if form.is_valid() and run_service(
         form, services.announcement_publish, user=request.user, **form.cleaned_data
     ):
         messages.success(request, _("供片信息已发布，各村首页可以看到"))
@@ -343,7 +336,7 @@ def request_create(request):
     )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         d = form.cleaned_data
-        film_request = _run(
+        film_request = run_service(
             form,
             services.request_create,
             village=d["village"],
@@ -418,7 +411,7 @@ def request_approve(request, pk):
 def request_reject(request, pk):
     film_request = _station_request(request, pk)
     form = RejectForm(request.POST or None)
-    if form.is_valid() and _run(
+    if form.is_valid() and run_service(
         form,
         services.request_reject,
         film_request=film_request,
@@ -496,7 +489,7 @@ def loan_dispatch(request):
         if line is not None:  # offer only copies of the film asked for
             form.fields["copy"].queryset = form.fields["copy"].queryset.filter(film=line.film_id)
     if form.is_valid() and (
-        loan := _run(form, services.loan_dispatch, user=request.user, **form.cleaned_data)
+        loan := run_service(form, services.loan_dispatch, user=request.user, **form.cleaned_data)
     ):
         messages.success(
             request,
@@ -550,7 +543,7 @@ def loan_return(request, pk):
     loan = _loan(request, pk)
     require_station(request.user, loan.township_id)
     form = ReturnForm(request.POST or None)
-    if form.is_valid() and _run(
+    if form.is_valid() and run_service(
         form, services.loan_return, user=request.user, loan=loan, **form.cleaned_data
     ):
         messages.success(request, _("拷贝 %(no)s 已收回入站") % {"no": loan.copy.inventory_no})

@@ -21,7 +21,7 @@ from dianjiao.accounts.scope import (
     require_write,
 )
 from dianjiao.lib.dates import today
-from dianjiao.lib.forms import add_service_errors
+from dianjiao.lib.forms import run_service
 from dianjiao.lib.i18n import record_labels
 from dianjiao.lib.xlsx import write_table, xlsx_response
 
@@ -48,14 +48,6 @@ def _form_page(request, form, title, cancel_url):
     return render(
         request, "web/form.html", {"form": form, "title": title, "cancel_url": cancel_url}
     )
-
-
-def _run(form, service, **kwargs):
-    try:
-        return service(**kwargs)
-    except ValidationError as exc:
-        add_service_errors(form, exc)
-        return None
 
 
 def _filtered(request):
@@ -152,7 +144,7 @@ def item_send(request):
     if form.is_valid():
         d = form.cleaned_data
         village = d.get("village") or request.user.village
-        item = _run(
+        item = run_service(
             form,
             services.item_send,
             user=request.user,
@@ -189,7 +181,7 @@ def item_resend(request, pk):
         messages.warning(request, _("只有被退回的信息才能修改后重新报送"))
     if form.is_valid():
         d = form.cleaned_data
-        if _run(
+        if run_service(
             form,
             services.item_send,
             user=request.user,
@@ -270,7 +262,7 @@ def item_publish(request, pk):
 def item_return(request, pk):
     item = _station_item(request, pk)
     form = ReturnForm(request.POST or None)
-    if form.is_valid() and _run(
+    if form.is_valid() and run_service(
         form, services.item_return, item=item, user=request.user, reason=form.cleaned_data["reason"]
     ):
         messages.success(

@@ -15,18 +15,19 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from dianjiao.accounts.models import Role
 from dianjiao.accounts.scope import (
     get_for_user,
     is_leader,
     is_station,
+    may_inspect,
     may_write_village,
     require_inspector,
     require_leader,
     require_station,
+    require_village_writer,
 )
 from dianjiao.lib.dates import today
-from dianjiao.lib.forms import add_service_errors
+from dianjiao.lib.forms import run_service
 
 from . import exports, records, selectors, services
 from .forms import (
@@ -73,14 +74,6 @@ def _form_page(request, form, title, cancel_url, template="web/form.html", **ext
     return render(
         request, template, {"form": form, "title": title, "cancel_url": cancel_url, **extra}
     )
-
-
-def _run(form, service, **kwargs):
-    try:
-        return service(**kwargs)
-    except ValidationError as exc:
-        add_service_errors(form, exc)
-        return None
 
 
 def _page(request, qs):
@@ -151,10 +144,9 @@ def overview(request):
             "year": year,
             "todos": selectors.todos_for(request.user, day),
             "unchecked": selectors.unchecked_points(request.user, as_of=day)
-            if request.user.role in (Role.STATION_ADMIN, Role.INSPECTOR)
+            if may_inspect(request.user)
             else [],
-            "may_inspect": request.user.role in (Role.STATION_ADMIN, Role.INSPECTOR)
-            or request.user.is_superuser,
+            "may_inspect": may_inspect(request.user),
         },
     )
 
@@ -186,7 +178,7 @@ def template_new(request):
             ),
         }
     form = TemplateForm(request.POST or None, initial=initial)
-    if form.is_valid() and _run(
+    if form.is_valid() and run_service(
         form,
         services.template_create,
         user=request.user,
@@ -227,8 +219,7 @@ def inspections(request):
         {
             "form": form,
             "page_obj": _page(request, qs),
-            "may_inspect": request.user.role in (Role.STATION_ADMIN, Role.INSPECTOR)
-            or request.user.is_superuser,
+            "may_inspect": may_inspect(request.user),
         },
     )
 
@@ -279,7 +270,7 @@ def inspection_new(request):
         record=record,
     )
     if request.method == "POST" and form.is_valid():
-        done = _run(
+        done = run_service(
             form,
             services.inspection_record,
             user=request.user,
@@ -330,14 +321,7 @@ def inspection_detail(request, pk):
         {
             "insp": insp,
             "later": later,
-            "may_correct": insp.current
-            and (
-                request.user.is_superuser
-                or (
-                    request.user.role in (Role.STATION_ADMIN, Role.INSPECTOR)
-                    and request.user.township_id == insp.township_id
-                )
-            ),
+            "may_correct": insp.current and may_inspect(request.user, insp.township_id),
         },
     )
 
@@ -365,7 +349,7 @@ def inspection_correct(request, pk):
         initial=initial,
     )
     if form.is_valid():
-        new = _run(
+        new = run_service(
             form,
             services.inspection_correct,
             user=request.user,
@@ -444,8 +428,12 @@ def rectification_detail(request, pk):
     form = RectificationForm(request.POST or None, request.FILES or None) if may_answer else None
     if request.method == "POST":
         if form is None:
-            services.rectification_submit(user=request.user, rectification=rect, response="")
-        elif form.is_valid() and _run(
+            # Nothing to answer here: a read-only role or another village is refused (403); the
+            # village itself, once its answer is in, is told why and sees the page again.
+            require_village_writer(request.user, rect.village)
+            messages.error(request, _("该整改已%(s)s") % {"s": rect.get_status_display()})
+            return redirect("oversight:rectification", rect.pk)
+        if form.is_valid() and run_service(
             form,
             services.rectification_submit,
             user=request.user,
@@ -485,7 +473,7 @@ def rectification_return(request, pk):
     rect = get_for_user(request, Rectification.objects.select_related("village"), pk)
     require_station(request.user, rect.township_id)
     form = ReasonForm(request.POST or None)
-    if form.is_valid() and _run(
+    if form.is_valid() and run_service(
         form,
         services.rectification_return,
         user=request.user,
@@ -556,7 +544,7 @@ def bulletin_new(request):
     )
     if form.is_valid():
         d = form.cleaned_data
-        b = _run(
+        b = run_service(
             form,
             services.bulletin_draft,
             user=request.user,
@@ -585,7 +573,7 @@ def bulletin_edit(request, pk):
             k: getattr(b, k) for k in ("number", "title", "summary", "good_practice", "problems")
         },
     )
-    if form.is_valid() and _run(
+    if form.is_valid() and run_service(
         form, services.bulletin_update, user=request.user, bulletin=b, **form.cleaned_data
     ):
         messages.success(request, _("通报已修改"))
@@ -628,7 +616,7 @@ def bulletin_return(request, pk):
     b = _bulletin(request, pk)
     require_leader(request.user, b.township_id)
     form = ReasonForm(request.POST or None)
-    if form.is_valid() and _run(
+    if form.is_valid() and run_service(
         form,
         services.bulletin_return,
         user=request.user,
@@ -683,7 +671,7 @@ def assessment_compute(request):
     form.fields["year"].initial = today().year
     form.order_fields(["year"])
     if form.is_valid():
-        a = _run(
+        a = run_service(
             form,
             services.assessment_compute,
             user=request.user,
@@ -738,7 +726,7 @@ def score_amend(request, pk):
     )
     require_station(request.user, score.assessment.township_id)
     form = AmendForm(request.POST or None)
-    if form.is_valid() and _run(
+    if form.is_valid() and run_service(
         form,
         services.assessment_amend,
         user=request.user,
@@ -795,7 +783,7 @@ def meeting_new(request):
     require_leader(request.user, township)
     form = MeetingForm(request.POST or None, initial={"held_on": today()})
     if form.is_valid():
-        m = _run(
+        m = run_service(
             form,
             services.meeting_convene,
             user=request.user,
@@ -830,7 +818,7 @@ def meeting_record(request, pk):
     form = MeetingRecordForm(
         request.POST or None, township=m.township_id, initial={"minutes": m.minutes}
     )
-    if form.is_valid() and _run(
+    if form.is_valid() and run_service(
         form,
         services.meeting_record,
         user=request.user,
@@ -848,11 +836,10 @@ def action_close(request, pk):
     a = get_for_user(request, ActionItem.objects.select_related("village", "meeting"), pk)
     form = NoteForm(request.POST or None)
     if a.village_id:
-        if not may_write_village(request.user, a.village):
-            raise PermissionDenied(_("您不能替%(village)s办理") % {"village": a.village.name})
+        require_village_writer(request.user, a.village)
     else:
         require_station(request.user, a.township_id)
-    if form.is_valid() and _run(
+    if form.is_valid() and run_service(
         form, services.action_close, user=request.user, action=a, note=form.cleaned_data["note"]
     ):
         messages.success(request, _("议定事项已办结"))
@@ -888,7 +875,7 @@ def training_new(request):
     require_station(request.user, township)
     form = TrainingForm(request.POST or None, township=township)
     if form.is_valid():
-        t = _run(
+        t = run_service(
             form,
             services.training_record,
             user=request.user,
@@ -946,7 +933,7 @@ def demo_new(request):
     require_station(request.user, township)
     form = DemoUnitForm(request.POST or None, user=request.user, initial={"year": today().year})
     if form.is_valid():
-        u = _run(form, services.demo_unit_save, user=request.user, **form.cleaned_data)
+        u = run_service(form, services.demo_unit_save, user=request.user, **form.cleaned_data)
         if u:
             messages.success(request, _("示范单位已登记"))
             return redirect("oversight:demo", u.pk)
@@ -971,7 +958,7 @@ def demo_edit(request, pk):
     if form.is_valid():
         fields = dict(form.cleaned_data)
         fields.pop("village")
-        if _run(form, services.demo_unit_save, user=request.user, unit=u, **fields):
+        if run_service(form, services.demo_unit_save, user=request.user, unit=u, **fields):
             messages.success(request, _("示范单位已修改"))
             return redirect("oversight:demo", pk)
     return _form_page(request, form, _("修改示范单位"), reverse("oversight:demo", args=[pk]))
@@ -981,7 +968,7 @@ def demo_name(request, pk):
     u = get_for_user(request, selectors.demo_units_for(request.user), pk)
     require_station(request.user, u.township_id)
     form = NameForm(request.POST or None, initial={"named_on": today()})
-    if form.is_valid() and _run(
+    if form.is_valid() and run_service(
         form, services.demo_unit_name, user=request.user, unit=u, **form.cleaned_data
     ):
         messages.success(request, _("已命名"))

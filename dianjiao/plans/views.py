@@ -1,13 +1,12 @@
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from dianjiao.accounts.models import Role
-from dianjiao.accounts.scope import get_for_user, require_write
+from dianjiao.accounts.scope import get_for_user, require_station, require_write
 from dianjiao.lib.forms import add_service_errors
 from dianjiao.orgs.models import Village
 
@@ -19,9 +18,7 @@ from .years import offered_years, requested_year
 
 
 def plan_edit(request, year):
-    require_write(request.user)
-    if request.user.role != Role.STATION_ADMIN:
-        raise PermissionDenied(_("只有电教站管理员可以制定年度计划"))
+    require_station(request.user, denied=_("只有电教站管理员可以制定年度计划"))
     if not request.user.township_id or not 2000 <= year <= 2100:
         raise Http404
     instance = AnnualPlan.objects.writable_by(request.user).filter(year=year).first()

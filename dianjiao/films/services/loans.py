@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from dianjiao.accounts.models import Role, User
-from dianjiao.accounts.scope import require_station, require_write
+from dianjiao.accounts.models import User
+from dianjiao.accounts.scope import can_write, is_operator, require_station, require_write
 from dianjiao.films.models import (
     FilmCopy,
     FilmRequest,
@@ -127,14 +127,7 @@ def loan_dispatch(
 def may_confirm_receipt(user, loan: Loan) -> bool:
     """Receipt is the village's word that the copy arrived, so only its own operator gives it;
     the station that sent the copy cannot sign for it."""
-    return bool(
-        user.is_authenticated
-        and user.role_can_write
-        and (
-            user.is_superuser
-            or (user.role == Role.VILLAGE_OPERATOR and user.village_id == loan.village_id)
-        )
-    )
+    return can_write(user) and is_operator(user, loan.village_id)
 
 
 def loan_confirm_receipt(*, loan: Loan, user: User, at: dt.datetime | None = None) -> Loan:
