@@ -1,5 +1,8 @@
-"""The compliance pages: the dashboard with its charts and to-dos, the tables' .xlsx, and the
-village list and coverage page (R2) with their counts of points, members and equipment."""
+"""The compliance pages: the tables' .xlsx, the village list and coverage page (R2) with their
+counts of points, members and equipment, and the compliance part of the dashboard (the page is
+dianjiao.web's, see dashboard_context)."""
+
+import datetime as dt
 
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -14,40 +17,33 @@ from dianjiao.plans.years import offered_years, requested_year
 
 from . import charts, compute, exports
 from .coverage import coverage_totals, unassigned_members, villages_with_coverage
-from .todos import todos
 
 
-@require_safe
-def dashboard(request):
-    year = requested_year(request)
-    as_of = dates.today()
-    c = compute.compliance(request.user, year=year, as_of=as_of)
-    county = request.user.role == Role.COUNTY_VIEWER
-    return render(
-        request,
-        "compliance/dashboard.html",
-        {
-            "year": year,
-            "c": c,
-            "county": county,
-            "townships": c.by_township() if county else None,
-            "todos": todos(request.user, as_of=as_of) if year == as_of.year else [],
-            "coverage_chart": charts.bars(
-                [(f"{m}", pct) for m, pct, _e, _p in c.monthly_coverage()]
-            ),
-            "held_chart": charts.bars(
-                [
-                    (
-                        r.village.name[:3],
-                        100 * r.months_held / r.months_ended if r.months_ended else None,
-                    )
-                    for r in c.rows
-                ]
-            ),
-            "can_edit_plan": request.user.role == Role.STATION_ADMIN,
-            "years": offered_years(),
-        },
-    )
+def dashboard_context(user, *, year: int, as_of: dt.date) -> dict:
+    """Compliance's part of the dashboard (planning:dashboard): the figures of `year`, the
+    townships side by side for the county, the charts. The page itself is dianjiao.web's: it adds
+    what oversight measures against the same plan and the to-do lists of both apps, which
+    compliance (below oversight) may not import."""
+    c = compute.compliance(user, year=year, as_of=as_of)
+    county = user.role == Role.COUNTY_VIEWER
+    return {
+        "year": year,
+        "c": c,
+        "county": county,
+        "townships": c.by_township() if county else None,
+        "coverage_chart": charts.bars([(f"{m}", pct) for m, pct, _e, _p in c.monthly_coverage()]),
+        "held_chart": charts.bars(
+            [
+                (
+                    r.village.name[:3],
+                    100 * r.months_held / r.months_ended if r.months_ended else None,
+                )
+                for r in c.rows
+            ]
+        ),
+        "can_edit_plan": user.role == Role.STATION_ADMIN,
+        "years": offered_years(),
+    }
 
 
 @require_safe
