@@ -8,6 +8,7 @@ from dianjiao.films import urls as films_urls
 from dianjiao.orgs import urls as orgs_urls
 from dianjiao.plans import urls as plans_urls
 from dianjiao.teaching.usage import film_usage_page
+from dianjiao.web import urls as web_urls
 
 admin.site.site_header = _("电教 · 党员电化教育管理")
 admin.site.site_title = _("电教后台")
@@ -42,9 +43,22 @@ urlpatterns = [
     ),
     path("teaching/", include("dianjiao.teaching.urls")),
     path("logbook/", include("dianjiao.logbook.urls")),
-    # The plan pages (dianjiao.plans) and the compliance pages (dianjiao.compliance) share the
-    # /plan/ prefix and the "planning" URL namespace, as before the two apps were split.
-    path("plan/", include(([*plans_urls.urlpatterns, *compliance_urls.urlpatterns], "planning"))),
+    # The plan pages (dianjiao.plans), the compliance pages (dianjiao.compliance) and the
+    # dashboard (dianjiao.web: it combines compliance with oversight) share the /plan/ prefix and
+    # the "planning" URL namespace, as before the apps were split.
+    path(
+        "plan/",
+        include(
+            (
+                [
+                    *web_urls.planning_patterns,
+                    *plans_urls.urlpatterns,
+                    *compliance_urls.urlpatterns,
+                ],
+                "planning",
+            )
+        ),
+    ),
     path("reports/", include("dianjiao.reports.urls")),
     path("info/", include("dianjiao.infoitems.urls")),
     path("oversight/", include("dianjiao.oversight.urls")),

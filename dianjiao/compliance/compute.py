@@ -10,6 +10,7 @@ from collections import defaultdict
 from dianjiao.infoitems.selectors import items_per_village_month
 from dianjiao.lib.dates import local_month, year_bounds
 from dianjiao.orgs.models import Village
+from dianjiao.pastoral.selectors import pastoral_minutes_by_village
 from dianjiao.plans.models import AnnualPlan, VillageWorkPlan
 from dianjiao.reports.models import QuarterlyReport
 from dianjiao.reports.selectors import quarter_ended
@@ -38,9 +39,9 @@ def compliance(user, *, year: int, as_of: dt.date) -> Compliance:
     """The villages × months matrix of `year` for the villages `user` sees, with each village's
     quarterly reports, information items and pastoral teaching hours.
 
-    Nine queries whatever the data: villages, the plans of the year, sessions (with figures and,
+    Ten queries whatever the data: villages, the plans of the year, sessions (with figures and,
     by with_figures, their films), feedback, expected attendance, work plans, information items,
-    reports."""
+    reports, and the pastoral minutes the campaigns' ledger counts."""
     villages = list(
         Village.objects.visible_to(user)
         .select_related("township")
@@ -82,8 +83,6 @@ def compliance(user, *, year: int, as_of: dt.date) -> Compliance:
         if s.is_key:
             cell.key_sessions += 1
             cell.key_incomplete += not s.four_ring_complete
-        if s.kind == ViewingSession.Kind.PASTORAL:
-            row.pastoral_minutes += s.duration_minutes or 0
 
     for village_id, month in (
         MonthlyFeedback.objects.visible_to(user)
@@ -141,6 +140,11 @@ def compliance(user, *, year: int, as_of: dt.date) -> Compliance:
         if village_id in rows:
             q = rows[village_id].quarters[quarter - 1]
             q.status, q.report_id = status, pk
+
+    # R13's hours are the campaigns' ledger's (teaching plus viewing), not every pastoral session.
+    for village_id, minutes in pastoral_minutes_by_village(user, year=year).items():
+        if village_id in rows:
+            rows[village_id].pastoral_minutes = minutes.total
 
     single = plans.get(next(iter(township_ids))) if len(township_ids) == 1 else None
     return Compliance(year, as_of, list(rows.values()), single, plans)

@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from dianjiao.accounts.scope import is_station
 from dianjiao.infoitems.models import InfoItem
 from dianjiao.lib.dates import month_bounds
 from dianjiao.orgs.models import Village
@@ -170,7 +171,7 @@ def todos(user, *, as_of: dt.date) -> list[Todo]:
                     f"year={year}",
                 )
             )
-    if user.role == "station_admin":
+    if is_station(user):
         unassigned = sum(v.n_unassigned for v in villages)
         if unassigned:
             out.insert(

@@ -2,9 +2,9 @@ from django.urls import path
 
 from . import views
 
-# Mounted with the plan pages under /plan/, in the "planning" namespace (dianjiao/urls.py).
+# Mounted with the plan pages under /plan/, in the "planning" namespace (dianjiao/urls.py). The
+# dashboard at /plan/ (planning:dashboard) is dianjiao.web's page: it shows oversight's figures too.
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
     path("export/", views.export, name="export"),
 ]
 

@@ -1,5 +1,8 @@
-"""The compliance pages: the dashboard with its charts and to-dos, the tables' .xlsx, and the
-village list and coverage page (R2) with their counts of points, members and equipment."""
+"""The compliance pages: the tables' .xlsx, the village list and coverage page (R2) with their
+counts of points, members and equipment, and the compliance part of the dashboard (the page is
+dianjiao.web's, see dashboard_context)."""
+
+import datetime as dt
 
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -7,6 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from dianjiao.accounts.models import Role
+from dianjiao.accounts.scope import is_station
 from dianjiao.lib import dates
 from dianjiao.lib.xlsx import xlsx_response
 from dianjiao.orgs.selectors import faulty_equipment
@@ -14,30 +18,25 @@ from dianjiao.plans.years import offered_years, requested_year
 
 from . import charts, compute, exports
 from .coverage import coverage_totals, unassigned_members, villages_with_coverage
-from .todos import todos
 
 
-@require_safe
-def dashboard(request):
-    year = requested_year(request)
-    as_of = dates.today()
-    c = compute.compliance(request.user, year=year, as_of=as_of)
-    county = request.user.role == Role.COUNTY_VIEWER
-    return render(
-        request,
-        "compliance/dashboard.html",
-        {
-            "year": year,
-            "c": c,
-            "county": county,
-            "townships": c.by_township() if county else None,
-            "todos": todos(request.user, as_of=as_of) if year == as_of.year else [],
-            "coverage_chart": charts.coverage_by_month(c),
-            "held_chart": charts.held_by_village(c),
-            "can_edit_plan": request.user.role == Role.STATION_ADMIN,
-            "years": offered_years(),
-        },
-    )
+def dashboard_context(user, *, year: int, as_of: dt.date) -> dict:
+    """Compliance's part of the dashboard (planning:dashboard): the figures of `year`, the
+    townships side by side for the county, the charts. The page itself is dianjiao.web's: it adds
+    what oversight measures against the same plan and the to-do lists of both apps, which
+    compliance (below oversight) may not import."""
+    c = compute.compliance(user, year=year, as_of=as_of)
+    county = user.role == Role.COUNTY_VIEWER
+    return {
+        "year": year,
+        "c": c,
+        "county": county,
+        "townships": c.by_township() if county else None,
+        "coverage_chart": charts.coverage_by_month(c),
+        "held_chart": charts.held_by_village(c),
+        "can_edit_plan": is_station(user),
+        "years": offered_years(),
+    }
 
 
 @require_safe

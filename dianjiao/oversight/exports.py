@@ -1,18 +1,14 @@
 """Exports of the oversight pages: .xlsx tables (user text never read as a formula) and the
-bulletin (通报) as an official .docx in the quarterly report's layout (GB/T 9704: red header
-and rule, FangSong body, East Asian fonts set), reusing that writer's helpers."""
-
-import io
+bulletin (通报) as an official .docx by the one writer of official documents,
+dianjiao.lib.official_docx (GB/T 9704: red header and rule, FangSong body, East Asian fonts set),
+the quarterly report's too."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Pt
 
+from dianjiao.lib import official_docx as official
 from dianjiao.lib.xlsx import write_table
-from dianjiao.reports.exports import BODY_FONT, RED, TABLE_FONT, TITLE_FONT, _font, _para, _red_rule
 
 from .models import Rectification
 from .services import COMPONENTS
@@ -136,70 +132,47 @@ def demos_xlsx(qs) -> bytes:
     return _table(_("示范单位"), headers, rows)
 
 
-def _lines(doc, text):
-    for line in (text or "").splitlines():
-        if line.strip():
-            _para(doc, line.strip(), BODY_FONT, 16)
-
-
-def _cell(cell, text):
-    _font(cell.paragraphs[0].add_run(str(text)), TABLE_FONT, 12)
-
-
 def bulletin_docx(bulletin) -> bytes:
-    """The bulletin in the official layout: red issuing-unit header over a red rule, title,
-    numbered sections, the ranking table, the rectifications due, issuing unit and date, and an
-    annex with every village's logbook chain head (the checkpoints)."""
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    normal = doc.styles["Normal"]
-    normal.font.name = BODY_FONT
-    normal.font.size = Pt(16)
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
-
+    """The bulletin in the official layout (dianjiao.lib.official_docx): red issuing-unit header
+    and document number over a red rule, title, numbered sections, the ranking table, the
+    rectifications due, issuing unit and date, and an annex with every village's logbook chain
+    head (the checkpoints)."""
+    doc = official.new_document()
     township = bulletin.township
     unit = township.station_name or _("%(t)s党员电化教育工作站") % {"t": township.name}
-    _para(
-        doc,
-        _("%(t)s党员电教工作通报") % {"t": township.name},
-        TITLE_FONT,
-        26,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-        color=RED,
-        indent=False,
-    )
+    official.red_header(doc, _("%(t)s党员电教工作通报") % {"t": township.name})
     if bulletin.number:
-        _para(doc, bulletin.number, BODY_FONT, 16, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-    _red_rule(doc.paragraphs[-1])
-    _para(doc, bulletin.title, TITLE_FONT, 22, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-    _para(doc, _("各村党支部："), BODY_FONT, 16, indent=False)
-    _lines(doc, bulletin.summary)
-    _para(doc, _("一、检查得分排名"), "SimHei", 16)
-    table = doc.add_table(rows=1, cols=4)
-    table.style = "Table Grid"
-    for cell, text in zip(
-        table.rows[0].cells, (_("名次"), _("村"), _("平均得分率"), _("检查次数")), strict=True
-    ):
-        _cell(cell, text)
-    for n, r in enumerate(bulletin.ranking, start=1):
-        cells = table.add_row().cells
-        score = "—" if r.get("score") is None else f"{r['score']}%"
-        for cell, text in zip(cells, (n, r["name"], score, r.get("inspections", 0)), strict=True):
-            _cell(cell, text)
+        official.paragraph(doc, bulletin.number, align=official.CENTER, indent=False)
+    official.red_rule(doc.paragraphs[-1])
+    official.title(doc, bulletin.title)
+    official.paragraph(doc, _("各村党支部："), indent=False)
+    official.body(doc, bulletin.summary)
+    official.heading(doc, _("一、检查得分排名"))
+    official.table(
+        doc,
+        (
+            (
+                n,
+                r["name"],
+                "—" if r.get("score") is None else f"{r['score']}%",
+                r.get("inspections", 0),
+            )
+            for n, r in enumerate(bulletin.ranking, start=1)
+        ),
+        header=(_("名次"), _("村"), _("平均得分率"), _("检查次数")),
+        size=12,
+    )
     if bulletin.good_practice:
-        _para(doc, _("二、好的做法"), "SimHei", 16)
-        _lines(doc, bulletin.good_practice)
+        official.heading(doc, _("二、好的做法"))
+        official.body(doc, bulletin.good_practice)
     if bulletin.problems:
-        _para(doc, _("三、存在问题"), "SimHei", 16)
-        _lines(doc, bulletin.problems)
+        official.heading(doc, _("三、存在问题"))
+        official.body(doc, bulletin.problems)
     if bulletin.rectifications_due:
-        _para(doc, _("四、限期整改事项"), "SimHei", 16)
+        official.heading(doc, _("四、限期整改事项"))
         statuses = dict(Rectification.Status.choices)
         for n, r in enumerate(bulletin.rectifications_due, start=1):
-            _para(
+            official.paragraph(
                 doc,
                 _("%(n)d. %(village)s：%(problem)s（期限%(due)s，%(status)s）")
                 % {
@@ -209,36 +182,20 @@ def bulletin_docx(bulletin) -> bytes:
                     "due": r["due_on"],
                     "status": statuses.get(r["status"], r["status"]),
                 },
-                BODY_FONT,
-                16,
             )
-    day = timezone.localdate(bulletin.issued_at or bulletin.drafted_at)
-    _para(doc, unit, BODY_FONT, 16, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
-    _para(
-        doc,
-        _("%(y)s年%(m)s月%(d)s日") % {"y": day.year, "m": day.month, "d": day.day},
-        BODY_FONT,
-        16,
-        align=WD_ALIGN_PARAGRAPH.RIGHT,
-        indent=False,
-    )
+    official.signature(doc, unit, timezone.localdate(bulletin.issued_at or bulletin.drafted_at))
     if bulletin.checkpoints:
-        _para(doc, _("附件：各村《电教手册》链头（核对用）"), "SimHei", 14, indent=False)
+        official.heading(doc, _("附件：各村《电教手册》链头（核对用）"), 14, indent=False)
         # checkpoints.read_docx reads this table back: id, village, count, head.
-        t = doc.add_table(rows=1, cols=4)
-        t.style = "Table Grid"
-        heads = (_("编号"), _("村"), _("条数"), _("链头哈希"))
-        for cell, text in zip(t.rows[0].cells, heads, strict=True):
-            _cell(cell, text)
-        for vid, c in sorted(bulletin.checkpoints.items(), key=lambda kv: kv[1]["name"]):
-            cells = t.add_row().cells
-            for cell, text in zip(
-                cells, (vid, c["name"], c["count"], c["head"] or "—"), strict=True
-            ):
-                _cell(cell, text)
-            cells[3].paragraphs[0].runs[0].font.size = Pt(8)
+        heads = sorted(bulletin.checkpoints.items(), key=lambda kv: kv[1]["name"])
+        t = official.table(
+            doc,
+            ((vid, c["name"], c["count"], c["head"] or "—") for vid, c in heads),
+            header=(_("编号"), _("村"), _("条数"), _("链头哈希")),
+            size=12,
+        )
+        for row in t.rows[1:]:
+            row.cells[3].paragraphs[0].runs[0].font.size = Pt(8)
     doc.core_properties.title = bulletin.title
     doc.core_properties.author = unit
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    return official.to_bytes(doc)

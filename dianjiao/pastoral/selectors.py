@@ -7,8 +7,8 @@ fixed number of queries."""
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from dianjiao.orgs.models import Village
@@ -177,30 +177,27 @@ class VillageMinutes:
 
 def pastoral_minutes_by_village(user, *, year: int) -> dict[int, VillageMinutes]:
     """R13's minutes per village for compliance and the dashboard: the sessions the campaigns
-    starting in `year` count (the ledger's own rule), as {village id: teaching and viewing}.
+    starting in `year` count (the ledger's own rule: a pastoral session at one of a camp's viewing
+    points on a day within the campaign's dates, judged in the configured zone), as {village id:
+    teaching and viewing}. A session that two campaigns of the year would count is counted once.
 
-    At most three queries: the campaigns, their viewing points, the sums."""
-    campaigns = list(
-        Campaign.objects.visible_to(user)
-        .filter(starts_on__year=year)
-        .values("pk", "starts_on", "ends_on")
+    One query whatever the data (a campaign's camps and dates are matched inside it), so the
+    pages that read it keep a fixed number of queries."""
+    zone = timezone.get_default_timezone()
+    campaigns = Campaign.objects.visible_to(user).filter(starts_on__year=year)
+    camp = Through.objects.filter(
+        viewingpoint_id=OuterRef("point_id"),
+        pastoralpoint__campaign__in=campaigns,
+        pastoralpoint__campaign__starts_on__lte=OuterRef("held_on"),
+        pastoralpoint__campaign__ends_on__gte=OuterRef("held_on"),
     )
-    points: dict[int, set[int]] = {}
-    for campaign_id, point_id in Through.objects.filter(
-        pastoralpoint__campaign_id__in=[c["pk"] for c in campaigns]
-    ).values_list("pastoralpoint__campaign_id", "viewingpoint_id"):
-        points.setdefault(campaign_id, set()).add(point_id)
-    where = Q(pk__in=[])
-    for c in campaigns:
-        if points.get(c["pk"]):
-            start, end = _bounds(c["starts_on"], c["ends_on"])
-            where |= Q(point_id__in=points[c["pk"]], held_at__gte=start, held_at__lt=end)
-    out: dict[int, VillageMinutes] = {}
-    if not campaigns:
-        return out
+    # A campaign starts in `year` and lasts at most a year: its sessions fall within these bounds.
+    start, end = _bounds(dt.date(year, 1, 1), dt.date(year + 2, 1, 1))
     rows = (
         ViewingSession.objects.visible_to(user)
-        .filter(where, kind=ViewingSession.Kind.PASTORAL)
+        .filter(kind=ViewingSession.Kind.PASTORAL, held_at__gte=start, held_at__lt=end)
+        .annotate(held_on=TruncDate("held_at", tzinfo=zone))
+        .filter(Exists(camp))
         .order_by()
         .values("village_id")
         .annotate(
@@ -208,9 +205,9 @@ def pastoral_minutes_by_village(user, *, year: int) -> dict[int, VillageMinutes]
             teaching=Coalesce(Sum("teaching_minutes"), 0),
         )
     )
-    for r in rows:
-        out[r["village_id"]] = VillageMinutes(r["teaching"], r["duration"] - r["teaching"])
-    return out
+    return {
+        r["village_id"]: VillageMinutes(r["teaching"], r["duration"] - r["teaching"]) for r in rows
+    }
 
 
 def open_campaigns(user, today: dt.date):

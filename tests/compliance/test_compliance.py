@@ -201,7 +201,7 @@ def test_it_runs_a_fixed_number_of_queries_whatever_the_data(
             created_at=NOW,
             status="submitted",
         )
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         c = compute.compliance(world.station, year=2026, as_of=AS_OF)
     assert c.rows[2].cells[9].sessions == n and c.rows[2].cells[9].info_items == n
     with django_assert_num_queries(8):
@@ -294,8 +294,27 @@ def test_information_items_are_measured_against_the_plans_monthly_number(world):
 
 
 def test_pastoral_teaching_hours_add_up_the_pastoral_sessions(cast, clock, world):
-    """R13: two pastoral sessions at 阿克达拉村 of 150 and 105 minutes make 4.25 → 4.2 hours;
-    a monthly showing does not count. The plan asks for 30 (the default)."""
+    """R13: two pastoral sessions at 阿克达拉村 of 150 and 105 minutes, within the summer
+    campaign whose camp its pastoral point serves, make 4.25 → 4.2 hours; a monthly showing does
+    not count, nor a pastoral session after the campaign (the campaigns' ledger decides). The plan
+    asks for 30 (the default)."""
+    from dianjiao.pastoral import services as pastoral
+
+    campaign = pastoral.campaign_create(
+        user=world.station,
+        township=world.township,
+        name="2026年夏季转场流动教学",
+        starts_on=dt.date(2026, 8, 1),
+        ends_on=dt.date(2026, 8, 31),
+        staff=[world.station],
+    )
+    pastoral.point_add(
+        user=world.station,
+        campaign=campaign,
+        name="乌伦古河夏牧场",
+        river_area="ulungur",
+        villages=[world.pastoral],
+    )
     for day, minutes in ((5, 150), (20, 105)):
         at(clock, 2026, 8, day, 20)
         record(
@@ -310,6 +329,17 @@ def test_pastoral_teaching_hours_add_up_the_pastoral_sessions(cast, clock, world
         )
     at(clock, 2026, 9, 1, 20)
     record(cast, held_at=local(2026, 9, 1, 15), duration_minutes=90)
+    at(clock, 2026, 9, 2, 20)
+    record(
+        cast,
+        author=world.other_op,
+        village=world.pastoral,
+        point=world.pastoral_point,
+        kind="pastoral",
+        held_at=local(2026, 9, 2, 15),
+        duration_minutes=60,
+        attendance={world.pastoral_member.pk: (PRESENT, "")},
+    )
     clock.at = NOW
     c = compute.compliance(world.station, year=2026, as_of=AS_OF)
     assert {r.village.name: r.pastoral_minutes for r in c.rows} == {"红星村": 0, "阿克达拉村": 255}

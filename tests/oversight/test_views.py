@@ -11,6 +11,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
+from dianjiao.lib import official_docx
 from dianjiao.oversight import exports, selectors, services
 from dianjiao.oversight.models import Bulletin, Inspection, Meeting, Rectification
 from tests.logbook.conftest import append
@@ -119,7 +120,7 @@ def test_the_bulletin_docx_reads_back_in_the_official_layout(world, login):
     doc = Document(io.BytesIO(response.content))
     texts = [p.text for p in doc.paragraphs]
     assert texts[0] == "乌伦古乡党员电教工作通报"
-    assert doc.paragraphs[0].runs[0].font.color.rgb == exports.RED
+    assert doc.paragraphs[0].runs[0].font.color.rgb == official_docx.RED
     assert "乌伦古乡2026年11月党员电教工作检查情况通报" in texts
     ranking = doc.tables[0]
     assert [r.cells[1].text for r in ranking.rows[1:]] == ["阿克达拉村", "红星村"]

@@ -56,7 +56,7 @@ def test_the_drill_down_lists_the_sessions_behind_a_figure(season):
 
 
 def test_compliance_reads_the_same_minutes_per_village(season, django_assert_num_queries):
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(1):
         minutes = selectors.pastoral_minutes_by_village(season.world.station, year=2026)
     w = season.world
     assert {v: (m.teaching, m.viewing) for v, m in minutes.items()} == {
