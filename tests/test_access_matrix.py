@@ -471,6 +471,14 @@ API = {
     ),
 }
 
+REMINDERS = {
+    "reminders:list": read(STATION),
+    "reminders:export": read(STATION),
+    "reminders:profile": write(ALL),  # everyone keeps their own phone, e-mail and channels
+    # The station sets up a user of its township who never logs in.
+    "reminders:profile_for": write({**STATION, "outsider": 404}, lambda w: {"pk": w.operator.pk}),
+}
+
 MATRIX = {
     **PUBLIC,
     **WEB,
@@ -486,6 +494,7 @@ MATRIX = {
     **PASTORAL,
     **CAPTURE,
     **API,
+    **REMINDERS,
 }
 
 
