@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 
 from dianjiao.accounts.scope import get_for_user, is_station, require_station, require_write
 from dianjiao.lib.dates import cn_date, today
-from dianjiao.lib.forms import add_service_errors
+from dianjiao.lib.forms import add_service_errors, id_or_none
 from dianjiao.lib.xlsx import xlsx_response
 
 from . import exports, ranges, selectors, services
@@ -310,12 +310,12 @@ def _initial_lines(request, films) -> tuple[list[dict], str]:
     """Rows to start the form with: ?film=<pk> one film, ?announcement=<pk> an announcement's films."""
     start = today() + dt.timedelta(days=7)
     if pk := request.GET.get("film"):
-        film = films.filter(pk=pk).first() if pk.isdigit() else None
+        film = films.filter(pk=pk).first() if id_or_none(pk) else None
         return ([{"film": film, "wanted_on": start}] if film else []), ""
     if pk := request.GET.get("announcement"):
         found = (
             Announcement.objects.visible_to(request.user).filter(pk=pk).first()
-            if pk.isdigit()
+            if id_or_none(pk)
             else None
         )
         if found:
@@ -471,7 +471,7 @@ def loan_export(request):
 def loan_dispatch(request):
     require_station(request.user)
     initial = {
-        k: request.GET[k] for k in ("line", "copy", "village") if request.GET.get(k, "").isdigit()
+        k: request.GET[k] for k in ("line", "copy", "village") if id_or_none(request.GET.get(k))
     }
     form = DispatchForm(request.POST or None, user=request.user, initial=initial)
     if not request.POST and "line" in initial:
