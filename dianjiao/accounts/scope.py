@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from dianjiao.lib.forms import out_of_int_range
+
 from .models import Role
 
 
@@ -126,6 +128,8 @@ def get_for_user(request, queryset, pk, *, write: bool = False):
     403 when a read-only role asks to change it."""
     if isinstance(queryset, type):
         queryset = queryset.objects.all()
+    if out_of_int_range(pk):  # 10**30 from a query string: unknown, not a database error
+        raise Http404
     try:
         obj = queryset.visible_to(request.user).get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError):

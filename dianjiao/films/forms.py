@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dianjiao.lib.dates import today
+from dianjiao.lib.forms import Form, FormSet, ModelForm, SearchField, formset_factory
 from dianjiao.lib.sizes import size_label
 from dianjiao.orgs.models import Village
 
@@ -19,7 +20,7 @@ _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DEFAULT_LOAN_DAYS = 30
 
 
-class FilmForm(forms.ModelForm):
+class FilmForm(ModelForm):
     class Meta:
         model = Film
         fields = [
@@ -53,8 +54,8 @@ class FilmForm(forms.ModelForm):
         self.fields["languages"].queryset = Language.objects.all()
 
 
-class FilmFilterForm(forms.Form):
-    q = forms.CharField(
+class FilmFilterForm(Form):
+    q = SearchField(
         label=_("搜索"),
         required=False,
         widget=forms.TextInput(
@@ -103,13 +104,13 @@ class FilmFilterForm(forms.Form):
         return queryset
 
 
-class CopyForm(forms.ModelForm):
+class CopyForm(ModelForm):
     class Meta:
         model = FilmCopy
         fields = ["inventory_no", "medium", "language", "condition", "note"]
 
 
-class VideoUploadForm(forms.Form):
+class VideoUploadForm(Form):
     file = forms.FileField(
         label=_("视频文件"),
         widget=forms.ClearableFileInput(attrs={"accept": "video/*"}),
@@ -125,7 +126,7 @@ class VideoUploadForm(forms.Form):
         }
 
 
-class WriteOffForm(forms.Form):
+class WriteOffForm(Form):
     status = forms.ChoiceField(
         label=_("类别"),
         choices=[
@@ -141,8 +142,8 @@ class WriteOffForm(forms.Form):
     )
 
 
-class CopyFilterForm(forms.Form):
-    q = forms.CharField(
+class CopyFilterForm(Form):
+    q = SearchField(
         label=_("搜索"),
         required=False,
         widget=forms.TextInput(
@@ -201,7 +202,7 @@ class CopyFilterForm(forms.Form):
         return queryset
 
 
-class AnnouncementForm(forms.Form):
+class AnnouncementForm(Form):
     title = forms.CharField(
         label=_("标题"), max_length=120, help_text=_("如“2026年第三季度供片信息”")
     )
@@ -229,7 +230,7 @@ class AnnouncementForm(forms.Form):
         return data
 
 
-class RequestForm(forms.Form):
+class RequestForm(Form):
     village = forms.ModelChoiceField(
         label=_("申请村"), queryset=Village.objects.none(), empty_label=None
     )
@@ -246,7 +247,7 @@ class RequestForm(forms.Form):
         self.fields["village"].queryset = Village.objects.writable_by(user)
 
 
-class RequestLineForm(forms.Form):
+class RequestLineForm(Form):
     """One film of a request.
 
     On a pick list (the films of an announcement, or the one film a page asked for) the page
@@ -323,7 +324,7 @@ class RequestLineForm(forms.Form):
         return data
 
 
-class BaseLineFormSet(forms.BaseFormSet):
+class BaseLineFormSet(FormSet):
     """The lines of a request: a pick list of `picks` (one row per film, none ticked unless the
     page says so), or, without picks, blank rows to choose films from `catalogue`. `options`
     are the language versions per film (selectors.language_options)."""
@@ -367,12 +368,12 @@ class BaseLineFormSet(forms.BaseFormSet):
         ]
 
 
-RequestLineFormSet = forms.formset_factory(
+RequestLineFormSet = formset_factory(
     RequestLineForm, formset=BaseLineFormSet, extra=0, min_num=4, max_num=20
 )
 
 
-class RejectForm(forms.Form):
+class RejectForm(Form):
     reason = forms.CharField(
         label=_("驳回理由"),
         max_length=200,
@@ -430,7 +431,7 @@ class CopyChoiceField(forms.ModelChoiceField):
         return label
 
 
-class DispatchForm(forms.Form):
+class DispatchForm(Form):
     line = forms.ModelChoiceField(
         label=_("申请片目"),
         queryset=FilmRequestLine.objects.none(),
@@ -491,7 +492,7 @@ class DispatchForm(forms.Form):
         return data
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(Form):
     condition = forms.ChoiceField(
         label=_("归还时状况"),
         required=False,
@@ -500,7 +501,7 @@ class ReturnForm(forms.Form):
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
 
-class LoanFilterForm(forms.Form):
+class LoanFilterForm(Form):
     STATES = [
         ("open", _("在借")),
         ("overdue", _("逾期未还")),
@@ -508,7 +509,7 @@ class LoanFilterForm(forms.Form):
         ("returned", _("已归还")),
         ("all", _("全部")),
     ]
-    q = forms.CharField(
+    q = SearchField(
         label=_("搜索"),
         required=False,
         widget=forms.TextInput(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dianjiao.accounts.scope import ScopedQuerySet
 from dianjiao.lib.dates import today
+from dianjiao.lib.forms import trim_search
 
 
 def _in_language(name: str, name_en: str) -> str:
@@ -59,7 +60,7 @@ class Language(models.Model):
 class FilmQuerySet(ScopedQuerySet):
     def search(self, text: str):
         """Title, series or theme; a theme match is an EXISTS, so a film is listed once."""
-        text = (text or "").strip()
+        text = trim_search(text)
         if not text:
             return self
         theme = Film.themes.through.objects.filter(film=OuterRef("pk"), theme__name__contains=text)

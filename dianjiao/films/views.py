@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 
 from dianjiao.accounts.scope import get_for_user, is_station, require_station, require_write
 from dianjiao.lib.dates import cn_date, today
-from dianjiao.lib.forms import run_service
+from dianjiao.lib.forms import id_or_none, run_service
 from dianjiao.lib.xlsx import xlsx_response
 
 from . import exports, ranges, selectors, services
@@ -306,12 +306,12 @@ def _pick_list(request, films) -> tuple[list[Film], list[dict], str]:
     the operator could show it. Neither: no pick list, blank rows to choose from the catalogue."""
     start = today() + dt.timedelta(days=7)
     if pk := request.GET.get("film"):
-        film = films.filter(pk=pk).first() if pk.isdigit() else None
+        film = films.filter(pk=pk).first() if id_or_none(pk) else None
         return ([film], [{"pick": True, "wanted_on": start}], "") if film else ([], [], "")
     if pk := request.GET.get("announcement"):
         found = (
             Announcement.objects.visible_to(request.user).filter(pk=pk).first()
-            if pk.isdigit()
+            if id_or_none(pk)
             else None
         )
         if found:
@@ -481,7 +481,7 @@ def loan_export(request):
 def loan_dispatch(request):
     require_station(request.user)
     initial = {
-        k: request.GET[k] for k in ("line", "copy", "village") if request.GET.get(k, "").isdigit()
+        k: request.GET[k] for k in ("line", "copy", "village") if id_or_none(request.GET.get(k))
     }
     form = DispatchForm(request.POST or None, user=request.user, initial=initial)
     if not request.POST and "line" in initial:

@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dianjiao.lib.forms import Form, SearchField
 from dianjiao.orgs.models import Village
 
 from . import images
@@ -37,7 +38,7 @@ class PhotosField(forms.FileField):
         pass
 
 
-class SendForm(forms.Form):
+class SendForm(Form):
     village = forms.ModelChoiceField(label=_("报送村"), queryset=Village.objects.none())
     title = forms.CharField(label=_("标题"), max_length=200)
     category = forms.ChoiceField(label=_("类别"), choices=InfoItem.Category.choices)
@@ -52,12 +53,12 @@ class SendForm(forms.Form):
             self.fields["village"].queryset = Village.objects.writable_by(user)
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(Form):
     reason = forms.CharField(label=_("退回理由"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class FilterForm(forms.Form):
-    q = forms.CharField(
+class FilterForm(Form):
+    q = SearchField(
         label=_("搜索"),
         required=False,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("标题或正文")}),

@@ -4,6 +4,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dianjiao.lib.forms import Form, SearchField
 from dianjiao.orgs.models import Village
 
 from .models import LogbookEntry
@@ -21,7 +22,7 @@ HAND_KINDS = [
 ]
 
 
-class BookFilterForm(forms.Form):
+class BookFilterForm(Form):
     village = forms.ModelChoiceField(
         label=_("党支部"), queryset=Village.objects.none(), required=False, empty_label=None
     )
@@ -31,7 +32,7 @@ class BookFilterForm(forms.Form):
         help_text=_("留空则显示全部"),
         widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-11"}),
     )
-    q = forms.CharField(
+    q = SearchField(
         label=_("搜索"),
         required=False,
         widget=forms.TextInput(
@@ -59,7 +60,7 @@ class BookFilterForm(forms.Form):
         return int(m[1]), int(m[2])
 
 
-class _EntryFields(forms.Form):
+class _EntryFields(Form):
     client_id = forms.UUIDField(widget=forms.HiddenInput)
     kind = forms.ChoiceField(label=_("类别"), choices=HAND_KINDS)
     title = forms.CharField(label=_("事项"), max_length=200)
@@ -99,7 +100,7 @@ class CorrectionForm(_EntryFields):
         self.fields["kind"].initial = entry.kind
 
 
-class GrantForm(forms.Form):
+class GrantForm(Form):
     village = forms.ModelChoiceField(label=_("党支部"), queryset=Village.objects.none())
     day = forms.DateField(
         label=_("补录日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -5,6 +5,8 @@ import datetime as dt
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from dianjiao.lib.forms import trim_search
+
 from .models import LateEntryException, LogbookEntry
 
 
@@ -44,7 +46,7 @@ def book_entries(user, village, *, bounds=None, q: str = ""):
     )
     if bounds:
         entries = entries.filter(occurred_at__gte=bounds[0], occurred_at__lt=bounds[1])
-    if q := q.strip():
+    if q := trim_search(q):
         entries = entries.filter(
             Q(title__icontains=q)
             | Q(author_label__icontains=q)

@@ -17,7 +17,7 @@ from dianjiao.accounts.scope import (
     require_write,
 )
 from dianjiao.lib import dates
-from dianjiao.lib.forms import add_service_errors
+from dianjiao.lib.forms import add_service_errors, id_or_none
 from dianjiao.orgs.models import Village
 
 from . import selectors, services
@@ -104,7 +104,7 @@ def entry_create(request):
     """An operator records another piece of AV work (repairs, meetings, training ...)."""
     require_write(request.user)
     initial = {"occurred_at": timezone.localtime().replace(second=0, microsecond=0)}
-    if request.GET.get("village"):
+    if id_or_none(request.GET.get("village")):
         initial["village"] = request.GET["village"]
     form = EntryForm(request.POST or None, user=request.user, initial=initial)
     if form.is_valid():

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dianjiao.lib.forms import Form, ModelForm, SearchField
 from dianjiao.orgs.models import ViewingPoint, Village
 
 from .models import Member
@@ -8,7 +9,7 @@ from .models import Member
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(ModelForm):
     class Meta:
         model = Member
         fields = [
@@ -38,7 +39,7 @@ class MemberForm(forms.ModelForm):
         self.fields["on_roster_since"].required = False
 
 
-class LeaveForm(forms.Form):
+class LeaveForm(Form):
     """A member who leaves the roster stays on record, marked with date and reason
     (`services.member_leave` does it)."""
 
@@ -49,8 +50,8 @@ class LeaveForm(forms.Form):
     )
 
 
-class MemberFilterForm(forms.Form):
-    q = forms.CharField(
+class MemberFilterForm(Form):
+    q = SearchField(
         label=_("搜索"),
         required=False,
         widget=forms.TextInput(
@@ -95,7 +96,7 @@ class MemberFilterForm(forms.Form):
         return queryset
 
 
-class RosterUploadForm(forms.Form):
+class RosterUploadForm(Form):
     file = forms.FileField(
         label=_("党员花名册文件（.xlsx）"),
         widget=forms.ClearableFileInput(

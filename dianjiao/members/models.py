@@ -12,12 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from dianjiao.accounts.scope import ScopedQuerySet
 from dianjiao.lib import idcard, names, pinyin
 from dianjiao.lib.dates import today, years_between
+from dianjiao.lib.forms import trim_search
 
 
 class MemberQuerySet(ScopedQuerySet):
     def search(self, text: str):
         """Name, full pinyin or initials: `zs`, `zhangsan` and `张` all find 张三; also ID and phone."""
-        text = (text or "").strip()
+        text = trim_search(text)
         if not text:
             return self
         key = text.lower().replace(" ", "")

@@ -3,10 +3,12 @@
 
 from django import forms
 
+from dianjiao.lib.forms import ModelForm
+
 from .models import Equipment, ViewingPoint, Village
 
 
-class PointForm(forms.ModelForm):
+class PointForm(ModelForm):
     class Meta:
         model = ViewingPoint
         fields = [
@@ -29,7 +31,7 @@ class PointForm(forms.ModelForm):
             self.fields["village"].disabled = True
 
 
-class EquipmentForm(forms.ModelForm):
+class EquipmentForm(ModelForm):
     class Meta:
         model = Equipment
         fields = [

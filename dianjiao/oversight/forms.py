@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from dianjiao.infoitems.forms import PhotosField
+from dianjiao.lib.forms import Form, SearchField
 from dianjiao.orgs.models import ViewingPoint, Village
 
 from .models import (
@@ -52,8 +53,8 @@ def _village(villages: dict, name: str, n: int):
     return v
 
 
-class FilterForm(forms.Form):
-    q = forms.CharField(
+class FilterForm(Form):
+    q = SearchField(
         label=_("搜索"),
         required=False,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("关键词")}),
@@ -94,7 +95,7 @@ class FilterForm(forms.Form):
         return qs
 
 
-class StartForm(forms.Form):
+class StartForm(Form):
     """Step one of an inspection on the phone: where, what kind, which day."""
 
     point = forms.ModelChoiceField(label=_("播放点"), queryset=ViewingPoint.objects.none())
@@ -112,7 +113,7 @@ class StartForm(forms.Form):
         self.fields["point"].label_from_instance = lambda p: f"{p.village.name} · {p.name}"
 
 
-class ChecklistForm(forms.Form):
+class ChecklistForm(Form):
     """One status, score and note per checklist item; items answered by the records start from
     what the records say, and a different verdict asks for a reason."""
 
@@ -184,7 +185,7 @@ class ChecklistForm(forms.Form):
         }
 
 
-class RectificationForm(forms.Form):
+class RectificationForm(Form):
     response = forms.CharField(
         label=_("整改情况"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -195,11 +196,11 @@ class RectificationForm(forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class TemplateForm(forms.Form):
+class TemplateForm(Form):
     title = forms.CharField(label=_("名称"), max_length=100)
     items = forms.CharField(
         label=_("检查项目"),
@@ -230,7 +231,7 @@ class TemplateForm(forms.Form):
         return out
 
 
-class BulletinForm(forms.Form):
+class BulletinForm(Form):
     period = forms.ChoiceField(label=_("期间"), choices=Bulletin.Period.choices)
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     part = forms.IntegerField(
@@ -255,7 +256,7 @@ class BulletinForm(forms.Form):
     )
 
 
-class BulletinEditForm(forms.Form):
+class BulletinEditForm(Form):
     number = forms.CharField(label=_("文号"), max_length=50, required=False)
     title = forms.CharField(label=_("标题"), max_length=200)
     summary = BulletinForm.base_fields["summary"]
@@ -263,7 +264,7 @@ class BulletinEditForm(forms.Form):
     problems = BulletinForm.base_fields["problems"]
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(Form):
     candidates = forms.IntegerField(label=_("先进党支部候选数"), min_value=0, max_value=50)
 
     def __init__(self, *args, **kwargs):
@@ -280,21 +281,21 @@ class AssessmentForm(forms.Form):
         return {k: self.cleaned_data[f"w_{k}"] for k in COMPONENTS}
 
 
-class AmendForm(forms.Form):
+class AmendForm(Form):
     new_score = forms.DecimalField(
         label=_("更正后得分"), max_digits=4, decimal_places=1, min_value=0, max_value=100
     )
     reason = forms.CharField(label=_("更正理由"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(Form):
     kind = forms.ChoiceField(label=_("会议类别"), choices=Meeting.Kind.choices)
     held_on = forms.DateField(label=_("会议日期"), widget=DATE)
     place = forms.CharField(label=_("地点"), max_length=100)
     agenda = forms.CharField(label=_("议程"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class MeetingRecordForm(forms.Form):
+class MeetingRecordForm(Form):
     minutes = forms.CharField(label=_("会议纪要"), widget=forms.Textarea(attrs={"rows": 6}))
     attendance = forms.CharField(
         label=_("出席情况"),
@@ -349,11 +350,11 @@ class MeetingRecordForm(forms.Form):
         return out
 
 
-class NoteForm(forms.Form):
+class NoteForm(Form):
     note = forms.CharField(label=_("办理情况"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class TrainingForm(forms.Form):
+class TrainingForm(Form):
     kind = forms.ChoiceField(label=_("培训形式"), choices=Training.Kind.choices)
     title = forms.CharField(label=_("培训内容"), max_length=200)
     starts_on = forms.DateField(label=_("开始日期"), widget=DATE)
@@ -381,7 +382,7 @@ class TrainingForm(forms.Form):
         return out
 
 
-class DemoUnitForm(forms.Form):
+class DemoUnitForm(Form):
     village = forms.ModelChoiceField(label=_("村"), queryset=Village.objects.none())
     kind = forms.ChoiceField(label=_("类别"), choices=DemoUnit.Kind.choices)
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
@@ -412,7 +413,7 @@ class DemoUnitForm(forms.Form):
         self.fields["point"].label_from_instance = lambda p: f"{p.village.name} · {p.name}"
 
 
-class NameForm(forms.Form):
+class NameForm(Form):
     named_on = forms.DateField(label=_("命名日期"), widget=DATE)
     plaque_on = forms.DateField(label=_("挂牌日期"), widget=DATE, required=False)
 

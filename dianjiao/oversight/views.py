@@ -135,6 +135,8 @@ def overview(request):
         year = int(request.GET.get("year") or day.year)
     except ValueError:
         year = day.year
+    if not 2000 <= year <= day.year + 1:
+        year = day.year
     rows = selectors.plan_progress(request.user, year=year, as_of=day)
     return render(
         request,

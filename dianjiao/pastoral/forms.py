@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dianjiao.accounts.models import User
+from dianjiao.lib.forms import ModelForm
 from dianjiao.orgs.models import ViewingPoint, Village
 
 from .models import Campaign, PastoralPoint
@@ -11,7 +12,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class CampaignForm(forms.ModelForm):
+class CampaignForm(ModelForm):
     target_hours = forms.IntegerField(
         label=_("目标学时"),
         required=False,
@@ -36,7 +37,7 @@ class CampaignForm(forms.ModelForm):
         ).order_by("username")
 
 
-class PointForm(forms.ModelForm):
+class PointForm(ModelForm):
     class Meta:
         model = PastoralPoint
         fields = ["name", "river_area", "latitude", "longitude", "villages", "viewing_points"]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from dianjiao.accounts.scope import get_for_user, is_station, require_station
-from dianjiao.lib.forms import add_service_errors
+from dianjiao.lib.forms import add_service_errors, id_or_none
 from dianjiao.orgs.models import Township
 
 from . import selectors, services
@@ -63,10 +63,7 @@ def campaign_create(request):
 
 
 def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return id_or_none(value)
 
 
 @require_safe

@@ -2,11 +2,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dianjiao.films.models import Film
+from dianjiao.lib.forms import Form, ModelForm
 
 from .models import AnnualPlan
 
 
-class AnnualPlanForm(forms.ModelForm):
+class AnnualPlanForm(ModelForm):
     class Meta:
         model = AnnualPlan
         fields = [
@@ -44,7 +45,7 @@ class AnnualPlanForm(forms.ModelForm):
         return films
 
 
-class WorkPlanForm(forms.Form):
+class WorkPlanForm(Form):
     text = forms.CharField(
         label=_("工作计划"), widget=forms.Textarea(attrs={"rows": 12}), max_length=20000
     )

@@ -2,11 +2,13 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from dianjiao.lib.forms import Form, SearchField
+
 from .models import Channel, Digest
 from .validators import validate_phone, validate_webhook
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(Form):
     phone = forms.CharField(label=_("手机号"), max_length=20, required=False)
     email = forms.EmailField(
         label=_("邮箱"),
@@ -31,8 +33,8 @@ class ProfileForm(forms.Form):
         return phone
 
 
-class DigestFilterForm(forms.Form):
-    q = forms.CharField(label=_("搜索"), required=False, max_length=50)
+class DigestFilterForm(Form):
+    q = SearchField(label=_("搜索"))
     channel = forms.ChoiceField(
         label=_("方式"), required=False, choices=[("", _("全部"))] + list(Channel.choices)
     )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dianjiao.films.forms import RequestLineForm
+from dianjiao.lib.forms import Form, FormSet, formset_factory
 from dianjiao.orgs.models import Village
 
 from .models import QuarterlyReport
@@ -23,7 +24,7 @@ def _years(today, back: int) -> list[tuple[int, str]]:
     return [(y, gettext("%(y)s年") % {"y": y}) for y in range(today.year, today.year - back, -1)]
 
 
-class ReportForm(forms.Form):
+class ReportForm(Form):
     """A new report (village, year, quarter and the texts) or, with `report`, the texts of one."""
 
     village = forms.ModelChoiceField(label=_("村"), queryset=Village.objects.none())
@@ -100,7 +101,7 @@ class ReportForm(forms.Form):
         return data
 
 
-class BaseReportLineFormSet(forms.BaseFormSet):
+class BaseReportLineFormSet(FormSet):
     """Film needs for next quarter: blank rows are ignored, each film once."""
 
     def clean(self):
@@ -119,12 +120,12 @@ class BaseReportLineFormSet(forms.BaseFormSet):
         ]
 
 
-ReportLineFormSet = forms.formset_factory(
+ReportLineFormSet = formset_factory(
     RequestLineForm, formset=BaseReportLineFormSet, extra=3, max_num=20
 )
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(Form):
     reason = forms.CharField(
         label=_("退回理由"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -133,7 +134,7 @@ class ReturnForm(forms.Form):
     )
 
 
-class FilterForm(forms.Form):
+class FilterForm(Form):
     year = forms.TypedChoiceField(label=_("年度"), required=False, coerce=int, empty_value=None)
     quarter = forms.TypedChoiceField(
         label=_("季度"),

@@ -23,7 +23,7 @@ from dianjiao.accounts.scope import (
 )
 from dianjiao.films.models import Film
 from dianjiao.lib.dates import today
-from dianjiao.lib.forms import add_service_errors
+from dianjiao.lib.forms import add_service_errors, id_or_none
 from dianjiao.lib.i18n import record_labels
 from dianjiao.lib.xlsx import COUNT, DATETIME, PERCENT, fraction, write_table, xlsx_response
 from dianjiao.orgs.models import Village
@@ -158,7 +158,7 @@ def _chosen(request, form):
         village = villages.filter(pk=request.user.village_id).first()
     else:
         pk = data.get("village", "")
-        village = villages.filter(pk=pk).first() if pk.isdigit() else None
+        village = villages.filter(pk=pk).first() if id_or_none(pk) else None
     year, quarter = (selectors.quarter_due(village, today()) if village else None) or (None, None)
     with contextlib.suppress(ValueError, TypeError):
         year, quarter = int(data.get("year", year)), int(data.get("quarter", quarter))

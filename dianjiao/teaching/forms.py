@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dianjiao.films.models import Film
 from dianjiao.films.selectors import announcements_for
+from dianjiao.lib.forms import Form, SearchField
 from dianjiao.members.models import Member
 from dianjiao.orgs.models import ViewingPoint, Village
 
@@ -56,8 +57,8 @@ def now_local_minute() -> dt.datetime:
     return timezone.localtime().replace(second=0, microsecond=0)
 
 
-class SessionFilterForm(forms.Form):
-    q = forms.CharField(
+class SessionFilterForm(Form):
+    q = SearchField(
         label=_("搜索"),
         required=False,
         widget=forms.TextInput(
@@ -91,7 +92,7 @@ class PointChoiceField(forms.ModelChoiceField):
         return f"{obj.village.name}·{obj.name}"
 
 
-class SetupForm(forms.Form):
+class SetupForm(Form):
     """Step one of recording (a GET form): the point decides who is expected, the kind whether
     the form asks which session each member makes up for."""
 
@@ -203,7 +204,7 @@ class FilmGroups:
     rest_open: bool
 
 
-class _FourRingFields(forms.Form):
+class _FourRingFields(Form):
     preparation = forms.CharField(
         label=_("播前备课内容"),
         required=False,
@@ -487,7 +488,7 @@ class CorrectionForm(_FourRingFields):
         }
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(Form):
     """学过有实践: one outcome box per task."""
 
     reason = forms.CharField(
@@ -515,7 +516,7 @@ class OutcomeForm(forms.Form):
         return {t.pk: self.cleaned_data[f"outcome_{t.pk}"] for t in self.tasks}
 
 
-class LearningFilterForm(forms.Form):
+class LearningFilterForm(Form):
     village = forms.ModelChoiceField(
         label=_("党支部"), queryset=Village.objects.none(), required=False, empty_label=None
     )
@@ -526,7 +527,7 @@ class LearningFilterForm(forms.Form):
         self.fields["village"].queryset = Village.objects.visible_to(user)
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(Form):
     village = forms.ModelChoiceField(
         label=_("党支部"), queryset=Village.objects.none(), empty_label=None
     )

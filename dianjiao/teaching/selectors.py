@@ -18,6 +18,7 @@ from dianjiao.lib.dates import (
     months_label,
     year_bounds,
 )
+from dianjiao.lib.forms import trim_search
 from dianjiao.members.models import Member, on_roster_between
 from dianjiao.orgs.models import Village
 
@@ -56,7 +57,7 @@ def session_list(
 ):
     """The sessions `user` sees, newest first, with the list's figures (two queries a page)."""
     sessions = ViewingSession.objects.visible_to(user).with_figures()
-    q = (q or "").strip()
+    q = trim_search(q)
     if q:
         film_match = Film.sessions.through.objects.filter(
             viewingsession=OuterRef("pk"), film__title__contains=q

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from dianjiao.accounts.scope import get_for_user, may_write_village, require_write
 from dianjiao.lib import dates
-from dianjiao.lib.forms import add_service_errors
+from dianjiao.lib.forms import add_service_errors, id_or_none
 from dianjiao.logbook.models import LogbookEntry
 from dianjiao.orgs.models import ViewingPoint, Village
 
@@ -248,7 +248,7 @@ def feedback(request):
     year, month = period
     visible = Village.objects.visible_to(request.user)
     asked = request.GET.get("village", "")
-    village = (visible.filter(pk=asked).first() if asked.isdigit() else None) or (
+    village = (visible.filter(pk=asked).first() if id_or_none(asked) else None) or (
         visible.filter(pk=request.user.village_id).first()
         if request.user.village_id
         else visible.first()
