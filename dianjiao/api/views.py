@@ -57,6 +57,7 @@ def _strings() -> dict:
         "key_film": _("重点片"),
         "session": _("收看"),
         "info": _("电教信息"),
+        "colon": _("："),
         "pending": _("待同步"),
         "conflict": _("冲突：服务器上已有同一编号、内容不同的记录"),
         "invalid": _("服务器未接受"),

@@ -807,10 +807,25 @@ def meeting_detail(request, pk):
         ),
         pk,
     )
+    # The action items this user may close (action_close's rule), so no one is offered a refusal.
+    closable = {
+        a.pk
+        for a in m.actions.all()
+        if (
+            may_write_village(request.user, a.village)
+            if a.village_id
+            else is_station(request.user, a.township_id)
+        )
+    }
     return render(
         request,
         "oversight/meeting_detail.html",
-        {"m": m, "leader": is_leader(request.user, m.township_id), "user": request.user},
+        {
+            "m": m,
+            "leader": is_leader(request.user, m.township_id),
+            "user": request.user,
+            "closable": closable,
+        },
     )
 
 

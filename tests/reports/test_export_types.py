@@ -35,10 +35,10 @@ def report(world, cast, clock):
         attendance={**cast.everyone(), cast.zhao.pk: (ABSENT, "")},
     )
     clock.at = NOW
-    r = services.create(
+    r = services.report_create(
         village=world.village, author=world.operator, year=2026, quarter=3, narrative="", plan=""
     )
-    return services.submit(r, user=world.operator)
+    return services.report_submit(r, user=world.operator)
 
 
 def test_a_reports_xlsx_keeps_its_figures_as_numbers(report):

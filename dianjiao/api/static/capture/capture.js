@@ -71,7 +71,7 @@ function renderRecord(record) {
   const state = document.createElement("span");
   state.className = "state";
   state.textContent = { pending: T.pending, conflict: T.conflict, invalid: T.invalid, refused: T.refused }[record.state] || record.state;
-  head.append(state, " ", `${record.kind === "info" ? T.info : T.session}：${summary(record.kind, record.payload)}`);
+  head.append(state, " ", `${record.kind === "info" ? T.info : T.session}${T.colon}${summary(record.kind, record.payload)}`);
   li.append(head);
   if (record.state === "conflict") {
     // Both versions, side by side: the operator decides, nothing is dropped silently.
