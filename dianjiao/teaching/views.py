@@ -159,6 +159,8 @@ def session_detail(request, pk):
             "session": session,
             "groups": _attendance_groups(session),
             "guests": session.guests.all(),
+            # The camp's own footage (AV material), uploaded through the API's tus endpoint.
+            "footage": session.uploads.filter(status="complete"),
             "tasks": session.practice_tasks.select_related("member"),
             "speakers": session.speakers.all(),
             "entries": entries,
