@@ -944,12 +944,9 @@ def guest_match(*, user, guest: Guest, member: Member, note: str = "") -> Attend
     The session's logbook gets a correction entry saying so. Station of the session's township
     only; a guest is matched once."""
     with transaction.atomic():
-        guest = (
-            Guest.objects.select_for_update()
-            .select_related("session__village", "session__entry")
-            .get(pk=guest.pk)
-        )
-        session = guest.session
+        # Locked alone (PostgreSQL locks no outer-joined rows); its session read after.
+        guest = Guest.objects.select_for_update().get(pk=guest.pk)
+        session = ViewingSession.objects.select_related("village", "entry").get(pk=guest.session_id)
         require_station(user, session.township_id)
         _lock_village(session.village)
         if guest.member_id is not None:
