@@ -78,14 +78,17 @@ def _metadata(header: str) -> dict[str, str]:
     return result
 
 
-def _guarded(view):
-    """Common answers: version check, 401, 403, 404, refusals."""
+def _guarded(*methods):
+    """Common answers, in this order: OPTIONS for anyone, 401, 405, the version check (412),
+    then 403, 404 and the refusals raised by the view."""
+    allowed = ", ".join(("OPTIONS", *methods))
+    return lambda view: _guard(view, methods, allowed)
 
+
+def _guard(view, methods, allowed):
     def wrapped(request, *args, **kwargs):
         if request.method == "OPTIONS":
             return view(request, None, *args, **kwargs)
-        if request.headers.get("Tus-Resumable") != TUS_VERSION:
-            return _error(412, _("不支持的 tus 版本"), **{"Tus-Version": TUS_VERSION})
         user = _caller(request)
         if user is None:
             return _error(
@@ -93,6 +96,10 @@ def _guarded(view):
                 _("请先登录或提供有效的令牌"),
                 **{"WWW-Authenticate": 'Bearer realm="dianjiao"'},
             )
+        if request.method not in methods:
+            return _error(405, _("不支持的请求方法"), Allow=allowed)
+        if request.headers.get("Tus-Resumable") != TUS_VERSION:
+            return _error(412, _("不支持的 tus 版本"), **{"Tus-Version": TUS_VERSION})
         request.user = user
         try:
             with acting_as(user, ip=request.META.get("REMOTE_ADDR")):
@@ -116,7 +123,7 @@ def _int_header(request, name: str) -> int:
     return int(value)
 
 
-@_guarded
+@_guarded("POST")
 def upload_collection(request, user):
     if request.method == "OPTIONS":
         response = HttpResponse(status=204)
@@ -124,8 +131,6 @@ def upload_collection(request, user):
         response["Tus-Max-Size"] = str(uploads.max_bytes())
         response["Tus-Extension"] = "creation"
         return _tus(response)
-    if request.method != "POST":
-        return _error(405, _("不支持的请求方法"), Allow="OPTIONS, POST")
     length = _int_header(request, "Upload-Length")
     if length > uploads.max_bytes():  # before the metadata is even read
         raise uploads.UploadRefused(
@@ -150,7 +155,7 @@ def upload_collection(request, user):
     return _tus(response)
 
 
-@_guarded
+@_guarded("HEAD", "PATCH")
 def upload_resource(request, user, pk):
     if request.method == "OPTIONS":
         return upload_collection(request)
@@ -160,8 +165,6 @@ def upload_resource(request, user, pk):
         response["Upload-Offset"] = str(upload.offset)
         response["Upload-Length"] = str(upload.length)
         return _tus(response)
-    if request.method != "PATCH":
-        return _error(405, _("不支持的请求方法"), Allow="OPTIONS, HEAD, PATCH")
     if request.content_type != "application/offset+octet-stream":
         return _error(415, _("须使用 Content-Type: application/offset+octet-stream"))
     offset = _int_header(request, "Upload-Offset")

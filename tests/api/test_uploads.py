@@ -287,3 +287,10 @@ def test_the_footage_is_listed_on_the_session_page_and_plays_with_ranges(world, 
     client = login(world.outsider)
     assert client.get(file_url).status_code == 404
     assert Client().get(file_url).status_code == 401
+
+
+def test_other_methods_are_405_after_the_caller_is_known(world, login):
+    assert Client().get("/api/v1/uploads/").status_code == 401
+    client = login(world.operator)
+    r = client.get("/api/v1/uploads/")
+    assert r.status_code == 405 and r["Allow"] == "OPTIONS, POST"
