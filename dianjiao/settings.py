@@ -172,6 +172,12 @@ MEDIA_URL = "media/"
 DIANJIAO_MAX_UPLOAD_BYTES = int(os.environ.get("DIANJIAO_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = DIANJIAO_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = DIANJIAO_MAX_UPLOAD_BYTES + 1024 * 1024
+# A session's footage uploaded by the tus protocol (/api/v1/uploads/): larger files are refused
+# when the upload is created, before any byte is stored. Stored through Django's default storage
+# (STORAGES; the README shows an S3-compatible store).
+DIANJIAO_UPLOAD_MAX_BYTES = int(
+    os.environ.get("DIANJIAO_UPLOAD_MAX_BYTES", str(2 * 1024 * 1024 * 1024))
+)
 
 # Every asset is served by the app itself: township intranets cannot reach outside CDNs.
 SECURE_CSP = {

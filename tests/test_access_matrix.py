@@ -98,14 +98,15 @@ class Url:
     data: Callable | None = None  # world -> a POST body that writes when a writer sends it
     json: bool = False  # the POST body is sent as JSON (the API)
     anonymous: int = 302  # what an anonymous request gets: the login page, or the API's 401
+    headers: Callable | None = None  # world -> HTTP headers of the POST (the tus uploads)
 
 
 def read(get, build=None, *, anonymous=302) -> Url:
     return Url(get, build, anonymous=anonymous)
 
 
-def write(get, build=None, *, post=None, data=None, json=False, anonymous=302) -> Url:
-    return Url(get, build, post or get, data, json, anonymous)
+def write(get, build=None, *, post=None, data=None, json=False, anonymous=302, headers=None) -> Url:
+    return Url(get, build, post or get, data, json, anonymous, headers)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -199,6 +200,48 @@ def _session(w):
     return {"pk": session.pk}
 
 
+def _guest_match(w):
+    """A guest at a monthly showing of 红星村, to be matched to 阿克达拉村's herder."""
+    from dianjiao.films.models import Film
+    from dianjiao.lib import dates
+    from dianjiao.teaching.services import session_record
+
+    film = Film.objects.create(township=w.township, title="榜样7", duration_minutes=60)
+    session = session_record(
+        author=w.operator,
+        village=w.village,
+        point=w.point,
+        held_at=dates.now(),
+        kind="monthly",
+        films=[film],
+        duration_minutes=60,
+        attendance={w.member.pk: ("present", "")},
+        guests=[("努尔兰", "牧民")],
+    )
+    return {"guest": session.guests.get().pk, "member": w.pastoral_member.pk}
+
+
+def _doubtful_entry(w):
+    """An entry of 红星村 whose phone said it was captured two days from now."""
+    import datetime as dt
+
+    from dianjiao.lib import dates
+    from dianjiao.logbook.services import entry_append
+
+    now = dates.now()
+    entry = entry_append(
+        village=w.village,
+        kind="other",
+        title="营地放映",
+        body={},
+        occurred_at=now,
+        author=w.operator,
+        captured_at=now + dt.timedelta(days=2),
+    )
+    assert entry.capture_doubts
+    return {"pk": entry.pk}
+
+
 # ---------------------------------------------------------------------------------------------
 # The matrix, one dict per app
 # ---------------------------------------------------------------------------------------------
@@ -257,6 +300,8 @@ TEACHING = {
     "teaching:detail": read(own(), _session),
     "teaching:practice": write(own(read_only=403), _session),
     "teaching:correct": write(own(read_only=403), _session),
+    # The station matches the township's guests to roster members.
+    "teaching:guests": write(STATION, post=STATION, data=_guest_match),
 }
 
 LOGBOOK = {
@@ -268,6 +313,13 @@ LOGBOOK = {
     "logbook:print": read(own(), lambda w: {"village_pk": w.village.pk}),
     "logbook:detail": read(own(), _logbook_entry),
     "logbook:correct": write(own(read_only=403), _logbook_entry, data=_entry_form),
+    # The station of the township reviews an entry whose capture time is in doubt (POST only).
+    "logbook:review_capture": write(
+        dict.fromkeys(PERSONAS, 405),
+        _doubtful_entry,
+        post={**own(read_only=403), "operator": 403},
+        data=lambda w: {"note": "与营地工作人员核实，时间无误"},
+    ),
 }
 
 # Film library. The catalogue is township-wide (every village reads it); only the station changes
@@ -469,6 +521,16 @@ API = {
     "api:info_item_create": write(
         _POST_ONLY, post=own(read_only=403), data=api.info_item_body, json=True, anonymous=401
     ),
+    # Footage of 红星村's session by tus 1.0: created by who may write the session; an upload
+    # takes HEAD and PATCH only (a POST or GET is 405 once the caller is known); the finished
+    # file plays for everyone who reads the session.
+    "api:upload_create": write(
+        _POST_ONLY, post=own(read_only=403), headers=api.upload_headers, anonymous=401
+    ),
+    "api:upload": write(
+        _POST_ONLY, api.upload, post=_POST_ONLY, headers=api.tus_headers, anonymous=401
+    ),
+    "api:upload_file": read(own(), api.complete_upload, anonymous=401),
 }
 
 REMINDERS = {
@@ -567,10 +629,10 @@ def test_it_answers_each_persona_as_the_matrix_says(world, login, name, persona)
 POST_CASES = [(name, p) for name, row in MATRIX.items() if row.get for p in PERSONAS]
 
 
-def _post(client, row, url, body):
+def _post(client, row, url, body, headers=None):
     if row.json:
-        return client.post(url, body, content_type="application/json")
-    return client.post(url, body)
+        return client.post(url, body, content_type="application/json", headers=headers)
+    return client.post(url, body, headers=headers)
 
 
 @pytest.mark.parametrize(("name", "persona"), POST_CASES)
@@ -582,8 +644,9 @@ def test_a_post_is_refused_or_allowed_as_the_matrix_says(world, login, name, per
     client = login(world.personas[persona])
     expected = (row.post or row.get)[persona]
     body = row.data(world) if row.data else {}
+    headers = row.headers(world) if row.headers else None
     before = _tables()
-    response = _post(client, row, url, body)
+    response = _post(client, row, url, body, headers)
     if expected != 200:
         # A page that takes no writes may refuse POST as such (405), whoever asks.
         allowed = (expected,) if row.post else (expected, 405)
@@ -618,6 +681,9 @@ WRITES_WHEN_ALLOWED = {
     "api:token_revoke": "operator",
     "api:session_create": "operator",
     "api:info_item_create": "operator",
+    "api:upload_create": "operator",
+    "teaching:guests": "station",
+    "logbook:review_capture": "station",
 }
 
 
@@ -627,10 +693,12 @@ def test_the_post_body_writes_when_a_writer_sends_it(world, login, name, persona
     url = _url(world, name)
     client = login(world.personas[persona])
     body = row.data(world) if row.data else {}
+    headers = row.headers(world) if row.headers else None
     before = _tables()
-    response = _post(client, row, url, body)
+    response = _post(client, row, url, body, headers)
     # A page redirects after a write; the API answers with what it stored.
-    assert response.status_code in ((200, 201) if row.json else (302,)), f"{persona} POST {url}"
+    api = row.json or row.headers
+    assert response.status_code in ((200, 201) if api else (302,)), f"{persona} POST {url}"
     assert _tables() != before
 
 
@@ -669,12 +737,14 @@ def test_it_sends_anonymous_users_to_the_login_page(world, client, name):
 @pytest.mark.parametrize("name", API_ROWS)
 def test_the_api_answers_anonymous_calls_with_401_json(world, client, name):
     """No redirect to a login page a phone cannot show: 401 and a JSON reason (a GET to a
-    POST-only endpoint is 405 before anyone is asked who they are)."""
+    POST-only endpoint of django-ninja is 405 before anyone is asked who they are; the tus
+    uploads, rows with headers, ask who calls first)."""
     row = MATRIX[name]
     url = _url(world, name)
     get = client.get(url)
-    post = _post(client, row, url, row.data(world) if row.data else {})
-    post_only = set(row.get.values()) == {405}
+    headers = row.headers(world) if row.headers else None
+    post = _post(client, row, url, row.data(world) if row.data else {}, headers)
+    post_only = set(row.get.values()) == {405} and row.headers is None
     assert get.status_code == (405 if post_only else 401), f"GET {url}"
     assert post.status_code == (401 if row.post else 405), f"POST {url}"
     for response in (get, post):

@@ -101,3 +101,66 @@ class ClientSubmission(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.id}"
+
+
+class Upload(models.Model):
+    """A session's own footage or photos (摄录的实况), received by the tus 1.0 resumable-upload
+    protocol (views_tus.py). Each PATCH is kept as a part in the default storage until the last
+    byte arrives; then the parts are joined into `path`, checked against the SHA-256 the client
+    declared, and the upload is complete (linked to its session as AV material) or failed (the file
+    kept, so the station can see what arrived; never silently dropped)."""
+
+    class Status(models.TextChoices):
+        RECEIVING = "receiving", _("上传中")
+        COMPLETE = "complete", _("已完成")
+        FAILED = "failed", _("校验失败")
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    session = models.ForeignKey(
+        "teaching.ViewingSession",
+        verbose_name=_("播放收看"),
+        on_delete=models.PROTECT,
+        related_name="uploads",
+    )
+    uploader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    filename = models.CharField(_("文件名"), max_length=200)
+    length = models.BigIntegerField(_("大小（字节）"))
+    offset = models.BigIntegerField(_("已收到（字节）"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    # The joined file in the default storage, once complete (or failed).
+    path = models.CharField(_("存储位置"), max_length=300, blank=True)
+    # The received parts, in order: [[offset, storage name], …].
+    parts = models.JSONField(default=list, editable=False)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.RECEIVING
+    )
+    failure = models.CharField(_("失败原因"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("开始时间"))
+    completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_township_path = "session__township"
+    scope_village_path = "session__village"
+
+    class Meta:
+        verbose_name = _("实况录像上传")
+        verbose_name_plural = _("实况录像上传")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def is_video(self) -> bool:
+        return self.content_type.startswith("video/")
+
+    @property
+    def content_type(self) -> str:
+        import mimetypes
+
+        return mimetypes.guess_type(self.filename)[0] or "application/octet-stream"

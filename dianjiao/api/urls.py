@@ -1,5 +1,6 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
+from . import views_tus
 from .endpoints import api
 
 
@@ -15,4 +16,10 @@ def _open_to_anonymous(patterns):
 
 
 patterns, app_name, namespace = api.urls
-urlpatterns = _open_to_anonymous(patterns)
+urlpatterns = [
+    # tus 1.0 resumable uploads (plain views: raw PATCH bodies), before ninja's routes.
+    path("uploads/", views_tus.upload_collection, name="upload_create"),
+    path("uploads/<uuid:pk>", views_tus.upload_resource, name="upload"),
+    path("uploads/<uuid:pk>/file", views_tus.upload_file, name="upload_file"),
+    *_open_to_anonymous(patterns),
+]

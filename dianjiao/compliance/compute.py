@@ -103,16 +103,18 @@ def compliance(user, *, year: int, as_of: dt.date) -> Compliance:
             session__held_at__lt=end,
             session__kind__in=COUNTED,
         )
-        .values_list("session_id", "member_id", "expected", "status")
+        .values_list("session_id", "member_id", "member__village_id", "expected", "status")
     )
-    for session_id, member_id, is_expected, status in att:
+    for session_id, member_id, member_village_id, is_expected, status in att:
         key = session_month.get(session_id)
         if key is None:
             continue
         if is_expected:
             expected[key].add(member_id)
         if status == Attendance.Status.PRESENT:
-            present[key].add(member_id)
+            # Counted for the member's own village: a herder seen at another village's pastoral
+            # point (or a guest the station matched to them) has watched that month.
+            present[(member_village_id, key[1])].add(member_id)
     for (village_id, month), members in expected.items():
         if village_id in rows:
             cell = rows[village_id].cells[month - 1]

@@ -233,3 +233,49 @@ class LogbookEntry(AppendOnlyModel):
         """The free text of the entry, when its body has one (the pages' "内容" column)."""
         value = self.body.get("text", "") if isinstance(self.body, dict) else ""
         return value if isinstance(value, str) else ""
+
+
+class CaptureReview(AppendOnlyModel):
+    """The station's review of an entry whose device capture time is doubtful
+    (LogbookEntry.capture_doubts). The entry and its red mark stay as they are: the review is a
+    record of its own, saying who looked at it, when, and what they found."""
+
+    township = models.ForeignKey(
+        "orgs.Township",
+        verbose_name=_("乡镇"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    village = models.ForeignKey(
+        "orgs.Village", verbose_name=_("村"), on_delete=models.PROTECT, related_name="+"
+    )
+    entry = models.ForeignKey(
+        LogbookEntry,
+        verbose_name=_("手册记录"),
+        on_delete=models.PROTECT,
+        related_name="capture_reviews",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("核查人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("核查时间"))
+    note = models.TextField(_("核查说明"))
+
+    objects = AppendOnlyQuerySet.as_manager()
+    scope_township_path = "township"
+    scope_village_path = "village"
+
+    class Meta:
+        verbose_name = _("录入时间核查")
+        verbose_name_plural = _("录入时间核查")
+        ordering = ["reviewed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry"], name="logbook_capture_review_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.entry_id} {self.reviewed_at:%Y-%m-%d}"

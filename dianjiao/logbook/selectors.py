@@ -82,5 +82,6 @@ def capture_doubts_for(user):
             | Q(captured_at__lt=F("received_at") - max_age)
         )
         .select_related("village")
+        .prefetch_related("capture_reviews__reviewed_by")
         .order_by("-received_at")
     )

@@ -34,7 +34,7 @@ from dianjiao.lib.i18n import in_record_language
 from dianjiao.orgs.models import Village
 
 from . import chain
-from .models import LateEntryException, LogbookEntry
+from .models import CaptureReview, LateEntryException, LogbookEntry
 
 CLOCK_TOLERANCE = dt.timedelta(minutes=5)
 
@@ -357,3 +357,30 @@ def entry_grant_late(*, village, day: dt.date, granted_by, reason: str) -> LateE
             source=exception,
         )
     return exception
+
+
+def entry_review_capture(*, user, entry: LogbookEntry, note: str) -> CaptureReview:
+    """The station marks an entry with a doubtful capture time as reviewed, with a note. The
+    entry is not changed (append-only): the review is a new record, once per entry, and the
+    entry's mark stays visible beside it."""
+    require_station(user, entry.village.township_id, denied=_("只有本乡电教站管理员可以核查"))
+    note = (note or "").strip()
+    if not entry.capture_doubts:
+        raise ValidationError({"__all__": _("该记录的录入时间没有疑问，无需核查")})
+    if not note:
+        raise ValidationError({"note": _("请写明核查情况")})
+    with transaction.atomic():
+        _lock_chain(entry.village)
+        if CaptureReview.objects.filter(entry=entry).exists():
+            raise ValidationError({"__all__": _("该记录已核查过")})
+        review = CaptureReview(
+            township_id=entry.village.township_id,
+            village=entry.village,
+            entry=entry,
+            reviewed_by=user,
+            reviewed_at=dates.now(),
+            note=note,
+        )
+        review.full_clean(exclude=["township"])
+        review.save()
+    return review

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:village_pk>/print/", views.book_print, name="print"),
     path("<uuid:pk>/", views.entry_detail, name="detail"),
     path("<uuid:pk>/correct/", views.entry_correct, name="correct"),
+    path("<uuid:pk>/review-capture/", views.entry_review_capture, name="review_capture"),
 ]

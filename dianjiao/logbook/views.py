@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from dianjiao.accounts.scope import (
     get_for_user,
@@ -226,8 +227,22 @@ def exceptions(request):
     return render(
         request,
         "logbook/exceptions.html",
-        {"form": form, "page_obj": page, "doubtful": doubtful},
+        {"form": form, "page_obj": page, "doubtful": doubtful, "is_station": may_grant},
     )
+
+
+@require_POST
+def entry_review_capture(request, pk):
+    """The station marks an entry with a doubtful capture time as reviewed (a new record)."""
+    entry = get_for_user(request, LogbookEntry.objects.select_related("village"), pk, write=True)
+    try:
+        services.entry_review_capture(user=request.user, entry=entry, note=request.POST.get("note"))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("已标为已核查，记录和红色标记仍保留"))
+    return redirect(reverse("logbook:exceptions") + "#capture-doubts")
 
 
 def book_print(request, village_pk):

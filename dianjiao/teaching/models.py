@@ -353,6 +353,35 @@ class Guest(models.Model):
     )
     name = models.CharField(_("姓名"), max_length=50)
     note = models.CharField(_("说明"), max_length=200, blank=True)
+    # Matched later by the station to a roster member (services.guest_match): the attendance it
+    # then recorded for that member makes the viewing count in their learning record.
+    member = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("认定为党员"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    attendance = models.OneToOneField(
+        Attendance,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="from_guest",
+    )
+    matched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("认定人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    matched_at = models.DateTimeField(_("认定时间"), null=True, blank=True, editable=False)
 
     objects = ScopedQuerySet.as_manager()
     scope_township_path = "session__township"

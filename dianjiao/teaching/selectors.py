@@ -22,7 +22,7 @@ from dianjiao.lib.forms import trim_search
 from dianjiao.members.models import Member, on_roster_between
 from dianjiao.orgs.models import Village
 
-from .models import Attendance, MonthlyFeedback, ViewingSession
+from .models import Attendance, Guest, MonthlyFeedback, ViewingSession
 from .plan import YEARLY_VIEWING_TARGET, prorated_target, viewing_target, viewing_targets
 
 Status = Attendance.Status
@@ -293,7 +293,9 @@ def month_summary(village, year: int, month: int) -> dict:
         .values_list("pk", "name")
     )
     covered = set(
-        Attendance.objects.filter(session__village=village, status=Status.PRESENT)
+        # The village's members who watched anywhere: at another village's showing too (a
+        # herder at a pastoral point, a guest matched by the station).
+        Attendance.objects.filter(member__village=village, status=Status.PRESENT)
         .filter(
             Q(session__kind__in=COUNTED, session__held_at__gte=start, session__held_at__lt=end)
             | Q(
@@ -372,4 +374,29 @@ def feedback_history(user, village):
         .filter(village=village)
         .select_related("sent_by")
         .order_by("-year", "-month", "-version")
+    )
+
+
+def unmatched_guests(user, township_id: int):
+    """The guests of the township's sessions not yet matched to a roster member, newest
+    session first (one query)."""
+    return (
+        Guest.objects.visible_to(user)
+        .filter(member__isnull=True, session__township_id=township_id)
+        .select_related("session__village", "session__point")
+        .order_by("-session__held_at", "pk")
+    )
+
+
+def guest_candidates(user, township_id: int, text: str, *, limit: int = 20) -> list[Member]:
+    """Active members of the township whose name, pinyin or initials match `text` (one query)."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    return list(
+        Member.objects.visible_to(user)
+        .filter(township_id=township_id, active=True)
+        .search(text)
+        .select_related("village", "point")
+        .order_by("name_pinyin", "pk")[:limit]
     )

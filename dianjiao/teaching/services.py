@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dianjiao.accounts.scope import require_village_writer
+from dianjiao.accounts.scope import require_station, require_village_writer
 from dianjiao.films.models import Film
 from dianjiao.lib import dates
 from dianjiao.lib.dates import cn_date
@@ -45,7 +45,7 @@ from dianjiao.logbook.services import (
     hidden_conflict_message,
     visible_or_none,
 )
-from dianjiao.members.models import Member
+from dianjiao.members.models import Member, on_roster_between
 from dianjiao.orgs.models import Village
 
 from . import selectors
@@ -929,3 +929,70 @@ def feedback_send(*, author, village, year: int, month: int, note: str = "") -> 
         feedback.full_clean(validate_unique=False)
         feedback.save()
     return feedback
+
+
+# ---------------------------------------------------------------------------------------------
+# Guests matched to the roster (R13: herders recorded by name at a camp)
+# ---------------------------------------------------------------------------------------------
+
+
+@in_record_language
+def guest_match(*, user, guest: Guest, member: Member, note: str = "") -> Attendance:
+    """The station recognises a guest of a session as `member` of its township's roster: the
+    member is recorded present at that session (not expected there), so the viewing counts in
+    their learning record and the coverage; the guest keeps its name and now points to them.
+    The session's logbook gets a correction entry saying so. Station of the session's township
+    only; a guest is matched once."""
+    with transaction.atomic():
+        # Locked alone (PostgreSQL locks no outer-joined rows); its session read after.
+        guest = Guest.objects.select_for_update().get(pk=guest.pk)
+        session = ViewingSession.objects.select_related("village", "entry").get(pk=guest.session_id)
+        require_station(user, session.township_id)
+        _lock_village(session.village)
+        if guest.member_id is not None:
+            raise ValidationError(
+                {"member": _("该列席人员已认定为%(name)s") % {"name": guest.member.name}}
+            )
+        member = (
+            Member.objects.filter(pk=member.pk, township_id=session.township_id)
+            .filter(on_roster_between(session.held_at.date(), session.held_at.date()))
+            .first()
+        )
+        if member is None:
+            raise ValidationError({"member": _("请选择本乡在册的党员（收看当天在册）")})
+        existing = session.attendances.filter(member=member).first()
+        if existing is not None:
+            raise ValidationError(
+                {
+                    "member": _("%(name)s已在本场出勤名单中（%(status)s），不能再认定")
+                    % {"name": member.name, "status": existing.get_status_display()}
+                }
+            )
+        attendance = Attendance(
+            session=session, member=member, expected=False, status=Status.PRESENT
+        )
+        attendance.full_clean(exclude=["makes_up_for"])
+        attendance.save()
+        guest.member, guest.attendance = member, attendance
+        guest.matched_by, guest.matched_at = user, dates.now()
+        guest.save(update_fields=["member", "attendance", "matched_by", "matched_at"])
+        note = clean_text(note)
+        text = _("列席人员“%(guest)s”认定为%(village)s党员%(name)s，计入其收看") % {
+            "guest": guest.name,
+            "village": member.village.name,
+            "name": member.name,
+        }
+        if session.entry_id:
+            _append_correction(
+                session=session,
+                author=user,
+                reason=note or _("电教站认定列席人员"),
+                title=_("列席人员认定：%(session)s") % {"session": str(session)},
+                changes={
+                    "guests": {
+                        str(guest.pk): {"name": guest.name, "member": member.pk, "to": member.name}
+                    }
+                },
+                text=text,
+            )
+    return attendance

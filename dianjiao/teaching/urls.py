@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.session_create, name="create"),
     path("learning/", views.learning, name="learning"),
     path("feedback/", views.feedback, name="feedback"),
+    path("guests/", views.guests, name="guests"),
     path("<uuid:pk>/", views.session_detail, name="detail"),
     path("<uuid:pk>/practice/", views.session_practice, name="practice"),
     path("<uuid:pk>/correct/", views.session_correct, name="correct"),

@@ -12,10 +12,16 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from dianjiao.accounts.scope import get_for_user, may_write_village, require_write
+from dianjiao.accounts.scope import (
+    get_for_user,
+    may_write_village,
+    require_station,
+    require_write,
+)
 from dianjiao.lib import dates
 from dianjiao.lib.forms import add_service_errors, id_or_none
 from dianjiao.logbook.models import LogbookEntry
+from dianjiao.members.models import Member
 from dianjiao.orgs.models import ViewingPoint, Village
 
 from . import selectors, services
@@ -158,7 +164,9 @@ def session_detail(request, pk):
         {
             "session": session,
             "groups": _attendance_groups(session),
-            "guests": session.guests.all(),
+            "guests": session.guests.select_related("member"),
+            # The camp's own footage (AV material), uploaded through the API's tus endpoint.
+            "footage": session.uploads.filter(status="complete").select_related("uploader"),
             "tasks": session.practice_tasks.select_related("member"),
             "speakers": session.speakers.all(),
             "entries": entries,
@@ -299,5 +307,59 @@ def feedback(request):
             if village
             else [],
             "days_before_end": selectors.FEEDBACK_DAYS_BEFORE_END,
+        },
+    )
+
+
+def guests(request):
+    """The station's list of guests not yet matched to the roster, with a member search for the
+    one being matched (?guest=…&q=…); POST matches it (services.guest_match)."""
+    township_id = request.user.township_id
+    require_station(request.user, township_id)
+    data = request.POST if request.method == "POST" else request.GET
+    chosen = None
+    if data.get("guest"):
+        chosen = (
+            selectors.unmatched_guests(request.user, township_id)
+            .filter(pk=data["guest"] if str(data["guest"]).isdigit() else 0)
+            .first()
+        )
+    q = (data.get("q") or "").strip()
+    error = ""
+    if request.method == "POST":
+        member = (
+            Member.objects.visible_to(request.user)
+            .filter(pk=data.get("member") if str(data.get("member", "")).isdigit() else 0)
+            .first()
+        )
+        if chosen is None:
+            error = _("该列席人员不存在或已认定")
+        elif member is None:
+            error = _("请从搜索结果中选择一名党员")
+        else:
+            try:
+                services.guest_match(
+                    user=request.user, guest=chosen, member=member, note=data.get("note", "")
+                )
+            except ValidationError as exc:
+                error = "；".join(exc.messages)
+            else:
+                messages.success(
+                    request,
+                    _("已将列席人员“%(guest)s”认定为%(name)s，本场收看计入其学习记录")
+                    % {"guest": chosen.name, "name": member.name},
+                )
+                return redirect("teaching:guests")
+    return render(
+        request,
+        "teaching/guests.html",
+        {
+            "guests": list(selectors.unmatched_guests(request.user, township_id)),
+            "chosen": chosen,
+            "q": q,
+            "candidates": (
+                selectors.guest_candidates(request.user, township_id, q) if chosen else []
+            ),
+            "error": error,
         },
     )

@@ -1,6 +1,7 @@
 """Objects and JSON bodies for the access matrix (tests/test_access_matrix.py): a session and a
 device token of 红星村's operator, and what a phone sends for 红星村."""
 
+import hashlib
 import uuid
 
 from dianjiao.api import tokens
@@ -59,3 +60,64 @@ def session(w):
         attendance={w.member.pk: ("present", "")},
     )
     return {"session_id": recorded.pk}
+
+
+TUS = {"Tus-Resumable": "1.0.0"}
+
+
+def _b64(text: str) -> str:
+    import base64
+
+    return base64.b64encode(text.encode()).decode()
+
+
+def upload_headers(w):
+    """Creating a 10-byte upload of footage for a session of 红星村."""
+    return {
+        **TUS,
+        "Upload-Length": "10",
+        "Upload-Metadata": ",".join(
+            (
+                f"session {_b64(str(session(w)['session_id']))}",
+                f"filename {_b64('camp.mp4')}",
+                f"sha256 {_b64('0' * 64)}",
+            )
+        ),
+    }
+
+
+def tus_headers(w):
+    return dict(TUS)
+
+
+def _started(w):
+    from dianjiao.api import uploads
+
+    return uploads.upload_create(
+        user=w.operator,
+        session_id=str(session(w)["session_id"]),
+        filename="camp.mp4",
+        length=10,
+        sha256=hashlib.sha256(FOOTAGE).hexdigest(),
+    )
+
+
+FOOTAGE = b"0123456789"
+
+
+def upload(w):
+    """An upload of 红星村's footage, begun and not finished."""
+    return {"pk": _started(w).pk}
+
+
+def complete_upload(w):
+    """An upload of 红星村's footage, whole and verified."""
+    import io
+
+    from dianjiao.api import uploads
+
+    done = uploads.upload_append(
+        user=w.operator, upload=_started(w), offset=0, stream=io.BytesIO(FOOTAGE)
+    )
+    assert done.status == done.Status.COMPLETE
+    return {"pk": done.pk}
