@@ -40,7 +40,7 @@ def inspections_for(user):
 
 
 def rectifications_for(user):
-    return Rectification.objects.visible_to(user).select_related("village", "inspection")
+    return Rectification.objects.visible_to(user).select_related("village", "inspection", "result")
 
 
 def bulletins_for(user):

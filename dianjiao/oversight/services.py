@@ -153,7 +153,9 @@ def current_template(township) -> ChecklistTemplate | None:
 
 def _results(template, answers: dict, record: dict) -> tuple[list[InspectionResult], dict]:
     """Checked InspectionResults (unsaved) for every item of `template`; errors keyed
-    item_<pk>_<field>. `answers`: {item pk: {status, score, note, override_reason}}."""
+    item_<pk>_<field>. `answers`: {item pk: {status, score, note, override_reason, rectify}}.
+    `rectify` asks for a rectification of a partly met item (a failed one always gets one); it
+    rides on the unsaved result as `opens_rectification`."""
     out, errors = [], {}
     for item in template.items.all():
         a = answers.get(item.pk) or answers.get(str(item.pk)) or {}
@@ -181,17 +183,23 @@ def _results(template, answers: dict, record: dict) -> tuple[list[InspectionResu
             errors[f"item_{item.pk}_override_reason"] = _(
                 "记录显示“%(status)s”，改判须写明理由"
             ) % {"status": S(from_records).label}
-        out.append(
-            InspectionResult(
-                item=item,
-                status=status,
-                score=max(score, 0),
-                note=(a.get("note") or "").strip(),
-                record_status=from_records,
-                override_reason=reason if from_records and status != from_records else "",
-            )
+        result = InspectionResult(
+            item=item,
+            status=status,
+            score=max(score, 0),
+            note=(a.get("note") or "").strip(),
+            record_status=from_records,
+            override_reason=reason if from_records and status != from_records else "",
         )
+        result.opens_rectification = opens_rectification(status, a.get("rectify"))
+        out.append(result)
     return out, errors
+
+
+def opens_rectification(status: str, rectify=False) -> bool:
+    """A failed item always opens a rectification; a partly met one (部分达标) when the inspector
+    asks for it; an item that meets, or does not apply, never."""
+    return status == S.FAILS or (status == S.PARTLY and bool(rectify))
 
 
 def _check_where(user, village: Village, point: ViewingPoint | None, template, day) -> dict:
@@ -216,7 +224,7 @@ def _write_inspection(inspection, results, photos, rectify_days):
     for r in results:
         r.inspection = inspection
         _save(r)
-        if r.status == S.FAILS:
+        if getattr(r, "opens_rectification", r.status == S.FAILS):
             text = r.item.text + (f"：{r.note}" if r.note else "")
             _save(
                 Rectification(
@@ -252,10 +260,11 @@ def inspection_record(
     at: dt.datetime | None = None,
     record: dict | None = None,
 ) -> Inspection:
-    """Record and submit an inspection of `village` (at `point`): one result per checklist item.
-    Items the records answer are compared with them; a different verdict needs a reason. Each
-    failed item opens a rectification owed by the village, due in `rectify_days`. `record`: the
-    records' answers when the caller has already computed them (records.statuses_of)."""
+    """Record and submit an inspection of `village` (at `point`, or the whole village when
+    `point` is None): one result per checklist item. Items the records answer are compared with
+    them; a different verdict needs a reason. Each failed item, and each partly met one the
+    inspector marks (`rectify`), opens a rectification owed by the village, due in
+    `rectify_days`. `record`: the records' answers when the caller has already computed them."""
     errors = _check_where(user, village, point, template, inspected_on)
     if errors.get("template"):
         raise ValidationError(errors)

@@ -238,19 +238,23 @@ def inspections_export(request):
 
 
 def inspection_new(request):
-    """Step one (GET without a point): where and what; step two: the checklist, pre-filled from
-    the records of that village and month."""
+    """Step one (GET without a point or village): where and what; step two: the checklist,
+    pre-filled from the records of that village and month. The inspected unit is a viewing
+    point, or a whole village (no point)."""
     township = _township(request)
     if township is None:
         raise PermissionDenied(_("只有检查员或电教站管理员可以登记检查"))
     require_inspector(request.user, township)
     template = services.current_template(township)
     data = (request.POST if request.method == "POST" else request.GET).copy()
-    if "point" in data:  # a link from the to-do list names the point only
+    # A link from the to-do list names the point only; the start form sends its kind too. A
+    # link naming a village and a month (the to-do of its unchecked points) opens step one.
+    chosen = "point" in data or "kind" in data
+    if chosen:
         data.setdefault("kind", "monthly")
         data.setdefault("inspected_on", today().isoformat())
     start = StartForm(
-        data if "point" in data else None,
+        data if chosen else None,
         user=request.user,
         initial={"inspected_on": today(), "kind": "monthly"},
     )
@@ -263,8 +267,9 @@ def inspection_new(request):
             {"start": start, "title": _("登记检查")},
         )
     point = start.cleaned_data["point"]
+    village = start.cleaned_data["village"]
     day = start.cleaned_data["inspected_on"]
-    record = records.record_statuses(request.user, point.village, day)
+    record = records.record_statuses(request.user, village, day)
     form = ChecklistForm(
         request.POST if request.method == "POST" else None,
         request.FILES or None,
@@ -276,7 +281,7 @@ def inspection_new(request):
             form,
             services.inspection_record,
             user=request.user,
-            village=point.village,
+            village=village,
             point=point,
             kind=start.cleaned_data["kind"],
             inspected_on=day,
@@ -284,10 +289,16 @@ def inspection_new(request):
             answers=form.answers(),
             observation=form.cleaned_data["observation"],
             photos=form.cleaned_data["photos"],
+            record=record,
         )
         if done:
             messages.success(request, _("检查已提交"))
             return redirect("oversight:inspection", done.pk)
+    where = (
+        f"{village.name} · {point.name}"
+        if point
+        else _("%(village)s（整村）") % {"village": village.name}
+    )
     return render(
         request,
         "oversight/inspection_form.html",
@@ -297,7 +308,7 @@ def inspection_new(request):
             "point": point,
             "day": day,
             "template": template,
-            "title": _("检查：%(point)s") % {"point": f"{point.village.name} · {point.name}"},
+            "title": _("检查：%(point)s") % {"point": where},
         },
     )
 
@@ -332,6 +343,7 @@ def inspection_correct(request, pk):
     insp = _inspection(request, pk)
     require_inspector(request.user, insp.township_id)
     results = {r.item_id: r for r in insp.results.all()}
+    rectified = {r.result_id for r in insp.rectifications.all()}
     initial = {"observation": insp.observation}
     for item_id, r in results.items():
         p = f"item_{item_id}_"
@@ -340,6 +352,7 @@ def inspection_correct(request, pk):
             p + "score": r.score,
             p + "note": r.note,
             p + "override_reason": r.override_reason,
+            p + "rectify": r.pk in rectified,
         }
     record = records.record_statuses(request.user, insp.village, insp.inspected_on)
     form = ChecklistForm(
