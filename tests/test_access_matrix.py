@@ -400,6 +400,7 @@ OVERSIGHT = {
         {**_NONE, "station": 403, "leader": 200, "inspector": 403}, oversight.draft_assessment
     ),
     "oversight:assessment_export": read(_TOWNSHIP, oversight.published_assessment),
+    "oversight:assessment_docx": read(_TOWNSHIP, oversight.published_assessment),
     "oversight:score_amend": write(_STATION_OF, oversight.score),
     "oversight:meetings": read(ALL),
     "oversight:meeting_new": write({**dict.fromkeys(PERSONAS, 403), "leader": 200}),

@@ -45,6 +45,7 @@ urlpatterns = [
     path("assessments/<int:pk>/", views.assessment_detail, name="assessment"),
     path("assessments/<int:pk>/publish/", views.assessment_publish, name="assessment_publish"),
     path("assessments/<int:pk>/export.xlsx", views.assessment_export, name="assessment_export"),
+    path("assessments/<int:pk>/assessment.docx", views.assessment_docx, name="assessment_docx"),
     path("assessments/scores/<int:pk>/amend/", views.score_amend, name="score_amend"),
     path("meetings/", views.meetings, name="meetings"),
     path("meetings/new/", views.meeting_new, name="meeting_new"),

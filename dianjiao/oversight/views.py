@@ -771,6 +771,18 @@ def assessment_export(request, pk):
     )
 
 
+@require_safe
+def assessment_docx(request, pk):
+    a = _assessment(request, pk)
+    scores = list(selectors.scores_of(request.user, a))
+    return _download(
+        exports.assessment_docx(a, scores),
+        exports.DOCX,
+        f"assessment-{a.year}.docx",
+        f"{a.township.name}{a.year}年度考核.docx",
+    )
+
+
 # ---------------------------------------------------------------- meetings
 
 
