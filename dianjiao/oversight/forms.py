@@ -10,8 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from dianjiao.infoitems.forms import PhotosField
 from dianjiao.lib.forms import Form, SearchField
+from dianjiao.lib.sizes import size_label
 from dianjiao.orgs.models import ViewingPoint, Village
 
+from . import materials
 from .models import (
     Assessment,
     Bulletin,
@@ -414,6 +416,23 @@ class TrainingForm(Form):
                 raise forms.ValidationError(_g("第%(n)d行：格式应为“村|姓名”") % {"n": n})
             out.append({"village": _village(self.villages, parts[0], n), "name": parts[1]})
         return out
+
+
+class MaterialForm(Form):
+    title = forms.CharField(
+        label=_("资料名称"), max_length=200, required=False, help_text=_("不填则用文件名")
+    )
+    file = forms.FileField(
+        label=_("文件"),
+        error_messages={"required": _("请选择要上传的文件"), "empty": _("上传的文件是空的")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("%(kinds)s，不超过 %(limit)s") % {
+            "kinds": materials.KINDS,
+            "limit": size_label(materials.max_bytes()),
+        }
 
 
 class DemoUnitForm(Form):

@@ -11,6 +11,7 @@ Who writes what (the issue's roles, nothing wider):
 
 import datetime as dt
 import os
+import uuid
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -30,7 +31,7 @@ from dianjiao.infoitems import images
 from dianjiao.lib import dates
 from dianjiao.orgs.models import Township, ViewingPoint, Village
 
-from . import records
+from . import materials, records
 from .models import (
     ActionItem,
     Assessment,
@@ -48,6 +49,7 @@ from .models import (
     Rectification,
     Training,
     TrainingAttendance,
+    TrainingMaterial,
 )
 
 MAX_PIXELS = 40_000_000
@@ -970,6 +972,52 @@ def training_record(
         for a in attendees:
             _save(TrainingAttendance(training=t, village=a["village"], name=a["name"].strip()))
         return t
+
+
+def training_material_add(
+    *, user, training: Training, file, title: str = "", at: dt.datetime | None = None
+) -> TrainingMaterial:
+    """The station adds a file handed out at `training`: checked (type by its first bytes, the
+    project's upload limit) before it is stored; `title` defaults to the file's name."""
+    require_station(user, training.township_id)
+    if file is None:
+        raise ValidationError({"file": _("请选择要上传的文件")})
+    ext, content_type = materials.check_upload(file)
+    original = os.path.basename(getattr(file, "name", "") or "")[-200:]
+    with transaction.atomic():
+        t = Training.objects.select_for_update().get(pk=training.pk)
+        m = TrainingMaterial(
+            training=t,
+            title=(title or "").strip() or os.path.splitext(original)[0] or _("培训资料"),
+            original_name=original,
+            content_type=content_type,
+            size=file.size,
+            uploaded_by=user,
+            uploaded_at=at or dates.now(),
+        )
+        m.file.save(f"{uuid.uuid4().hex}{ext}", file, save=False)
+        try:
+            return _save(m)
+        except BaseException:
+            m.file.delete(save=False)  # nothing points at it: do not leave it on the disk
+            raise
+
+
+def training_material_withdraw(
+    *, user, material: TrainingMaterial, reason: str, at: dt.datetime | None = None
+) -> TrainingMaterial:
+    """A material no longer handed out is withdrawn with a reason, never deleted: it stays in
+    the training's history, and the station can still open it."""
+    require_station(user, material.training.township_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("撤回必须填写理由")})
+    with transaction.atomic():
+        m = TrainingMaterial.objects.select_for_update().get(pk=material.pk)
+        if m.withdrawn_at:
+            raise ValidationError({"reason": _("该资料已撤回")})
+        m.withdrawn_at, m.withdrawn_by, m.withdraw_reason = at or dates.now(), user, reason
+        return _save(m)
 
 
 # ---------------------------------------------------------------- demonstration units

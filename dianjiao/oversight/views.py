@@ -3,6 +3,7 @@
 (inspector, leader) or the ordinary ones (station, village) and answer 403."""
 
 import mimetypes
+import os
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -28,6 +29,7 @@ from dianjiao.accounts.scope import (
 )
 from dianjiao.lib.dates import today
 from dianjiao.lib.forms import run_service
+from dianjiao.orgs.models import Village
 
 from . import exports, records, selectors, services
 from .forms import (
@@ -42,6 +44,7 @@ from .forms import (
     ChecklistForm,
     DemoUnitForm,
     FilterForm,
+    MaterialForm,
     MeetingForm,
     MeetingRecordForm,
     NameForm,
@@ -65,6 +68,7 @@ from .models import (
     Meeting,
     Rectification,
     Training,
+    TrainingMaterial,
 )
 
 PER_PAGE = 30
@@ -930,10 +934,130 @@ def training_new(request):
     return _form_page(request, form, _("登记培训"), reverse("oversight:trainings"))
 
 
+def _training(request, pk) -> Training:
+    return get_for_user(request, selectors.trainings_for(request.user), pk)
+
+
 @require_safe
 def training_detail(request, pk):
-    t = get_for_user(request, Training.objects.prefetch_related("attendance__village"), pk)
-    return render(request, "oversight/training_detail.html", {"t": t})
+    t = get_for_user(
+        request,
+        selectors.trainings_for(request.user).prefetch_related("attendance__village"),
+        pk,
+    )
+    station = is_station(request.user, t.township_id)
+    attendance = list(t.attendance.all())
+    # Each name links to that cadre's training history where the reader may open it (a village
+    # reads its own cadres' histories, not its neighbours').
+    seen = set(
+        Village.objects.visible_to(request.user)
+        .filter(pk__in={a.village_id for a in attendance})
+        .values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "oversight/training_detail.html",
+        {
+            "t": t,
+            "attendance": [(a, a.village_id in seen) for a in attendance],
+            "materials": [
+                m for m in selectors.materials_of(request.user, t) if station or not m.withdrawn
+            ],
+            "station": station,
+        },
+    )
+
+
+def training_material_add(request, pk):
+    t = _training(request, pk)
+    require_station(request.user, t.township_id)
+    form = MaterialForm(request.POST or None, request.FILES or None)
+    if form.is_valid() and run_service(
+        form,
+        services.training_material_add,
+        user=request.user,
+        training=t,
+        file=form.cleaned_data["file"],
+        title=form.cleaned_data["title"],
+    ):
+        messages.success(request, _("培训资料已上传"))
+        return redirect("oversight:training", pk)
+    return _form_page(
+        request,
+        form,
+        _("上传培训资料：%(t)s") % {"t": t.title},
+        reverse("oversight:training", args=[pk]),
+    )
+
+
+def _material(request, pk) -> TrainingMaterial:
+    m = get_for_user(request, TrainingMaterial.objects.select_related("training"), pk)
+    # A withdrawn material is history: its station still opens it, nobody else is handed it.
+    if m.withdrawn and not is_station(request.user, m.training.township_id):
+        raise Http404
+    return m
+
+
+@require_safe
+def training_material(request, pk):
+    m = _material(request, pk)
+    response = _serve(m.file)
+    response["Content-Type"] = m.content_type or response["Content-Type"]
+    name = m.original_name or os.path.basename(m.file.name)
+    ascii_name = f"material-{m.pk}{os.path.splitext(m.file.name)[1]}"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+    )
+    return response
+
+
+def training_material_withdraw(request, pk):
+    m = _material(request, pk)
+    require_station(request.user, m.training.township_id)
+    form = ReasonForm(request.POST or None)
+    if form.is_valid() and run_service(
+        form,
+        services.training_material_withdraw,
+        user=request.user,
+        material=m,
+        reason=form.cleaned_data["reason"],
+    ):
+        messages.success(request, _("资料已撤回，仍保留在培训记录中"))
+        return redirect("oversight:training", m.training_id)
+    return _form_page(
+        request,
+        form,
+        _("撤回培训资料：%(t)s") % {"t": m.title},
+        reverse("oversight:training", args=[m.training_id]),
+    )
+
+
+@require_safe
+def cadres(request):
+    """Every AV cadre the user sees, with their trainings and hours in the chosen year and in
+    all years."""
+    form = FilterForm(request.GET or None, user=request.user)
+    village = year = None
+    if form.is_valid():
+        village, year = form.cleaned_data.get("village"), form.cleaned_data.get("year")
+    year = year or today().year
+    rows = selectors.cadres_for(request.user, village=village)
+    for c in rows:
+        c.this_year = c.years.get(year, (0, 0))
+    return render(
+        request,
+        "oversight/cadres.html",
+        {"form": form, "page_obj": _page(request, rows), "year": year},
+    )
+
+
+@require_safe
+def cadre_detail(request, village, name):
+    v = get_for_user(request, Village, village)
+    cadre, history = selectors.cadre_history(request.user, v, name)
+    if cadre is None:
+        raise Http404
+    return render(request, "oversight/cadre_detail.html", {"cadre": cadre, "history": history})
 
 
 # ---------------------------------------------------------------- demonstration units
