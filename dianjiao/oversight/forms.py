@@ -430,7 +430,7 @@ class MaterialForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = _("%(kinds)s，不超过 %(limit)s") % {
-            "kinds": materials.KINDS,
+            "kinds": materials.kinds(),
             "limit": size_label(materials.max_bytes()),
         }
 

@@ -43,7 +43,12 @@ TYPES = {
     ".jpeg": ("image/jpeg", (_JPEG,)),
     ".png": ("image/png", (_PNG,)),
 }
-KINDS = "PDF、Word、PPT、Excel、WPS、TXT、JPG、PNG"
+KINDS = ("PDF", "Word", "PPT", "Excel", "WPS", "TXT", "JPG", "PNG")
+
+
+def kinds() -> str:
+    """The kinds a person recognises, listed in the reader's language."""
+    return _("、").join(KINDS)
 
 
 def max_bytes() -> int:
@@ -69,7 +74,7 @@ def check_upload(file) -> tuple[str, str]:
         raise ValidationError(
             {
                 "file": _("只能上传培训资料（%(kinds)s），“%(name)s”不是其中一种")
-                % {"kinds": KINDS, "name": name}
+                % {"kinds": kinds(), "name": name}
             }
         )
     content_type, starts = TYPES[ext]
