@@ -47,7 +47,7 @@ def inspections_xlsx(qs) -> bytes:
             i.inspected_on,
             i.get_kind_display(),
             i.village.name,
-            i.point.name if i.point else "",
+            i.point.name if i.point else _("整村"),
             str(i.inspector),
             i.score,
             i.max_score,

@@ -424,6 +424,7 @@ class MaterialForm(Form):
     )
     file = forms.FileField(
         label=_("文件"),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(materials.TYPES)}),
         error_messages={"required": _("请选择要上传的文件"), "empty": _("上传的文件是空的")},
     )
 

@@ -144,7 +144,9 @@ def test_the_inspector_inspects_a_whole_village_from_the_web_form(world, login):
     assert (insp.village, insp.point, insp.kind) == (world.village, None, "annual")
     assert insp.rectifications.get().village == world.village
     detail = client.get(reverse("oversight:inspection", args=[insp.pk]))
-    assert "红星村" in detail.text
+    assert "红星村" in detail.text and "整村" in detail.text
+    listing = client.get(reverse("oversight:inspections"))
+    assert "整村" in listing.text
 
 
 def test_neither_point_nor_village_is_refused_next_to_the_field(world, login):
