@@ -125,6 +125,7 @@ def cadres_for(user, *, village=None) -> list[Cadre]:
     if village is not None:
         villages = villages.filter(pk=village.pk)
     by_pk = {v.pk: v for v in villages.order_by("township_id", "sort_order", "name")}
+    ids = villages.values("pk")  # a subquery: a county's villages are no parameter list
     found: dict[tuple, Cadre] = {}
 
     def cadre(vid, name) -> Cadre | None:
@@ -134,7 +135,7 @@ def cadres_for(user, *, village=None) -> list[Cadre]:
         return found.setdefault((vid, name), Cadre(by_pk[vid], name))
 
     for vid, name, year, n, hours in (
-        TrainingAttendance.objects.filter(village__in=list(by_pk))
+        TrainingAttendance.objects.filter(village__in=ids)
         .annotate(year=ExtractYear("training__starts_on"))
         .values("village_id", "name", "year")
         .annotate(n=Count("training", distinct=True), hours=Sum("training__hours"))
@@ -146,13 +147,13 @@ def cadres_for(user, *, village=None) -> list[Cadre]:
             n0, h0 = c.years.get(year, (0, Decimal(0)))
             c.years[year] = (n0 + n, h0 + (hours or Decimal(0)))
     for vid, full_name, username in User.objects.filter(
-        role=Role.VILLAGE_OPERATOR, is_active=True, village_id__in=list(by_pk)
+        role=Role.VILLAGE_OPERATOR, is_active=True, village_id__in=ids
     ).values_list("village_id", "full_name", "username"):
         c = cadre(vid, full_name or username)
         if c is not None:
             c.account = True
     for vid, name in (
-        ViewingPoint.objects.filter(village_id__in=list(by_pk), active=True)
+        ViewingPoint.objects.filter(village_id__in=ids, active=True)
         .exclude(operator_name="")
         .values_list("village_id", "operator_name")
     ):
