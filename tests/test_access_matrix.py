@@ -408,6 +408,8 @@ _NONE = dict.fromkeys(PERSONAS, 404)
 _OWN_STATION = {**STATION, "outsider": 200}
 _TOWNSHIP = {**own(), "other_op": 200}  # a township's record: every village of it reads
 _STATION_OF = {**own(read_only=403), "operator": 403}  # the station of 红星村's township only
+# The station's writes on a township-wide record (a training): its villages read it, so 403.
+_TRAINING_STATION = {**_STATION_OF, "other_op": 403}
 OVERSIGHT = {
     "oversight:overview": read(ALL),
     "oversight:templates": read(ALL),
@@ -452,6 +454,7 @@ OVERSIGHT = {
         {**_NONE, "station": 403, "leader": 200, "inspector": 403}, oversight.draft_assessment
     ),
     "oversight:assessment_export": read(_TOWNSHIP, oversight.published_assessment),
+    "oversight:assessment_docx": read(_TOWNSHIP, oversight.published_assessment),
     "oversight:score_amend": write(_STATION_OF, oversight.score),
     "oversight:meetings": read(ALL),
     "oversight:meeting_new": write({**dict.fromkeys(PERSONAS, 403), "leader": 200}),
@@ -468,6 +471,16 @@ OVERSIGHT = {
     "oversight:trainings": read(ALL),
     "oversight:training_new": write(_OWN_STATION),
     "oversight:training": read(_TOWNSHIP, oversight.training),
+    # The station hands out a training's materials and withdraws them (kept, never deleted);
+    # whoever reads the training downloads them.
+    "oversight:training_material_add": write(_TRAINING_STATION, oversight.training),
+    "oversight:training_material": read(_TOWNSHIP, oversight.material),
+    "oversight:training_material_withdraw": write(
+        _TRAINING_STATION, oversight.material, data=_reason
+    ),
+    # Every AV cadre's training history: a village reads its own cadres', not its neighbours'.
+    "oversight:cadres": read(ALL),
+    "oversight:cadre": read(own(), oversight.cadre),
     "oversight:demos": read(ALL),
     "oversight:demos_export": read(ALL),
     "oversight:demo_new": write(_OWN_STATION),
@@ -677,6 +690,7 @@ WRITES_WHEN_ALLOWED = {
     "oversight:bulletin_approve": "leader",
     "oversight:bulletin_return": "leader",
     "oversight:assessment_publish": "leader",
+    "oversight:training_material_withdraw": "station",
     "api:token_create_from_session": "county",
     "api:token_revoke": "operator",
     "api:session_create": "operator",

@@ -13,6 +13,7 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from dianjiao.accounts.models import Role
@@ -254,7 +255,7 @@ def _training(township, station, operators, as_of) -> int:
     if day > as_of:
         day = dt.date(as_of.year - 1, 5, 12)
     villages = {v.pk: v for v in Village.objects.filter(township=township)}
-    services.training_record(
+    training = services.training_record(
         user=station,
         township=township,
         kind="theory",
@@ -266,6 +267,20 @@ def _training(township, station, operators, as_of) -> int:
         place="乡党员活动室",
         attendees=[{"village": villages[vid], "name": str(op)} for vid, op in operators.items()],
         at=_at(day + dt.timedelta(days=1), 18),
+    )
+    outline = "\n".join(
+        (
+            "一、播放设备的使用与日常维护",
+            "二、四环教学法：学前准备、观看、讨论、实践",
+            "三、《电教手册》当天填写的要求",
+        )
+    )
+    services.training_material_add(
+        user=station,
+        training=training,
+        file=ContentFile(outline.encode(), name="培训提纲.txt"),
+        title="培训提纲",
+        at=_at(day, 9),
     )
     return 1
 

@@ -47,7 +47,7 @@ def inspections_xlsx(qs) -> bytes:
             i.inspected_on,
             i.get_kind_display(),
             i.village.name,
-            i.point.name if i.point else "",
+            i.point.name if i.point else _("整村"),
             str(i.inspector),
             i.score,
             i.max_score,
@@ -197,5 +197,73 @@ def bulletin_docx(bulletin) -> bytes:
         for row in t.rows[1:]:
             row.cells[3].paragraphs[0].runs[0].font.size = Pt(8)
     doc.core_properties.title = bulletin.title
+    doc.core_properties.author = unit
+    return official.to_bytes(doc)
+
+
+def assessment_docx(assessment, scores) -> bytes:
+    """The year's assessment in the official layout (dianjiao.lib.official_docx), as the bulletin
+    and the quarterly report: the station's red header over a red rule, the title, the ranking
+    table best first (an amended score shown beside its original), the candidates for advanced
+    branch, the weights the scores were built from, issuing unit and date. `scores`: the rows the
+    reader may see (selectors.scores_of), with their amendments prefetched."""
+    from .forms import COMPONENT_LABELS
+
+    doc = official.new_document()
+    township = assessment.township
+    unit = township.station_name or _("%(t)s党员电化教育工作站") % {"t": township.name}
+    official.red_rule(official.red_header(doc, unit))
+    title = _("%(t)s%(y)s年度党支部党员电教工作考核结果") % {
+        "t": township.name,
+        "y": assessment.year,
+    }
+    if assessment.status != assessment.Status.PUBLISHED:
+        title += _("（草稿）")
+    official.title(doc, title)
+    official.paragraph(doc, _("各村党支部："), indent=False)
+    official.paragraph(
+        doc,
+        _(
+            "根据全年检查记录和电教工作完成情况，按乡电教站确定的权重，"
+            "对各党支部%(y)s年度党员电教工作提出考核建议得分如下。"
+        )
+        % {"y": assessment.year},
+    )
+    official.heading(doc, _("一、考核得分排名"))
+    rows = []
+    for s in scores:
+        amendments = list(s.amendments.all())
+        shown = f"{s.score}"
+        if amendments:
+            shown = _("%(new)s（原%(old)s，已更正）") % {
+                "new": amendments[-1].new_score,
+                "old": s.score,
+            }
+        rows.append(
+            (
+                s.rank,
+                s.village.branch_name or s.village.name,
+                shown,
+                _("是") if s.candidate else "",
+            )
+        )
+    official.table(doc, rows, header=(_("名次"), _("党支部"), _("得分"), _("先进候选")), size=12)
+    candidates = [s.village.branch_name or s.village.name for s in scores if s.candidate]
+    official.heading(doc, _("二、先进党支部候选"))
+    official.paragraph(doc, _("、").join(candidates) if candidates else _("无"))
+    official.heading(doc, _("三、评分办法"))
+    weights = _("、").join(
+        f"{COMPONENT_LABELS[k]}{assessment.weights.get(k, 0)}"
+        for k in COMPONENTS
+        if assessment.weights.get(k)
+    )
+    official.paragraph(
+        doc,
+        _("各分项按完成率乘以权重计分（%(w)s），无可评判记录的分项不计入，按其余分项的权重折算。")
+        % {"w": weights},
+    )
+    day = assessment.published_at or assessment.computed_at
+    official.signature(doc, unit, timezone.localdate(day) if day else timezone.localdate())
+    doc.core_properties.title = title
     doc.core_properties.author = unit
     return official.to_bytes(doc)

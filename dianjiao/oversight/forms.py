@@ -10,8 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from dianjiao.infoitems.forms import PhotosField
 from dianjiao.lib.forms import Form, SearchField
+from dianjiao.lib.sizes import size_label
 from dianjiao.orgs.models import ViewingPoint, Village
 
+from . import materials
 from .models import (
     Assessment,
     Bulletin,
@@ -96,9 +98,22 @@ class FilterForm(Form):
 
 
 class StartForm(Form):
-    """Step one of an inspection on the phone: where, what kind, which day."""
+    """Step one of an inspection on the phone: where (a viewing point, or a whole village), what
+    kind, which day."""
 
-    point = forms.ModelChoiceField(label=_("播放点"), queryset=ViewingPoint.objects.none())
+    point = forms.ModelChoiceField(
+        label=_("播放点"),
+        queryset=ViewingPoint.objects.none(),
+        required=False,
+        empty_label=_("（检查整村，不选播放点）"),
+    )
+    village = forms.ModelChoiceField(
+        label=_("或检查整村"),
+        queryset=Village.objects.none(),
+        required=False,
+        empty_label="—",
+        help_text=_("检查整个村（党支部）的电教工作时选村，不选播放点"),
+    )
     kind = forms.ChoiceField(label=_("检查类别"), choices=Inspection.Kind.choices)
     inspected_on = forms.DateField(label=_("检查日期"), widget=DATE)
 
@@ -111,6 +126,22 @@ class StartForm(Form):
             .order_by("village__sort_order", "village__name", "name")
         )
         self.fields["point"].label_from_instance = lambda p: f"{p.village.name} · {p.name}"
+        self.fields["village"].queryset = Village.objects.visible_to(user).order_by(
+            "sort_order", "name"
+        )
+
+    def clean(self):
+        d = super().clean()
+        point, village = d.get("point"), d.get("village")
+        if self.errors.get("point") or self.errors.get("village"):
+            return d
+        if point is None and village is None:
+            self.add_error("point", _g("请选择播放点，或选择要检查的村"))
+        elif point is not None and village is not None and point.village_id != village.pk:
+            self.add_error("village", _g("该播放点不属于%(village)s") % {"village": village.name})
+        elif point is not None:
+            d["village"] = point.village
+        return d
 
 
 class ChecklistForm(Form):
@@ -145,6 +176,9 @@ class ChecklistForm(Form):
             self.fields[p + "note"] = forms.CharField(
                 label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
             )
+            self.fields[p + "rectify"] = forms.BooleanField(
+                label=_("部分达标的也要求整改"), required=False
+            )
             if item.source:
                 self.fields[p + "override_reason"] = forms.CharField(
                     label=_("不采用记录的理由"),
@@ -169,6 +203,7 @@ class ChecklistForm(Form):
                 "status": self[p + "status"],
                 "score": self[p + "score"],
                 "note": self[p + "note"],
+                "rectify": self[p + "rectify"],
                 "override": self[p + "override_reason"] if item.source else None,
             }
 
@@ -180,6 +215,7 @@ class ChecklistForm(Form):
                 "score": d.get(p + "score") or 0,
                 "note": d.get(p + "note", ""),
                 "override_reason": d.get(p + "override_reason", ""),
+                "rectify": bool(d.get(p + "rectify")),
             }
             for item, _rec, p in self.rows
         }
@@ -380,6 +416,24 @@ class TrainingForm(Form):
                 raise forms.ValidationError(_g("第%(n)d行：格式应为“村|姓名”") % {"n": n})
             out.append({"village": _village(self.villages, parts[0], n), "name": parts[1]})
         return out
+
+
+class MaterialForm(Form):
+    title = forms.CharField(
+        label=_("资料名称"), max_length=200, required=False, help_text=_("不填则用文件名")
+    )
+    file = forms.FileField(
+        label=_("文件"),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(materials.TYPES)}),
+        error_messages={"required": _("请选择要上传的文件"), "empty": _("上传的文件是空的")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("%(kinds)s，不超过 %(limit)s") % {
+            "kinds": materials.kinds(),
+            "limit": size_label(materials.max_bytes()),
+        }
 
 
 class DemoUnitForm(Form):

@@ -570,6 +570,45 @@ class TrainingAttendance(models.Model):
         return self.name
 
 
+def material_path(material, filename):
+    return f"oversight/{material.training.township_id}/trainings/{material.training_id}/{filename}"
+
+
+class TrainingMaterial(models.Model):
+    """A file handed out at a training (slides, texts, forms). Never deleted: a material that
+    should no longer be handed out is withdrawn, with a reason, and stays in the history."""
+
+    training = models.ForeignKey(
+        Training, verbose_name=_("培训"), on_delete=models.PROTECT, related_name="materials"
+    )
+    title = models.CharField(_("资料名称"), max_length=200)
+    file = models.FileField(_("文件"), upload_to=material_path, max_length=300)
+    original_name = models.CharField(_("原文件名"), max_length=200, blank=True)
+    content_type = models.CharField(_("文件类型"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("大小"), default=0)
+    uploaded_by = _user(_("上传人"))
+    uploaded_at = models.DateTimeField(_("上传时间"))
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdrawn_by = _user(_("撤回人"), null=True, blank=True)
+    withdraw_reason = models.TextField(_("撤回理由"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_township_path = "training__township"
+    scope_village_path = None  # the training's: every village of the township reads it
+
+    class Meta:
+        verbose_name = _("培训资料")
+        verbose_name_plural = pgettext_lazy("plural", "培训资料")
+        ordering = ["training", "uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
 # ---------------------------------------------------------------- demonstration units
 
 

@@ -9,11 +9,14 @@ For the home page's to-do list: `todos_for(user, today)` — items shaped like t
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from dianjiao.accounts.models import Role, User
 from dianjiao.accounts.scope import is_leader, is_operator, is_station, may_inspect
 from dianjiao.orgs.models import Township, ViewingPoint, Village
 from dianjiao.plans.models import AnnualPlan
@@ -28,6 +31,8 @@ from .models import (
     Meeting,
     Rectification,
     Training,
+    TrainingAttendance,
+    TrainingMaterial,
 )
 
 OPEN = (Rectification.Status.OPEN, Rectification.Status.RETURNED)
@@ -40,7 +45,7 @@ def inspections_for(user):
 
 
 def rectifications_for(user):
-    return Rectification.objects.visible_to(user).select_related("village", "inspection")
+    return Rectification.objects.visible_to(user).select_related("village", "inspection", "result")
 
 
 def bulletins_for(user):
@@ -76,6 +81,98 @@ def meetings_for(user):
 
 def trainings_for(user):
     return Training.objects.visible_to(user).select_related("township")
+
+
+def materials_of(user, training):
+    """The training's materials, the withdrawn ones included (they are its history)."""
+    return (
+        TrainingMaterial.objects.visible_to(user)
+        .filter(training=training)
+        .select_related("uploaded_by", "withdrawn_by")
+    )
+
+
+# ---------------------------------------------------------------- AV cadres' training history
+
+
+@dataclass
+class Cadre:
+    """An AV cadre (电教干部) of a village: a name on a training's attendance, a village
+    operator's account, or a viewing point's operator. `years`: {year: [trainings, hours]}."""
+
+    village: Village
+    name: str
+    years: dict = field(default_factory=dict)
+    account: bool = False
+
+    @property
+    def trainings(self) -> int:
+        return sum(n for n, _h in self.years.values())
+
+    @property
+    def hours(self) -> Decimal:
+        return sum((h for _n, h in self.years.values()), Decimal(0))
+
+    def year_rows(self) -> list[tuple[int, int, Decimal]]:
+        """(year, trainings, hours), latest year first."""
+        return [(y, n, h) for y, (n, h) in sorted(self.years.items(), reverse=True)]
+
+
+def cadres_for(user, *, village=None) -> list[Cadre]:
+    """Every AV cadre of the villages `user` sees (of `village` only, when given), with their
+    trainings and hours per year, summed in the database. Four queries whatever the data."""
+    villages = Village.objects.visible_to(user)
+    if village is not None:
+        villages = villages.filter(pk=village.pk)
+    by_pk = {v.pk: v for v in villages.order_by("township_id", "sort_order", "name")}
+    ids = villages.values("pk")  # a subquery: a county's villages are no parameter list
+    found: dict[tuple, Cadre] = {}
+
+    def cadre(vid, name) -> Cadre | None:
+        name = (name or "").strip()
+        if vid not in by_pk or not name:
+            return None
+        return found.setdefault((vid, name), Cadre(by_pk[vid], name))
+
+    for vid, name, year, n, hours in (
+        TrainingAttendance.objects.filter(village__in=ids)
+        .annotate(year=ExtractYear("training__starts_on"))
+        .values("village_id", "name", "year")
+        .annotate(n=Count("training", distinct=True), hours=Sum("training__hours"))
+        .values_list("village_id", "name", "year", "n", "hours")
+        .order_by()
+    ):
+        c = cadre(vid, name)
+        if c is not None:
+            n0, h0 = c.years.get(year, (0, Decimal(0)))
+            c.years[year] = (n0 + n, h0 + (hours or Decimal(0)))
+    for vid, full_name, username in User.objects.filter(
+        role=Role.VILLAGE_OPERATOR, is_active=True, village_id__in=ids
+    ).values_list("village_id", "full_name", "username"):
+        c = cadre(vid, full_name or username)
+        if c is not None:
+            c.account = True
+    for vid, name in (
+        ViewingPoint.objects.filter(village_id__in=ids, active=True)
+        .exclude(operator_name="")
+        .values_list("village_id", "operator_name")
+    ):
+        cadre(vid, name)
+    order = {pk: n for n, pk in enumerate(by_pk)}
+    return sorted(found.values(), key=lambda c: (order[c.village.pk], c.name))
+
+
+def cadre_history(user, village: Village, name: str):
+    """(the cadre, their trainings latest first) of `name` of `village`; the cadre is None
+    when nobody of that name is an AV cadre of the village. Five queries."""
+    found = [c for c in cadres_for(user, village=village) if c.name == name]
+    rows = (
+        TrainingAttendance.objects.visible_to(user)
+        .filter(village=village, name=name)
+        .select_related("training")
+        .order_by("-training__starts_on", "-training__pk")
+    )
+    return (found[0] if found else None), [a.training for a in rows]
 
 
 def demo_units_for(user):

@@ -11,6 +11,7 @@ Who writes what (the issue's roles, nothing wider):
 
 import datetime as dt
 import os
+import uuid
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -30,7 +31,7 @@ from dianjiao.infoitems import images
 from dianjiao.lib import dates
 from dianjiao.orgs.models import Township, ViewingPoint, Village
 
-from . import records
+from . import materials, records
 from .models import (
     ActionItem,
     Assessment,
@@ -48,6 +49,7 @@ from .models import (
     Rectification,
     Training,
     TrainingAttendance,
+    TrainingMaterial,
 )
 
 MAX_PIXELS = 40_000_000
@@ -153,7 +155,9 @@ def current_template(township) -> ChecklistTemplate | None:
 
 def _results(template, answers: dict, record: dict) -> tuple[list[InspectionResult], dict]:
     """Checked InspectionResults (unsaved) for every item of `template`; errors keyed
-    item_<pk>_<field>. `answers`: {item pk: {status, score, note, override_reason}}."""
+    item_<pk>_<field>. `answers`: {item pk: {status, score, note, override_reason, rectify}}.
+    `rectify` asks for a rectification of a partly met item (a failed one always gets one); it
+    rides on the unsaved result as `opens_rectification`."""
     out, errors = [], {}
     for item in template.items.all():
         a = answers.get(item.pk) or answers.get(str(item.pk)) or {}
@@ -181,17 +185,23 @@ def _results(template, answers: dict, record: dict) -> tuple[list[InspectionResu
             errors[f"item_{item.pk}_override_reason"] = _(
                 "记录显示“%(status)s”，改判须写明理由"
             ) % {"status": S(from_records).label}
-        out.append(
-            InspectionResult(
-                item=item,
-                status=status,
-                score=max(score, 0),
-                note=(a.get("note") or "").strip(),
-                record_status=from_records,
-                override_reason=reason if from_records and status != from_records else "",
-            )
+        result = InspectionResult(
+            item=item,
+            status=status,
+            score=max(score, 0),
+            note=(a.get("note") or "").strip(),
+            record_status=from_records,
+            override_reason=reason if from_records and status != from_records else "",
         )
+        result.opens_rectification = opens_rectification(status, a.get("rectify"))
+        out.append(result)
     return out, errors
+
+
+def opens_rectification(status: str, rectify=False) -> bool:
+    """A failed item always opens a rectification; a partly met one (部分达标) when the inspector
+    asks for it; an item that meets, or does not apply, never."""
+    return status == S.FAILS or (status == S.PARTLY and bool(rectify))
 
 
 def _check_where(user, village: Village, point: ViewingPoint | None, template, day) -> dict:
@@ -216,7 +226,7 @@ def _write_inspection(inspection, results, photos, rectify_days):
     for r in results:
         r.inspection = inspection
         _save(r)
-        if r.status == S.FAILS:
+        if getattr(r, "opens_rectification", r.status == S.FAILS):
             text = r.item.text + (f"：{r.note}" if r.note else "")
             _save(
                 Rectification(
@@ -252,10 +262,11 @@ def inspection_record(
     at: dt.datetime | None = None,
     record: dict | None = None,
 ) -> Inspection:
-    """Record and submit an inspection of `village` (at `point`): one result per checklist item.
-    Items the records answer are compared with them; a different verdict needs a reason. Each
-    failed item opens a rectification owed by the village, due in `rectify_days`. `record`: the
-    records' answers when the caller has already computed them (records.statuses_of)."""
+    """Record and submit an inspection of `village` (at `point`, or the whole village when
+    `point` is None): one result per checklist item. Items the records answer are compared with
+    them; a different verdict needs a reason. Each failed item, and each partly met one the
+    inspector marks (`rectify`), opens a rectification owed by the village, due in
+    `rectify_days`. `record`: the records' answers when the caller has already computed them."""
     errors = _check_where(user, village, point, template, inspected_on)
     if errors.get("template"):
         raise ValidationError(errors)
@@ -961,6 +972,52 @@ def training_record(
         for a in attendees:
             _save(TrainingAttendance(training=t, village=a["village"], name=a["name"].strip()))
         return t
+
+
+def training_material_add(
+    *, user, training: Training, file, title: str = "", at: dt.datetime | None = None
+) -> TrainingMaterial:
+    """The station adds a file handed out at `training`: checked (type by its first bytes, the
+    project's upload limit) before it is stored; `title` defaults to the file's name."""
+    require_station(user, training.township_id)
+    if file is None:
+        raise ValidationError({"file": _("请选择要上传的文件")})
+    ext, content_type = materials.check_upload(file)
+    original = os.path.basename(getattr(file, "name", "") or "")[-200:]
+    with transaction.atomic():
+        t = Training.objects.select_for_update().get(pk=training.pk)
+        m = TrainingMaterial(
+            training=t,
+            title=(title or "").strip() or os.path.splitext(original)[0] or _("培训资料"),
+            original_name=original,
+            content_type=content_type,
+            size=file.size,
+            uploaded_by=user,
+            uploaded_at=at or dates.now(),
+        )
+        m.file.save(f"{uuid.uuid4().hex}{ext}", file, save=False)
+        try:
+            return _save(m)
+        except BaseException:
+            m.file.delete(save=False)  # nothing points at it: do not leave it on the disk
+            raise
+
+
+def training_material_withdraw(
+    *, user, material: TrainingMaterial, reason: str, at: dt.datetime | None = None
+) -> TrainingMaterial:
+    """A material no longer handed out is withdrawn with a reason, never deleted: it stays in
+    the training's history, and the station can still open it."""
+    require_station(user, material.training.township_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("撤回必须填写理由")})
+    with transaction.atomic():
+        m = TrainingMaterial.objects.select_for_update().get(pk=material.pk)
+        if m.withdrawn_at:
+            raise ValidationError({"reason": _("该资料已撤回")})
+        m.withdrawn_at, m.withdrawn_by, m.withdraw_reason = at or dates.now(), user, reason
+        return _save(m)
 
 
 # ---------------------------------------------------------------- demonstration units

@@ -3,6 +3,7 @@
 (inspector, leader) or the ordinary ones (station, village) and answer 403."""
 
 import mimetypes
+import os
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -28,6 +29,7 @@ from dianjiao.accounts.scope import (
 )
 from dianjiao.lib.dates import today
 from dianjiao.lib.forms import run_service
+from dianjiao.orgs.models import Village
 
 from . import exports, records, selectors, services
 from .forms import (
@@ -42,6 +44,7 @@ from .forms import (
     ChecklistForm,
     DemoUnitForm,
     FilterForm,
+    MaterialForm,
     MeetingForm,
     MeetingRecordForm,
     NameForm,
@@ -65,6 +68,7 @@ from .models import (
     Meeting,
     Rectification,
     Training,
+    TrainingMaterial,
 )
 
 PER_PAGE = 30
@@ -238,19 +242,23 @@ def inspections_export(request):
 
 
 def inspection_new(request):
-    """Step one (GET without a point): where and what; step two: the checklist, pre-filled from
-    the records of that village and month."""
+    """Step one (GET without a point or village): where and what; step two: the checklist,
+    pre-filled from the records of that village and month. The inspected unit is a viewing
+    point, or a whole village (no point)."""
     township = _township(request)
     if township is None:
         raise PermissionDenied(_("只有检查员或电教站管理员可以登记检查"))
     require_inspector(request.user, township)
     template = services.current_template(township)
     data = (request.POST if request.method == "POST" else request.GET).copy()
-    if "point" in data:  # a link from the to-do list names the point only
+    # A link from the to-do list names the point only; the start form sends its kind too. A
+    # link naming a village and a month (the to-do of its unchecked points) opens step one.
+    chosen = "point" in data or "kind" in data
+    if chosen:
         data.setdefault("kind", "monthly")
         data.setdefault("inspected_on", today().isoformat())
     start = StartForm(
-        data if "point" in data else None,
+        data if chosen else None,
         user=request.user,
         initial={"inspected_on": today(), "kind": "monthly"},
     )
@@ -263,8 +271,9 @@ def inspection_new(request):
             {"start": start, "title": _("登记检查")},
         )
     point = start.cleaned_data["point"]
+    village = start.cleaned_data["village"]
     day = start.cleaned_data["inspected_on"]
-    record = records.record_statuses(request.user, point.village, day)
+    record = records.record_statuses(request.user, village, day)
     form = ChecklistForm(
         request.POST if request.method == "POST" else None,
         request.FILES or None,
@@ -276,7 +285,7 @@ def inspection_new(request):
             form,
             services.inspection_record,
             user=request.user,
-            village=point.village,
+            village=village,
             point=point,
             kind=start.cleaned_data["kind"],
             inspected_on=day,
@@ -284,10 +293,16 @@ def inspection_new(request):
             answers=form.answers(),
             observation=form.cleaned_data["observation"],
             photos=form.cleaned_data["photos"],
+            record=record,
         )
         if done:
             messages.success(request, _("检查已提交"))
             return redirect("oversight:inspection", done.pk)
+    where = (
+        f"{village.name} · {point.name}"
+        if point
+        else _("%(village)s（整村）") % {"village": village.name}
+    )
     return render(
         request,
         "oversight/inspection_form.html",
@@ -297,7 +312,7 @@ def inspection_new(request):
             "point": point,
             "day": day,
             "template": template,
-            "title": _("检查：%(point)s") % {"point": f"{point.village.name} · {point.name}"},
+            "title": _("检查：%(point)s") % {"point": where},
         },
     )
 
@@ -332,6 +347,7 @@ def inspection_correct(request, pk):
     insp = _inspection(request, pk)
     require_inspector(request.user, insp.township_id)
     results = {r.item_id: r for r in insp.results.all()}
+    rectified = {r.result_id for r in insp.rectifications.all()}
     initial = {"observation": insp.observation}
     for item_id, r in results.items():
         p = f"item_{item_id}_"
@@ -340,6 +356,7 @@ def inspection_correct(request, pk):
             p + "score": r.score,
             p + "note": r.note,
             p + "override_reason": r.override_reason,
+            p + "rectify": r.pk in rectified,
         }
     record = records.record_statuses(request.user, insp.village, insp.inspected_on)
     form = ChecklistForm(
@@ -758,6 +775,18 @@ def assessment_export(request, pk):
     )
 
 
+@require_safe
+def assessment_docx(request, pk):
+    a = _assessment(request, pk)
+    scores = list(selectors.scores_of(request.user, a))
+    return _download(
+        exports.assessment_docx(a, scores),
+        exports.DOCX,
+        f"assessment-{a.year}.docx",
+        f"{a.township.name}{a.year}年度考核.docx",
+    )
+
+
 # ---------------------------------------------------------------- meetings
 
 
@@ -905,10 +934,130 @@ def training_new(request):
     return _form_page(request, form, _("登记培训"), reverse("oversight:trainings"))
 
 
+def _training(request, pk) -> Training:
+    return get_for_user(request, selectors.trainings_for(request.user), pk)
+
+
 @require_safe
 def training_detail(request, pk):
-    t = get_for_user(request, Training.objects.prefetch_related("attendance__village"), pk)
-    return render(request, "oversight/training_detail.html", {"t": t})
+    t = get_for_user(
+        request,
+        selectors.trainings_for(request.user).prefetch_related("attendance__village"),
+        pk,
+    )
+    station = is_station(request.user, t.township_id)
+    attendance = list(t.attendance.all())
+    # Each name links to that cadre's training history where the reader may open it (a village
+    # reads its own cadres' histories, not its neighbours').
+    seen = set(
+        Village.objects.visible_to(request.user)
+        .filter(pk__in={a.village_id for a in attendance})
+        .values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "oversight/training_detail.html",
+        {
+            "t": t,
+            "attendance": [(a, a.village_id in seen) for a in attendance],
+            "materials": [
+                m for m in selectors.materials_of(request.user, t) if station or not m.withdrawn
+            ],
+            "station": station,
+        },
+    )
+
+
+def training_material_add(request, pk):
+    t = _training(request, pk)
+    require_station(request.user, t.township_id)
+    form = MaterialForm(request.POST or None, request.FILES or None)
+    if form.is_valid() and run_service(
+        form,
+        services.training_material_add,
+        user=request.user,
+        training=t,
+        file=form.cleaned_data["file"],
+        title=form.cleaned_data["title"],
+    ):
+        messages.success(request, _("培训资料已上传"))
+        return redirect("oversight:training", pk)
+    return _form_page(
+        request,
+        form,
+        _("上传培训资料：%(t)s") % {"t": t.title},
+        reverse("oversight:training", args=[pk]),
+    )
+
+
+def _material(request, pk) -> TrainingMaterial:
+    m = get_for_user(request, TrainingMaterial.objects.select_related("training"), pk)
+    # A withdrawn material is history: its station still opens it, nobody else is handed it.
+    if m.withdrawn and not is_station(request.user, m.training.township_id):
+        raise Http404
+    return m
+
+
+@require_safe
+def training_material(request, pk):
+    m = _material(request, pk)
+    response = _serve(m.file)
+    response["Content-Type"] = m.content_type or response["Content-Type"]
+    name = m.original_name or os.path.basename(m.file.name)
+    ascii_name = f"material-{m.pk}{os.path.splitext(m.file.name)[1]}"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+    )
+    return response
+
+
+def training_material_withdraw(request, pk):
+    m = _material(request, pk)
+    require_station(request.user, m.training.township_id)
+    form = ReasonForm(request.POST or None)
+    if form.is_valid() and run_service(
+        form,
+        services.training_material_withdraw,
+        user=request.user,
+        material=m,
+        reason=form.cleaned_data["reason"],
+    ):
+        messages.success(request, _("资料已撤回，仍保留在培训记录中"))
+        return redirect("oversight:training", m.training_id)
+    return _form_page(
+        request,
+        form,
+        _("撤回培训资料：%(t)s") % {"t": m.title},
+        reverse("oversight:training", args=[m.training_id]),
+    )
+
+
+@require_safe
+def cadres(request):
+    """Every AV cadre the user sees, with their trainings and hours in the chosen year and in
+    all years."""
+    form = FilterForm(request.GET or None, user=request.user)
+    village = year = None
+    if form.is_valid():
+        village, year = form.cleaned_data.get("village"), form.cleaned_data.get("year")
+    year = year or today().year
+    rows = selectors.cadres_for(request.user, village=village)
+    for c in rows:
+        c.this_year = c.years.get(year, (0, 0))
+    return render(
+        request,
+        "oversight/cadres.html",
+        {"form": form, "page_obj": _page(request, rows), "year": year},
+    )
+
+
+@require_safe
+def cadre_detail(request, village, name):
+    v = get_for_user(request, Village, village)
+    cadre, history = selectors.cadre_history(request.user, v, name)
+    if cadre is None:
+        raise Http404
+    return render(request, "oversight/cadre_detail.html", {"cadre": cadre, "history": history})
 
 
 # ---------------------------------------------------------------- demonstration units

@@ -4,6 +4,8 @@ oversight URL needs in the World (an inspection of 红星村, a bulletin or an a
 
 import datetime as dt
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from dianjiao.oversight import services
 from tests.infoitems.helpers import png
 from tests.oversight.helpers import template
@@ -108,8 +110,8 @@ def action(w):
     return {"pk": _meeting(w).actions.get().pk}
 
 
-def training(w):
-    t = services.training_record(
+def _training(w):
+    return services.training_record(
         user=w.station,
         township=w.township,
         kind="theory",
@@ -120,7 +122,28 @@ def training(w):
         trainers="县电教中心",
         attendees=[{"village": w.village, "name": "刘电教"}],
     )
-    return {"pk": t.pk}
+
+
+def training(w):
+    return {"pk": _training(w).pk}
+
+
+def material(w):
+    """A material handed out at 乌伦古乡's training (not withdrawn)."""
+    m = services.training_material_add(
+        user=w.station, training=_training(w), file=pdf(), title="讲义"
+    )
+    return {"pk": m.pk}
+
+
+def cadre(w):
+    """刘电教 of 红星村, who attended the training."""
+    _training(w)
+    return {"village": w.village.pk, "name": "刘电教"}
+
+
+def pdf(name="讲义.pdf", body=b"%PDF-1.4\n% training notes\n"):
+    return SimpleUploadedFile(name, body, content_type="application/pdf")
 
 
 def demo(w):
