@@ -3,6 +3,8 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +19,7 @@ from dianjiao.lib.sizes import size_label
 
 from . import roster_xlsx, services
 from .forms import LeaveForm, MemberFilterForm, MemberForm, RosterUploadForm
-from .models import Member, RosterImport
+from .models import Member, RosterImport, RosterImportRow
 
 
 def member_queryset(request):
@@ -36,7 +38,16 @@ def member_list(request):
 
 def member_detail(request, pk):
     member = get_for_user(request, Member.objects.select_related("village", "point"), pk)
-    history = AuditEvent.objects.filter(model="members.member", object_pk=str(member.pk))[:20]
+    # Its own saves, and the imports that created or updated it (one event per import).
+    imports = (
+        RosterImportRow.objects.filter(member=member)
+        .annotate(key=Cast("batch_id", CharField()))
+        .values("key")
+    )
+    history = AuditEvent.objects.filter(
+        Q(model="members.member", object_pk=str(member.pk))
+        | Q(model="members.rosterimport", action=AuditEvent.Action.IMPORT, object_pk__in=imports)
+    ).defer("data")[:20]
     return render(request, "members/detail.html", {"member": member, "history": history})
 
 
