@@ -231,7 +231,10 @@ def sheet_from_json(data: dict) -> Sheet:
         headers=data["headers"],
         ignored=data["ignored"],
         rows=[
-            SheetRow(number=number, cells={f: _load(v) for f, v in cells.items()})
+            SheetRow(
+                number=number,
+                cells={f: (_load(v) if type(v) is dict else v) for f, v in cells.items()},
+            )
             for number, cells in data["rows"]
         ],
     )

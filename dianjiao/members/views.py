@@ -126,6 +126,10 @@ def member_import(request):
     )
 
 
+PREVIEW_ROWS = 100
+PREVIEW_BAD_ROWS = 300
+
+
 def member_import_preview(request, pk):
     batch = get_for_user(request, RosterImport.objects.defer("sheet"), pk, write=True)
     preview = None
@@ -157,6 +161,12 @@ def member_import_preview(request, pk):
         .exclude(pk=batch.pk)
         .first()
     )
+    # A roster of 10,000 rows is shown a page at a time, and at most the first bad rows: a phone
+    # gets a page it can render, the counts above say the rest.
+    rows_page = Paginator(preview.rows if preview else [], PREVIEW_ROWS).get_page(
+        request.GET.get("page")
+    )
+    bad_rows = preview.bad_rows if preview else []
     return render(
         request,
         "members/import_preview.html",
@@ -164,6 +174,9 @@ def member_import_preview(request, pk):
             "batch": batch,
             "preview": preview,
             "earlier": earlier,
+            "rows_page": rows_page,
+            "bad_rows": bad_rows[:PREVIEW_BAD_ROWS],
+            "bad_rows_not_shown": max(0, len(bad_rows) - PREVIEW_BAD_ROWS),
         },
     )
 
