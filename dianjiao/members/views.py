@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -109,19 +109,34 @@ def member_leave(request, pk):
 def member_import(request):
     require_write(request.user)
     form = RosterUploadForm(request.POST or None, request.FILES or None)
+    # Sent by members/import.js, which shows the upload's progress: the answer is where to go
+    # next, or what to say next to the file field, instead of a page.
+    progress = request.method == "POST" and request.headers.get("X-Upload-Progress") == "1"
     if form.is_valid():
         try:
             batch = services.roster_import_upload(user=request.user, file=form.cleaned_data["file"])
         except services.RosterImportError as exc:
             form.add_error("file", str(exc))
         else:
+            if progress:
+                return JsonResponse(
+                    {"redirect": reverse("members:import_preview", args=[batch.pk])}
+                )
             return redirect("members:import_preview", batch.pk)
+    if progress:
+        return JsonResponse(
+            {
+                "errors": [str(e) for e in form.errors.get("file", [])]
+                or [str(e) for e in form.non_field_errors()]
+            }
+        )
     return render(
         request,
         "members/import.html",
         {
             "form": form,
             "max_size": size_label(settings.DIANJIAO_MAX_UPLOAD_BYTES),
+            "max_rows": roster_xlsx.MAX_ROWS,
         },
     )
 

@@ -152,3 +152,39 @@ def test_calamine_reads_the_cells_as_openpyxl_did(world):
         "birth_date"
     ] == dt.datetime(1980, 5, 6)
     assert read.cells["joined_on"] == "2005年7月1日"
+
+
+def test_the_upload_with_progress_answers_where_to_go_next(world, login):
+    """members/import.js sends the file itself (to show the bytes sent) and is told where to go
+    next, or what to say next to the file field."""
+    client = login(world.station)
+    page = client.get(IMPORT).content.decode()
+    assert "data-upload-progress" in page and "members/import.js" in page
+
+    done = client.post(
+        IMPORT, {"file": upload_file(xlsx([person()]))}, headers={"X-Upload-Progress": "1"}
+    )
+    refused = client.post(
+        IMPORT, {"file": upload_file(b"not a roster")}, headers={"X-Upload-Progress": "1"}
+    )
+
+    batch = RosterImport.objects.get()
+    assert done.json() == {"redirect": reverse("members:import_preview", args=[batch.pk])}
+    assert refused.json() == {"errors": ["无法读取该文件，请上传 Excel（.xlsx）格式的党员花名册"]}
+    preview = client.get(done.json()["redirect"]).content.decode()
+    assert 'data-busy="正在导入 1 行' in preview and "import-progress" in preview
+
+
+def test_the_preview_of_a_long_roster_shows_a_page_of_rows(world, login, monkeypatch):
+    from dianjiao.members import views
+
+    monkeypatch.setattr(views, "PREVIEW_ROWS", 2)
+    client = login(world.station)
+    client.post(IMPORT, {"file": upload_file(xlsx([person(f"成员{i}") for i in range(5)]))})
+    url = reverse("members:import_preview", args=[RosterImport.objects.get().pk])
+
+    second = client.get(url, {"page": 2})
+
+    assert [r.name for r in second.context["rows_page"]] == ["成员2", "成员3"]
+    assert "第 2 / 3 页" in second.content.decode()
+    assert "确认导入（新增 5 人，更新 0 人）" in second.content.decode()
