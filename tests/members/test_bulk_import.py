@@ -188,3 +188,20 @@ def test_the_preview_of_a_long_roster_shows_a_page_of_rows(world, login, monkeyp
     assert [r.name for r in second.context["rows_page"]] == ["成员2", "成员3"]
     assert "第 2 / 3 页" in second.content.decode()
     assert "确认导入（新增 5 人，更新 0 人）" in second.content.decode()
+
+
+def test_bench_import_times_the_pages_beside_a_bare_insert_and_leaves_no_trace(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    members, events = Member.objects.count(), AuditEvent.objects.count()
+    out = StringIO()
+
+    call_command("bench-import", rows=30, stdout=out)
+
+    text = out.getvalue()
+    for line in ("upload", "preview page", "confirm", "bare INSERT", "ratio (wall)"):
+        assert line in text, text
+    assert (Member.objects.count(), AuditEvent.objects.count()) == (members, events)
+    assert not RosterImport.objects.exists()
