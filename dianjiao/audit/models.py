@@ -11,6 +11,8 @@ class AuditEvent(models.Model):
         CREATE = "create", _("新建")
         UPDATE = "update", _("修改")
         DELETE = "delete", _("删除")
+        # One event for a whole import: the rows it saved are listed in `data` (members.services).
+        IMPORT = "import", _("导入")
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

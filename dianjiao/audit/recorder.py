@@ -46,11 +46,14 @@ def snapshot(instance) -> dict:
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
-def _record(instance, action: str) -> None:
+def record(instance, action: str, data: dict | None = None):
+    """Write one event about `instance` by the current actor, as the signals do; `data` instead
+    of the instance's snapshot, for a write the signals do not see (a bulk import saves its rows
+    with bulk operations and is recorded as one event that lists them)."""
     from .models import AuditEvent
 
     user, label, ip = _actor.get()
-    AuditEvent.objects.create(
+    return AuditEvent.objects.create(
         actor=user if user is not None and user.pk else None,
         actor_label=label[:150] or "system",
         ip=ip,
@@ -58,8 +61,12 @@ def _record(instance, action: str) -> None:
         model=instance._meta.label_lower,
         object_pk=str(instance.pk),
         object_repr=str(instance)[:200],
-        data=snapshot(instance),
+        data=snapshot(instance) if data is None else data,
     )
+
+
+def _record(instance, action: str) -> None:
+    record(instance, action)
 
 
 def _on_save(sender, instance, created, raw=False, update_fields=None, **kwargs):

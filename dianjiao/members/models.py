@@ -234,3 +234,32 @@ class RosterImport(models.Model):
 
     def __str__(self):
         return self.filename
+
+
+class RosterImportRow(models.Model):
+    """A member an applied import created or updated, and the row of the file it came from:
+    which import (who uploaded and confirmed it, when) brought which member onto the roster.
+
+    Written in bulk with the members it lists, and audited with them as one AuditEvent
+    (action "import") of the RosterImport, whose data repeats the rows with the values saved."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("新增")
+        UPDATE = "update", _("更新")
+
+    batch = models.ForeignKey(
+        RosterImport, verbose_name=_("花名册导入"), on_delete=models.PROTECT, related_name="rows"
+    )
+    member = models.ForeignKey(
+        Member, verbose_name=_("党员"), on_delete=models.PROTECT, related_name="import_rows"
+    )
+    row = models.PositiveIntegerField(_("行号"))
+    action = models.CharField(_("操作"), max_length=10, choices=Action.choices)
+
+    class Meta:
+        verbose_name = _("导入的行")
+        verbose_name_plural = pgettext_lazy("plural", "导入的行")
+        ordering = ("batch", "row")
+
+    def __str__(self):
+        return f"{self.batch_id}:{self.row}"

@@ -6,18 +6,21 @@ row is a valid member, is decided in services.py against the database.
 """
 
 import datetime as dt
+import html
 import io
+import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
+from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 from dianjiao.lib import names, uploads, xlsx
 
@@ -82,11 +85,12 @@ REQUIRED = ("name", "id_number", "village", "joined_on")
 BY_FIELD = {c.field: c for c in COLUMNS}
 HEADER_OF = {c.field: c.header for c in COLUMNS}
 
-MAX_ROWS = 5000
-# Rows of the sheet read at most, blank ones included: a sheet may say it reaches row 1,048,576,
-# and openpyxl would hand over every empty row up to there.
+MAX_ROWS = 10000  # members in one file
+# How far a sheet may reach, blank rows and columns included, checked before any cell is read:
+# a sheet may say it reaches row 1,048,576, and calamine holds a sheet as one dense grid.
 MAX_SHEET_ROWS = 20000
 MAX_SHEET_COLUMNS = 1000
+MAX_SHEET_CELLS = 2_000_000  # 20,000 rows of 100 columns; about 64 MB inside calamine
 _HEADER_SEARCH_ROWS = 10  # rosters often carry a title row or two above the header
 _MAX_COLUMNS = 60
 _BLANKS = {"", "无", "-", "—", "——", "/", "／", "空"}
@@ -227,7 +231,10 @@ def sheet_from_json(data: dict) -> Sheet:
         headers=data["headers"],
         ignored=data["ignored"],
         rows=[
-            SheetRow(number=number, cells={f: _load(v) for f, v in cells.items()})
+            SheetRow(
+                number=number,
+                cells={f: (_load(v) if type(v) is dict else v) for f, v in cells.items()},
+            )
             for number, cells in data["rows"]
         ],
     )
@@ -237,7 +244,15 @@ NOT_XLSX = gettext_lazy("无法读取该文件，请上传 Excel（.xlsx）格�
 
 
 def read(content: bytes) -> Sheet:
-    """Find the header row, map its columns, and return the non-empty rows under it."""
+    """Find the header row, map its columns, and return the non-empty rows under it.
+
+    The file is read once, by calamine (many times faster than openpyxl), but only after the
+    package has been checked and rebuilt here: calamine holds a sheet as one dense grid from its
+    first to its last cell, so two cells at A1 and XFD1048576 would ask for 500 GB, and it
+    inflates parts by their real length, not the length the archive declares. So every part is
+    inflated once by Python, no further than its declared size (bounded by uploads.check_zip),
+    each worksheet's cells are counted in its XML (`_extent`), and calamine reads a copy of the
+    package made of exactly those bytes."""
     if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise RosterFileError(
             _("这是旧版 Excel（.xls）文件，请在 Excel 或 WPS 中“另存为”.xlsx 格式后再上传")
@@ -245,12 +260,17 @@ def read(content: bytes) -> Sheet:
     if not zipfile.is_zipfile(io.BytesIO(content)):
         raise RosterFileError(str(NOT_XLSX))
     try:
-        uploads.check_zip(content, uploads.XLSX_LIMITS)  # before openpyxl inflates anything
+        uploads.check_zip(content, uploads.XLSX_LIMITS)  # before anything is inflated
     except uploads.UploadRefused as exc:
         raise RosterFileError(str(exc)) from None
+    package = _checked_package(content)
     try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 -- a damaged or foreign zip fails in many ways inside openpyxl
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(package))
+    except Exception:  # noqa: BLE001 -- a damaged or foreign package fails in many ways
+        raise RosterFileError(str(NOT_XLSX)) from None
+    except BaseException as exc:  # a panic inside calamine: the file, not the server, is broken
+        if type(exc).__name__ != "PanicException":
+            raise
         raise RosterFileError(str(NOT_XLSX)) from None
     try:
         return _read_workbook(wb)
@@ -258,21 +278,181 @@ def read(content: bytes) -> Sheet:
         raise
     except Exception:  # noqa: BLE001 -- same: broken sheet XML surfaces as any exception
         raise RosterFileError(str(NOT_XLSX)) from None
+    except BaseException as exc:
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise RosterFileError(str(NOT_XLSX)) from None
     finally:
         wb.close()
 
 
+class _Extent(NamedTuple):
+    declared_rows: int  # from <dimension ref>, which may lie; 0 when absent
+    declared_columns: int
+    rows: int  # the last row and column any cell can be in, counted in the sheet's XML
+    columns: int
+
+
+_DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension\s[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")
+_ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row[\s/>]")
+_ROW_REF = re.compile(rb"<(?:[\w.-]+:)?row\s[^>]*?\br\s*=\s*[\"']([^\"']*)[\"']")
+_CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c[\s/>]")
+_CELL_REF = re.compile(rb"<(?:[\w.-]+:)?c\s[^>]*?\br\s*=\s*[\"']([A-Za-z]*)([^\"']*)[\"']")
+_PLAIN = (
+    re.compile(rb"<row[\s/>]"),
+    re.compile(rb'<row r="(\d{1,7})"'),
+    re.compile(rb"<c[\s/>]"),
+    re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"'),
+)
+_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
+_HUGE = 10**9
+
+
+def _column_number(letters: str) -> int:
+    if not letters or len(letters) > 3 or not letters.isalpha() or not letters.isascii():
+        return _HUGE
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _extent(xml: bytes) -> _Extent:
+    """How far a worksheet reaches: the declared dimension, and a bound on the real one that
+    holds whatever the XML says (cells without a reference are counted as if each moved one
+    step further). Anything unreadable counts as out of bounds."""
+    declared_rows = declared_columns = 0
+    at = xml.find(b"dimension")  # before <sheetData>, where a regex alone would crawl
+    if at >= 0 and (match := _DIMENSION.search(xml, max(0, at - 100), at + 1000)):
+        last = match.group(1).decode("ascii", "replace").split(":")[-1]
+        ref = _REF.match(last)
+        declared_columns, declared_rows = (
+            (_column_number(ref.group(1)), int(ref.group(2))) if ref else (_HUGE, _HUGE)
+        )
+    if any(tag in xml for tag in (b":c ", b":c>", b":c/", b":row")):
+        # Prefixed tags (<x:c r="A1">): the general patterns, several times slower.
+        row_tag, row_ref, cell_tag, cell_ref = _ROW_TAG, _ROW_REF, _CELL_TAG, _CELL_REF
+    else:
+        # As Excel, WPS, LibreOffice and openpyxl write them: <c r="A1" ...>, <row r="1" ...>;
+        # a cell written otherwise is counted among those without a reference.
+        row_tag, row_ref, cell_tag, cell_ref = _PLAIN
+    row_refs = row_ref.findall(xml)
+    cell_refs = cell_ref.findall(xml)
+    try:
+        rows = max(
+            max((int(r) for r in row_refs), default=0),
+            max((int(r) for _c, r in cell_refs), default=0),
+        )
+    except ValueError:
+        rows = _HUGE
+    columns = max(
+        (_column_number(c.decode("ascii", "replace")) for c in {c for c, _r in cell_refs}),
+        default=0,
+    )
+    rows += len(row_tag.findall(xml)) - len(row_refs)
+    columns += len(cell_tag.findall(xml)) - len(cell_refs)
+    return _Extent(declared_rows, declared_columns, rows, columns)
+
+
+def _checked_package(content: bytes) -> bytes:
+    """The package as calamine may read it: every part inflated by Python no further than its
+    declared size, worksheets within bounds, stored again without compression."""
+    parts: dict[str, bytes] = {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            for info in archive.infolist():
+                if not info.is_dir():
+                    with archive.open(info) as part:
+                        parts[info.filename] = part.read(info.file_size + 1)
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        ValueError,
+        EOFError,
+        RuntimeError,
+        NotImplementedError,
+        zlib.error,
+    ):
+        raise RosterFileError(str(NOT_XLSX)) from None
+    if "xl/workbook.xml" not in parts:
+        raise RosterFileError(str(NOT_XLSX))  # an .ods or .xlsb is a zip too
+    titles = _sheet_titles(parts)
+    for name, data in parts.items():
+        if name.endswith((".xml", ".rels", ".vml")) and (
+            data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:1024]
+        ):
+            raise RosterFileError(str(NOT_XLSX))  # UTF-16: no spreadsheet program writes it
+        if b"sheetData" in data:
+            _check_size(titles.get(name, name), _extent(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    return out.getvalue()
+
+
+_SHEET_TAG = re.compile(rb"<(?:[\w.-]+:)?sheet\s([^>]*)>")
+_RELATIONSHIP_TAG = re.compile(rb"<(?:[\w.-]+:)?Relationship\s([^>]*)>")
+_ATTRIBUTE = re.compile(rb"([\w.:-]+)\s*=\s*[\"']([^\"']*)[\"']")
+
+
+def _attributes(text: bytes) -> dict[str, str]:
+    return {
+        k.decode("utf-8", "replace"): html.unescape(v.decode("utf-8", "replace"))
+        for k, v in _ATTRIBUTE.findall(text)
+    }
+
+
+def _sheet_titles(parts: dict[str, bytes]) -> dict[str, str]:
+    """Part name -> the sheet's title, for saying which sheet is too large."""
+    targets = {}
+    for tag in _RELATIONSHIP_TAG.findall(parts.get("xl/_rels/workbook.xml.rels", b"")):
+        a = _attributes(tag)
+        target = a.get("Target", "")
+        targets[a.get("Id")] = (
+            target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
+        )
+    titles = {}
+    for tag in _SHEET_TAG.findall(parts["xl/workbook.xml"]):
+        a = _attributes(tag)
+        rid = next((v for k, v in a.items() if k.endswith(":id")), None)
+        if rid in targets and "name" in a:
+            titles[targets[rid]] = a["name"]
+    return titles
+
+
+def _check_size(title: str, extent: _Extent) -> None:
+    """Refuse a sheet whose declared size (its <dimension>), or the size its cells reach, is
+    out of bounds: checked before any cell is read."""
+    rows, columns = extent.declared_rows, extent.declared_columns
+    if rows <= MAX_SHEET_ROWS and columns <= MAX_SHEET_COLUMNS:
+        rows, columns = extent.rows, extent.columns
+    if rows > MAX_SHEET_ROWS or columns > MAX_SHEET_COLUMNS or rows * columns > MAX_SHEET_CELLS:
+        raise RosterFileError(
+            _(
+                "工作表“%(sheet)s”过大（%(rows)s 行 × %(columns)s 列，上限 %(max_rows)s 行 × "
+                "%(max_columns)s 列），请删去空行空列或无关的工作表后再上传"
+            )
+            % {
+                "sheet": title,
+                "rows": rows if rows < _HUGE else "?",
+                "columns": columns if columns < _HUGE else "?",
+                "max_rows": MAX_SHEET_ROWS,
+                "max_columns": MAX_SHEET_COLUMNS,
+            }
+        )
+
+
 def _read_workbook(wb) -> Sheet:
     best: tuple[int, Any, int, dict[str, int], dict[str, str], list[str]] | None = None
-    for ws in wb.worksheets:
-        if not hasattr(ws, "iter_rows"):
+    for meta in wb.sheets_metadata:
+        if meta.typ != SheetTypeEnum.WorkSheet:
             continue  # a chart sheet
-        _check_size(ws)
-        for number, row in enumerate(
-            ws.iter_rows(max_row=_HEADER_SEARCH_ROWS, max_col=_MAX_COLUMNS, values_only=True),
-            start=1,
-        ):
-            positions, headers, ignored = _map_header(row)
+        ws = wb.get_sheet_by_name(meta.name)
+        top = ws.to_python(skip_empty_area=False, nrows=_HEADER_SEARCH_ROWS)
+        for number, row in enumerate(top[:_HEADER_SEARCH_ROWS], start=1):
+            positions, headers, ignored = _map_header(row[:_MAX_COLUMNS])
             score = len(positions)
             if score >= 2 and (best is None or score > best[0]):
                 best = (score, ws, number, positions, headers, ignored)
@@ -294,26 +474,23 @@ def _read_workbook(wb) -> Sheet:
                 "row": header_row,
             }
         )
-    sheet = Sheet(title=ws.title, headers=headers, ignored=ignored)
-    for number, row in enumerate(
-        ws.iter_rows(
-            min_row=header_row + 1,
-            max_row=header_row + MAX_SHEET_ROWS,
-            max_col=_MAX_COLUMNS,
-            values_only=True,
-        ),
-        start=header_row + 1,
-    ):
-        cells = {f: (row[i] if i < len(row) else None) for f, i in positions.items()}
+    sheet = Sheet(title=ws.name, headers=headers, ignored=ignored)
+    grid = ws.to_python(skip_empty_area=False)
+    columns = list(positions.items())
+    for index in range(header_row, min(len(grid), header_row + MAX_SHEET_ROWS)):
+        row = grid[index]
+        width = len(row)
+        # calamine gives "" for an empty cell, openpyxl gave None: kept as None.
+        cells = {f: (row[i] if i < width and row[i] != "" else None) for f, i in columns}
         if all(is_blank(v) for f, v in cells.items() if f != "seq"):
             continue  # blank lines, and numbered rows of a template not yet filled in
-        if _is_note_row(row):
+        if _is_note_row(row[:_MAX_COLUMNS]):
             continue  # 合计 12人, 填表人：…: the form around the members, not a bad member row
         if len(sheet.rows) >= MAX_ROWS:
             raise RosterFileError(
                 _("一次最多导入%(max)s行，请分成几个文件上传") % {"max": MAX_ROWS}
             )
-        sheet.rows.append(SheetRow(number=number, cells=cells))
+        sheet.rows.append(SheetRow(number=index + 1, cells=cells))
     if not sheet.rows:
         raise RosterFileError(_("花名册中没有党员数据：表头下面是空的"))
     return sheet
@@ -325,26 +502,6 @@ def _is_note_row(row) -> bool:
     return isinstance(first, str) and bool(
         _NOT_MEMBER_ROW.match(re.sub(r"\s+", "", first.replace("\u3000", "")))
     )
-
-
-def _check_size(ws) -> None:
-    """Refuse a sheet whose declared size (its <dimension>, read before any cell) is out of bounds.
-    A sheet that declares no size is still read at most MAX_SHEET_ROWS rows deep."""
-    rows, columns = ws.max_row or 0, ws.max_column or 0
-    if rows > MAX_SHEET_ROWS or columns > MAX_SHEET_COLUMNS:
-        raise RosterFileError(
-            _(
-                "工作表“%(sheet)s”过大（%(rows)s 行 × %(columns)s 列，上限 %(max_rows)s 行 × "
-                "%(max_columns)s 列），请删去空行空列或无关的工作表后再上传"
-            )
-            % {
-                "sheet": ws.title,
-                "rows": rows,
-                "columns": columns,
-                "max_rows": MAX_SHEET_ROWS,
-                "max_columns": MAX_SHEET_COLUMNS,
-            }
-        )
 
 
 def _map_header(row) -> tuple[dict[str, int], dict[str, str], list[str]]:

@@ -3,7 +3,9 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,7 +19,7 @@ from dianjiao.lib.sizes import size_label
 
 from . import roster_xlsx, services
 from .forms import LeaveForm, MemberFilterForm, MemberForm, RosterUploadForm
-from .models import Member, RosterImport
+from .models import Member, RosterImport, RosterImportRow
 
 
 def member_queryset(request):
@@ -36,7 +38,16 @@ def member_list(request):
 
 def member_detail(request, pk):
     member = get_for_user(request, Member.objects.select_related("village", "point"), pk)
-    history = AuditEvent.objects.filter(model="members.member", object_pk=str(member.pk))[:20]
+    # Its own saves, and the imports that created or updated it (one event per import).
+    imports = (
+        RosterImportRow.objects.filter(member=member)
+        .annotate(key=Cast("batch_id", CharField()))
+        .values("key")
+    )
+    history = AuditEvent.objects.filter(
+        Q(model="members.member", object_pk=str(member.pk))
+        | Q(model="members.rosterimport", action=AuditEvent.Action.IMPORT, object_pk__in=imports)
+    ).defer("data")[:20]
     return render(request, "members/detail.html", {"member": member, "history": history})
 
 
@@ -98,21 +109,40 @@ def member_leave(request, pk):
 def member_import(request):
     require_write(request.user)
     form = RosterUploadForm(request.POST or None, request.FILES or None)
+    # Sent by members/import.js, which shows the upload's progress: the answer is where to go
+    # next, or what to say next to the file field, instead of a page.
+    progress = request.method == "POST" and request.headers.get("X-Upload-Progress") == "1"
     if form.is_valid():
         try:
             batch = services.roster_import_upload(user=request.user, file=form.cleaned_data["file"])
         except services.RosterImportError as exc:
             form.add_error("file", str(exc))
         else:
+            if progress:
+                return JsonResponse(
+                    {"redirect": reverse("members:import_preview", args=[batch.pk])}
+                )
             return redirect("members:import_preview", batch.pk)
+    if progress:
+        return JsonResponse(
+            {
+                "errors": [str(e) for e in form.errors.get("file", [])]
+                or [str(e) for e in form.non_field_errors()]
+            }
+        )
     return render(
         request,
         "members/import.html",
         {
             "form": form,
             "max_size": size_label(settings.DIANJIAO_MAX_UPLOAD_BYTES),
+            "max_rows": roster_xlsx.MAX_ROWS,
         },
     )
+
+
+PREVIEW_ROWS = 100
+PREVIEW_BAD_ROWS = 300
 
 
 def member_import_preview(request, pk):
@@ -146,6 +176,12 @@ def member_import_preview(request, pk):
         .exclude(pk=batch.pk)
         .first()
     )
+    # A roster of 10,000 rows is shown a page at a time, and at most the first bad rows: a phone
+    # gets a page it can render, the counts above say the rest.
+    rows_page = Paginator(preview.rows if preview else [], PREVIEW_ROWS).get_page(
+        request.GET.get("page")
+    )
+    bad_rows = preview.bad_rows if preview else []
     return render(
         request,
         "members/import_preview.html",
@@ -153,6 +189,9 @@ def member_import_preview(request, pk):
             "batch": batch,
             "preview": preview,
             "earlier": earlier,
+            "rows_page": rows_page,
+            "bad_rows": bad_rows[:PREVIEW_BAD_ROWS],
+            "bad_rows_not_shown": max(0, len(bad_rows) - PREVIEW_BAD_ROWS),
         },
     )
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from dianjiao.audit.models import AuditEvent
 from dianjiao.lib.dates import today
 from dianjiao.members import services
-from dianjiao.members.models import Member, RosterImport
+from dianjiao.members.models import Member, RosterImport, RosterImportRow
 from tests import factories
 from tests.members.sheets import HEADERS, person, upload_file, xlsx
 
@@ -79,11 +79,15 @@ def test_it_imports_a_roster_and_finds_members_by_pinyin(world, login):
     assert batch.status == RosterImport.Status.APPLIED
     assert batch.result["created"] == 2
     assert batch.sheet is None  # the upload's ID numbers do not linger
-    # Each member is its own audited save, by the user who confirmed.
-    events = AuditEvent.objects.filter(
-        model="members.member", action="create", object_pk=str(mali.pk)
-    )
-    assert [e.actor for e in events] == [world.station]
+    # The import is one audited event, by the user who confirmed, listing each member it saved
+    # (issue 14 part 4: no longer an event per member).
+    (event,) = AuditEvent.objects.filter(model="members.rosterimport", action="import")
+    assert (event.actor, event.object_pk) == (world.station, str(batch.pk))
+    listed = {values[0]: action for _row, action, values, *_before in event.data["rows"]}
+    assert listed == {mali.pk: "create", Member.objects.get(name="张顺").pk: "create"}
+    assert [(r.batch, r.action) for r in RosterImportRow.objects.filter(member=mali)] == [
+        (batch, "create")
+    ]
 
 
 def test_it_lists_every_bad_row_with_its_reason_and_saves_nothing(world, login):
@@ -233,6 +237,7 @@ def test_it_updates_a_member_matched_by_id_number(world, login):
         党员类别="预备党员",
     )
 
+    phone_before = zhang.phone
     batch = uploaded(client, [row])
     page = client.get(preview_url(batch))
     confirm(client, batch)
@@ -242,9 +247,14 @@ def test_it_updates_a_member_matched_by_id_number(world, login):
     zhang.refresh_from_db()
     assert (zhang.phone, zhang.category) == ("13912345678", Member.Category.PROBATIONARY)
     assert Member.objects.filter(id_number=zhang.id_number).count() == 1
-    assert AuditEvent.objects.filter(
-        model="members.member", object_pk=str(zhang.pk), action="update"
-    ).exists()
+    # The update is listed in the import's one audited event, with the values it replaced.
+    (event,) = AuditEvent.objects.filter(model="members.rosterimport", action="import")
+    [(_row, action, values, before)] = event.data["rows"]
+    assert (action, values[0], before) == (
+        "update",
+        zhang.pk,
+        {"phone": phone_before, "category": "full"},
+    )
 
 
 def test_it_keeps_what_a_blank_cell_leaves_out(world, login):

@@ -99,7 +99,7 @@ def test_the_preview_and_the_confirmation_never_parse_the_file_again(world, logi
     def no_parsing(*args, **kwargs):
         raise AssertionError("the stored roster was parsed again")
 
-    monkeypatch.setattr(roster_xlsx, "load_workbook", no_parsing)
+    monkeypatch.setattr(roster_xlsx, "CalamineWorkbook", no_parsing)
     monkeypatch.setattr(roster_xlsx, "read", no_parsing)
     monkeypatch.setattr(uploads, "check_zip", no_parsing)
     url = reverse("members:import_preview", args=[batch.pk])
