@@ -152,9 +152,11 @@ def _check_late(row, grants: dict) -> str | None:
     return None
 
 
-def check_audit_tails(last_seq: dict[int, int], villages=None) -> Problem | None:
+def check_audit_tails(
+    last_seq: dict[int, int], villages=None, exclude=frozenset()
+) -> Problem | None:
     """One aggregate query: the highest seq the audit trail saw created, per village (of
-    `villages` only, when given)."""
+    `villages` only, when given, and not of `exclude`)."""
     from dianjiao.audit.models import AuditEvent
 
     events = AuditEvent.objects.filter(model="logbook.logbookentry", action="create")
@@ -169,7 +171,7 @@ def check_audit_tails(last_seq: dict[int, int], villages=None) -> Problem | None
         .values_list("v", "top")
     )
     for village_id, top in remembered:
-        if villages is not None and village_id not in villages:
+        if (villages is not None and village_id not in villages) or village_id in exclude:
             continue
         have = last_seq.get(village_id, 0)
         if village_id is not None and top is not None and top > have:
@@ -343,6 +345,8 @@ def _recompute(entry_id, stored) -> str | None:
         canonical = chain.entry_canonical(row)
     except (TypeError, ValueError) as exc:
         return _("内容无法规范化：%(error)s") % {"error": exc}
+    if isinstance(stored, str):
+        stored = stored.encode()
     same = (
         chain.leaf_hash(canonical) == row["hash"] if stored is None else canonical == bytes(stored)
     )
@@ -350,6 +354,8 @@ def _recompute(entry_id, stored) -> str | None:
 
 
 def _digest(stored) -> str:
+    if stored.__class__ is not bytes:  # a memoryview; or text an attacker put in the column
+        stored = stored.encode() if isinstance(stored, str) else bytes(stored)
     return hashlib.sha256(chain.LEAF_PREFIX + stored).hexdigest()
 
 
@@ -420,8 +426,11 @@ def _scan(span: Span, result: Result, progress, *, agreement: bool = True) -> Pr
     return None
 
 
-def check_spans(spans: list[Span], progress: Callable[[int], None] | None = None) -> Result:
-    """Check each span in order and stop at the first problem (this process, its connection)."""
+def check_spans(
+    spans: list[Span], progress: Callable[[int], None] | None = None, *, tails=False
+) -> Result:
+    """Check each span in order and stop at the first problem (this process, its connection);
+    then, with `tails`, that the audit trail remembers no entry beyond these villages' ends."""
     result = Result()
     for span in spans:
         result.villages += 1
@@ -432,7 +441,9 @@ def check_spans(spans: list[Span], progress: Callable[[int], None] | None = None
             problem = _scan(span, result, progress, agreement=False)
         if problem is not None:
             result.problem = problem
-            break
+            return result
+    if tails:
+        result.problem = check_audit_tails(result.last_seq, {s.village_id for s in spans})
     return result
 
 
@@ -500,12 +511,12 @@ def _split(spans: list[Span], jobs: int) -> list[list[Span]]:
     return groups
 
 
-def _worker(spans: list[Span]) -> Result:
+def _worker(spans: list[Span], tails: bool) -> Result:
     """Run in a child process: a connection of its own, opened afresh."""
     connections.close_all()
     try:
         with _snapshot():
-            return check_spans(spans)
+            return check_spans(spans, tails=tails)
     finally:
         connections.close_all()
 
@@ -544,14 +555,14 @@ def _snapshot():
             cursor.execute("COMMIT")
 
 
-def _parallel(groups: list[list[Span]], progress) -> Result:
+def _parallel(groups: list[list[Span]], progress, tails: bool) -> Result:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     connections.close_all()  # children must not share the parent's connection
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=len(groups), mp_context=context) as pool:
-        results = list(pool.map(_worker, groups))
+        results = list(pool.map(_worker, groups, [tails] * len(groups)))
     merged = Result()
     for part in results:  # groups are in village order: the first problem is the first found
         merged.villages += part.villages
@@ -574,10 +585,15 @@ def verify_all(
     progress: Callable[[int, int], None] | None = None,
 ) -> Result:
     """Check the books (all of them by default; see `spans_for` for the filters), in `jobs`
-    processes. `progress(done, total)` is called as entries are checked."""
-    spans = spans_for(villages=villages, date_from=date_from, date_to=date_to)
-    total = sum(s.entries for s in spans)
+    processes. `progress(done, total)` is called as entries are checked.
+
+    Each process reads one consistent snapshot (`_snapshot`), and the audit trail is compared
+    within the same snapshot as the chains it is compared with, so entries appended while the
+    check runs are neither missed nor mistaken for a lost tail. A lost tail is only visible from
+    the end of the book: not with an upper date bound."""
     done = 0
+    tails = date_to is None
+    wanted = set(villages) if villages is not None else None
 
     def step(n):
         nonlocal done
@@ -585,19 +601,21 @@ def verify_all(
         if progress:
             progress(done, total)
 
-    jobs = max(1, min(jobs, len(spans)))
-    if jobs > 1 and not connection.in_atomic_block:
-        result = _parallel(_split(spans, jobs), step)
-    else:
-        with _snapshot():
-            result = check_spans(spans, step)
-    if result.problem is not None:
-        return result
-    # A lost tail is only visible from the end of the book: not with an upper date bound.
-    if date_to is None and (problem := check_audit_tails(result.last_seq, villages)):
-        result.problem = problem
-        return result
-    if what := check_triggers():
+    parallel = jobs > 1 and not connection.in_atomic_block
+    with _snapshot():
+        spans = spans_for(villages=villages, date_from=date_from, date_to=date_to)
+        total = sum(s.entries for s in spans)
+        # Villages the audit trail knows and that have no entries left at all.
+        have = {s.village_id for s in spans}
+        problem = check_audit_tails({}, wanted, exclude=have) if tails else None
+        if problem is not None:
+            return Result(problem=problem)
+        parallel = parallel and len(spans) > 1
+        if not parallel:
+            result = check_spans(spans, step, tails=tails)
+    if parallel:
+        result = _parallel(_split(spans, min(jobs, len(spans))), step, tails)
+    if result.problem is None and (what := check_triggers()):
         result.problem = Problem(None, None, None, what)
     return result
 
