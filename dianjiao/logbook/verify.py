@@ -302,9 +302,12 @@ def agreement_sql(vendor: str) -> str:
         pieces += [f"',\"{k}\":' || {SQLITE_PARTS[k]}" for k in keys[1:]]
         return f"canonical = CAST({' || '.join(pieces)} || '}}' AS BLOB)"
     if vendor == "postgresql":
-        # Compared as jsonb's text, which keeps every value's type and a number's written form.
+        # jsonb equality: types must match (true is not 1, "1" is not 1); numbers compare by
+        # value, so 1 and 1.0 are equal here, as they always were to this check (the old
+        # recomputation normalised 1.0 to 1 before hashing). Comparing the two as text instead
+        # would cost twice as much for nothing the chain does not already see.
         built = ", ".join(f"'{k}', {PG_PARTS[k]}" for k in keys)
-        return f"convert_from(canonical, 'UTF8')::jsonb::text = jsonb_build_object({built})::text"
+        return f"convert_from(canonical, 'UTF8')::jsonb = jsonb_build_object({built})"
     raise DatabaseError(f"unsupported database: {vendor}")
 
 
