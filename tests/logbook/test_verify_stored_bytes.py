@@ -5,6 +5,7 @@ Python; and a village or a date range can be checked on its own."""
 
 import io
 import json
+from importlib import import_module
 
 import pytest
 from django.core.management import call_command
@@ -210,3 +211,14 @@ def test_the_database_confirms_whatever_the_services_wrote(world, body, title, r
     result = verify.verify_all(villages=[world.village.pk])
     assert result.ok and result.recomputed == 0
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+def test_a_long_run_says_how_far_it_has_got_on_stderr():
+    command = import_module("dianjiao.web.management.commands.verify-logbook")
+    err = io.StringIO()
+    progress = command.Progress(err, delay=0)
+    progress(5_000, 20_000)
+    progress(10_000, 20_000)  # within ten seconds of the last line: not repeated
+    progress.close()
+    assert err.getvalue().startswith("已校验 5,000 / 20,000 条（25%），用时 ")
+    assert err.getvalue().count("\n") == 1
