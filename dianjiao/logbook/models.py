@@ -12,6 +12,9 @@ says why. Three guards keep it that way, from the outside in:
    `dianjiao verify-logbook` and the chain-head hash printed under every month are for.
 
 Write through `services.entry_append` / `services.entry_grant_late`, never with `objects.create`.
+A bulk writer (the demo) builds entries as `entry_append` would and seals each with
+`chain.seal(entry)` (canonical bytes and hash in one computation) before `bulk_create`; an entry
+given only its hash gets its canonical bytes computed from its fields on save/bulk_create.
 
 SQLite trap for future migrations: Django's SQLite schema editor alters a table by rebuilding it
 (CREATE new, copy, DROP old, rename), and the DROP takes the triggers with it. A migration that
