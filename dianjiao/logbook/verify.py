@@ -38,7 +38,6 @@ book, e.g. after old audit events were archived, is not an error.)
 import contextlib
 import datetime as dt
 import hashlib
-import os
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -604,7 +603,9 @@ def verify_all(
         if progress:
             progress(done, total)
 
-    parallel = jobs > 1 and not connection.in_atomic_block
+    # Workers are forked (they inherit the loaded project): where there is no fork (Windows),
+    # one process does it all.
+    parallel = jobs > 1 and not connection.in_atomic_block and _can_fork()
     with _snapshot():
         spans = spans_for(villages=villages, date_from=date_from, date_to=date_to)
         total = sum(s.entries for s in spans)
@@ -623,5 +624,7 @@ def verify_all(
     return result
 
 
-def default_jobs() -> int:
-    return max(1, min(4, (os.cpu_count() or 1)))
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
