@@ -5,9 +5,12 @@ field that matters, including the previous entry's hash; its hash is
 sha256(0x00 || canonical bytes), the RFC 6962 leaf prefix, so an entry hash can never be confused
 with an interior node should the chain later be summarised in a Merkle tree.
 
-The same function serves the write (`services.entry_append`) and the check (`verify-logbook`),
-fed with the values the database gives back, so what is hashed must survive a round trip through
-both SQLite and PostgreSQL unchanged. That is why bodies are normalised before they are stored:
+The canonical bytes are computed once, when the entry is written (`seal`), and stored beside it
+(`LogbookEntry.canonical`): the exact bytes that were hashed. `verify-logbook` hashes those stored
+bytes and checks, in one pass inside the database (`verify.py`), that they still say what the
+entry's fields say; it no longer re-derives them field by field in Python. The same canonical form
+must therefore come out of the values the database gives back, so what is hashed must survive a
+round trip through both SQLite and PostgreSQL unchanged. That is why bodies are normalised before they are stored:
 PostgreSQL's jsonb reorders keys (sorted away) and prints numbers as decimals (1.0 comes back
 as 1, 1e20 as 100000000000000000000), so integral floats become ints, and floats too large to
 survive that exactly are refused.
@@ -76,6 +79,18 @@ def normalise_body(body) -> dict:
 
 def dumps(data) -> bytes:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+class CanonicalJSONEncoder(json.JSONEncoder):
+    """The body column's encoder: the same text as the body's part of the canonical bytes (keys
+    sorted, no spaces, UTF-8 as is). On SQLite, where the column keeps the text it was given, the
+    canonical bytes can then be rebuilt from the row by string concatenation inside the database
+    (see `verify.py`), without parsing or re-encoding the body. PostgreSQL's jsonb keeps its own
+    form whatever is sent; there the comparison is made on parsed values."""
+
+    def __init__(self, **kwargs):
+        kwargs.update(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        super().__init__(**kwargs)
 
 
 def utc_iso(value: dt.datetime | None) -> str | None:
@@ -166,6 +181,19 @@ HASHED_FIELDS = (
 )
 
 
+def entry_canonical(row: dict) -> bytes:
+    """The canonical bytes of an entry given as a dict with (at least) HASHED_FIELDS."""
+    return canonical(**{f: row[f] for f in HASHED_FIELDS})
+
+
 def entry_hash(row: dict) -> str:
     """The hash of an entry given as a dict with (at least) HASHED_FIELDS."""
-    return leaf_hash(canonical(**{f: row[f] for f in HASHED_FIELDS}))
+    return leaf_hash(entry_canonical(row))
+
+
+def seal(entry) -> None:
+    """Set an unsaved LogbookEntry's `canonical` (the bytes hashed) and `hash` from its fields,
+    computing the canonical form once. Every writer of the logbook seals its entries this way
+    (an entry saved or bulk-created without `canonical` gets it from its fields there)."""
+    entry.canonical = entry_canonical({f: getattr(entry, f) for f in HASHED_FIELDS})
+    entry.hash = leaf_hash(entry.canonical)

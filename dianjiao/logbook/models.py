@@ -12,6 +12,9 @@ says why. Three guards keep it that way, from the outside in:
    `dianjiao verify-logbook` and the chain-head hash printed under every month are for.
 
 Write through `services.entry_append` / `services.entry_grant_late`, never with `objects.create`.
+A bulk writer (the demo) builds entries as `entry_append` would and seals each with
+`chain.seal(entry)` (canonical bytes and hash in one computation) before `bulk_create`; an entry
+given only its hash gets its canonical bytes computed from its fields on save/bulk_create.
 
 SQLite trap for future migrations: Django's SQLite schema editor alters a table by rebuilding it
 (CREATE new, copy, DROP old, rename), and the DROP takes the triggers with it. A migration that
@@ -29,6 +32,8 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dianjiao.accounts.scope import ScopedQuerySet
+
+from . import chain
 
 
 class AppendOnlyError(Exception):
@@ -110,6 +115,13 @@ class LateEntryException(AppendOnlyModel):
         return f"{self.village_id} {self.day:%Y-%m-%d}"
 
 
+class LogbookEntryQuerySet(AppendOnlyQuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        for obj in objs:
+            obj.fill_canonical()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class LogbookEntry(AppendOnlyModel):
     class Kind(models.TextChoices):
         SESSION = "session", _("播放收看")
@@ -139,7 +151,7 @@ class LogbookEntry(AppendOnlyModel):
     seq = models.PositiveIntegerField(_("序号"))
     kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("事项"), max_length=200)
-    body = models.JSONField(_("内容"), default=dict)
+    body = models.JSONField(_("内容"), default=dict, encoder=chain.CanonicalJSONEncoder)
     occurred_at = models.DateTimeField(_("发生时间"))
     captured_at = models.DateTimeField(_("录入时间（设备）"), null=True, blank=True)
     received_at = models.DateTimeField(_("入账时间"))
@@ -171,8 +183,14 @@ class LogbookEntry(AppendOnlyModel):
     source_pk = models.CharField(_("来源编号"), max_length=64, blank=True)
     prev_hash = models.CharField(_("前一条哈希"), max_length=64)
     hash = models.CharField(_("哈希"), max_length=64)
+    # The exact bytes `hash` was computed from (chain.canonical), written with the entry, so
+    # verification hashes what is stored instead of re-deriving it. Null only for a row written
+    # around the model (raw SQL) or one the migration that added the column could not confirm
+    # against its hash; `verify-logbook` then recomputes it from the fields, as before.
+    # Nullable so that adding it is a plain ALTER TABLE on SQLite (see the trap above).
+    canonical = models.BinaryField(_("规范内容"), null=True, editable=False)
 
-    objects = AppendOnlyQuerySet.as_manager()
+    objects = LogbookEntryQuerySet.as_manager()
     scope_township_path = "township"
     scope_village_path = "village"
 
@@ -190,6 +208,17 @@ class LogbookEntry(AppendOnlyModel):
 
     def __str__(self):
         return f"#{self.seq} {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.fill_canonical()
+        super().save(*args, **kwargs)
+
+    def fill_canonical(self) -> None:
+        """The canonical bytes from the fields, for an entry whose writer set only `hash`."""
+        if self.canonical is None:
+            self.canonical = chain.entry_canonical(
+                {f: getattr(self, f) for f in chain.HASHED_FIELDS}
+            )
 
     @property
     def is_correction(self) -> bool:

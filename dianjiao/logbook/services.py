@@ -275,7 +275,7 @@ def entry_append(
             source_pk=source_pk,
             prev_hash=prev_hash,
         )
-        entry.hash = chain.entry_hash({f: getattr(entry, f) for f in chain.HASHED_FIELDS})
+        chain.seal(entry)
         entry.save()
     return entry
 
