@@ -69,10 +69,10 @@ DEFAULT_TARGETS = {
 Month = tuple[int, int]
 
 
-def history_months(as_of: dt.date) -> tuple[Month, ...]:
-    """The twelve months up to and including as_of's, oldest first (the history's window)."""
+def history_months(as_of: dt.date, n: int = 12) -> tuple[Month, ...]:
+    """The `n` months up to and including as_of's, oldest first (the history's window)."""
     out, (y, m) = [], (as_of.year, as_of.month)
-    for _ in range(12):
+    for _ in range(n):
         out.append((y, m))
         y, m = (y - 1, 12) if m == 1 else (y, m - 1)
     return tuple(out[::-1])
@@ -103,10 +103,11 @@ class Story:
         return VERY_LATE if VERY_LATE in self.villages else None
 
 
-def story(villages, as_of: dt.date) -> Story:
-    """The planned year of `villages` (names) up to `as_of`: a pure function of the two."""
+def story(villages, as_of: dt.date, months: int = 12) -> Story:
+    """The planned year of `villages` (names) up to `as_of`: a pure function of the two (`months`
+    long; several years at the larger scales, where the named villages do not occur)."""
     villages = tuple(villages)
-    months = history_months(as_of)
+    months = history_months(as_of, months)
     ended, running = months[:-1], months[-1]
     skips: dict[str, frozenset] = {}
     no_info: dict[str, frozenset] = {}
