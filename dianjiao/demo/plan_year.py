@@ -684,7 +684,8 @@ class _Year:
                 elif late or (latest and village.name in REPORT_LINES_WAITING):
                     pass  # waiting for the station
                 elif latest and village.name in REPORT_LINES_APPROVED:
-                    at = min(_aware(self.story.as_of, 9, 10 + 5 * i), self.now)
+                    minutes = 10 + 5 * i  # a few minutes apart, in the village order
+                    at = min(_aware(self.story.as_of, 9 + minutes // 60, minutes % 60), self.now)
                     if at > submit_at:
                         with dates.simulated_now(at):
                             report = report_services.report_approve(report, user=self.station)

@@ -51,7 +51,7 @@ from .builder import (
     _unique_name,
     build_members,
 )
-from .films import build_films
+from .films import build_films, build_library
 from .teaching import build_history
 
 PASSWORD = "Dj-scale-2026"
@@ -226,7 +226,9 @@ def _members(rng, *, village_names, pastoral, points, size, area_code, as_of, id
     return rows
 
 
-def _township(rng, *, county, name, number, scale, as_of, password, ids, area_code, progress):
+def _township(
+    rng, *, county, name, number, scale, as_of, password, ids, area_code, progress, first
+):
     """One township: org tree, roster, accounts (in bulk), then its history by the demo's
     builders. Returns (Tree, users, history report)."""
     township = Township(county=county, name=f"{name}乡", station_name=f"{name}乡电教站")
@@ -349,15 +351,29 @@ def _township(rng, *, county, name, number, scale, as_of, password, ids, area_co
             "members": len(members),
         }
     )
-    s = plan_year.story(village_names, as_of, months=scale.months)
-    films = build_films(
+    # The plan year (feedback, information items, quarterly reports) covers the last twelve
+    # months, the sessions all the years: the services that write the plan year go row by row.
+    s = plan_year.story(village_names, as_of)
+    if first:
+        films = build_films(
+            random.Random(rng.random()),
+            township=township,
+            as_of=as_of,
+            users={u.username: u for u in users},
+            silent=s.skips,
+        )
+    else:
+        library, _copies = build_library(
+            random.Random(rng.random()), township=township, prefix="DJ"
+        )
+        films = {"films": len(library)}
+    history = build_history(
         random.Random(rng.random()),
         township=township,
         as_of=as_of,
-        users={u.username: u for u in users},
-    )
-    history = build_history(
-        random.Random(rng.random()), township=township, as_of=as_of, months=scale.months
+        skips=s.skips,
+        careless=s.careless,
+        months=scale.months,
     )
     tree.history = {"films": films, "sessions": history, "story": s}
     tree.year_report = plan_year.build_plan_year(
@@ -365,9 +381,10 @@ def _township(rng, *, county, name, number, scale, as_of, password, ids, area_co
     )
     if any(pastoral.values()):
         pastoral_demo.build_pastoral(township=township, villages=villages, as_of=as_of)
-    oversight.build_oversight(
-        random.Random(rng.random()), township=township, users=users, as_of=as_of
-    )
+    if first:  # the oversight year of the county's first township (it goes row by row too)
+        oversight.build_oversight(
+            random.Random(rng.random()), township=township, users=users, as_of=as_of
+        )
     return tree, users, history
 
 
@@ -423,6 +440,7 @@ def build_scale(scale: Scale, *, seed: int = 2026, as_of=None, progress=lambda t
                     ids=ids,
                     area_code=area_code,
                     progress=progress,
+                    first=t == 0,
                 )
                 if not admin_done:
                     admin = User(
