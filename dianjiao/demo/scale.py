@@ -65,6 +65,9 @@ class Scale:
     villages: int  # per township
     members: int  # per village, on average
     years: int
+    # The county's first township also gets a year of film loans and its oversight year (both
+    # written through the services, row by row).
+    detailed: bool = True
 
     @property
     def months(self) -> int:
@@ -440,7 +443,7 @@ def build_scale(scale: Scale, *, seed: int = 2026, as_of=None, progress=lambda t
                     ids=ids,
                     area_code=area_code,
                     progress=progress,
-                    first=t == 0,
+                    first=t == 0 and scale.detailed,
                 )
                 if not admin_done:
                     admin = User(
