@@ -430,6 +430,8 @@ def build_scale(scale: Scale, *, seed: int = 2026, as_of=None, progress=lambda t
                 acting_as(label="demo"),
                 _sqlite_build_pragmas(),
                 bulk.remembered_references(),
+                bulk.constraints_checked_by_database(),
+                bulk.audit_buffered(),
             ):
                 tree, users, history = _township(
                     random.Random(rng.random()),
