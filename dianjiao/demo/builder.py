@@ -833,6 +833,8 @@ def build(p: DemoPlan, *, history: bool = True, progress=lambda message: None) -
         acting_as(label="demo"),
         _sqlite_build_pragmas(),
         bulk.remembered_references(),
+        bulk.constraints_checked_by_database(),
+        bulk.audit_buffered(),
     ):
         stages.start(gettext("组织结构、播放点和设备"))
         tree = build_org_tree(p)

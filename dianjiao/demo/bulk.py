@@ -14,6 +14,16 @@ live use could not have left.
   most of their queries were "does village 3 exist?" a few thousand times over). Nothing in the
   build deletes a row, so an answer once true stays true; keys with `limit_choices_to` and
   values not yet seen are checked by Django as always.
+* `constraints_checked_by_database()`: while the demo is built, full_clean() leaves unique fields
+  and the models' Meta.constraints to the database. Django checks each of them with a query per
+  save (a CheckConstraint too: it asks the database to evaluate the condition), about a third of
+  what the services cost the demo; the database enforces every one of them anyway, on the INSERT
+  or UPDATE itself, and a violation aborts the demo's one transaction (an IntegrityError instead
+  of a ValidationError: nothing in the build catches either). Field and model validation
+  (clean(), choices, lengths, the services' own rules) runs as always.
+* `audit_buffered()`: the audit trail's events of the services' saves, as the post_save signal
+  makes them (same actor, same snapshot, taken at the save), inserted in bulk when the block ends
+  instead of one INSERT per save; their order is kept. Nothing in the build reads the trail.
 * `hash_passwords(...)`: the demo accounts' real password hashes (the project's PBKDF2, not a fast
   hasher), computed in a background thread while the build goes on (hashlib releases the GIL).
 """
@@ -23,8 +33,9 @@ import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from django.contrib.auth.hashers import make_password
-from django.db.models import Field, ForeignKey
+from django.db.models import Field, ForeignKey, Model
 
+from dianjiao.audit import recorder
 from dianjiao.audit.models import AuditEvent
 from dianjiao.audit.recorder import _actor, snapshot
 from dianjiao.logbook import chain
@@ -34,6 +45,7 @@ BATCH = 500
 
 
 def audit_events(objs, action: str = "create") -> list[AuditEvent]:
+    """The events the post_save signal would write for `objs` (see recorder._record)."""
     user, label, ip = _actor.get()
     return [
         AuditEvent(
@@ -155,3 +167,35 @@ def remembered_references():
         yield
     finally:
         ForeignKey.validate = original
+
+
+@contextlib.contextmanager
+def constraints_checked_by_database():
+    """See the module's docstring. Only for the demo build (one process, one transaction)."""
+    validate_constraints, validate_unique = Model.validate_constraints, Model.validate_unique
+
+    def left_to_database(self, exclude=None):
+        return None
+
+    Model.validate_constraints = Model.validate_unique = left_to_database
+    try:
+        yield
+    finally:
+        Model.validate_constraints, Model.validate_unique = validate_constraints, validate_unique
+
+
+@contextlib.contextmanager
+def audit_buffered():
+    """See the module's docstring. Only for the demo build (one process, one transaction)."""
+    original = recorder._record
+    pending: list[AuditEvent] = []
+
+    def record(instance, action: str) -> None:
+        pending.extend(audit_events([instance], action))
+
+    recorder._record = record
+    try:
+        yield
+    finally:
+        recorder._record = original
+    AuditEvent.objects.bulk_create(pending, batch_size=BATCH)

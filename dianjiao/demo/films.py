@@ -20,6 +20,8 @@ from dianjiao.films import services
 from dianjiao.films.models import Film, FilmCopy, FilmRequest, Language, Loan, Theme
 from dianjiao.orgs.models import Township, Village
 
+from . import bulk
+
 KAZAKH = "哈萨克语"
 MANDARIN = "普通话"
 CENTRE = "中共中央组织部党员教育中心"
@@ -252,68 +254,7 @@ def build_films(
     operators: dict[int, User] = {
         u.village_id: u for u in people if u.role == Role.VILLAGE_OPERATOR and u.village_id
     }
-    themes = {
-        name: Theme.objects.get_or_create(name=name)[0]
-        for seed in CATALOGUE
-        for name in seed.themes
-    }
-    mandarin = Language.objects.get_or_create(name=MANDARIN)[0]
-    kazakh = Language.objects.get_or_create(name=KAZAKH)[0]
-
-    films: list[Film] = []
-    copies: dict[int, list[FilmCopy]] = {}
-    numbers = itertools.count(1)
-    for seed in CATALOGUE:
-        film = services.film_create(
-            user=station,
-            township=township,
-            title=seed.title,
-            series=seed.series,
-            producer=seed.producer,
-            year=seed.year,
-            duration_minutes=seed.minutes,
-            themes=[themes[t] for t in seed.themes],
-            languages=[mandarin, kazakh] if seed.kazakh else [mandarin],
-            is_key_film=seed.key,
-            synopsis=seed.synopsis,
-            **_teaching_notes(seed),
-        )
-        films.append(film)
-        n_copies = rng.choice((2, 3, 3)) if seed.key else rng.choice((1, 2, 2))
-        for i in range(n_copies):
-            medium = (
-                FilmCopy.Medium.VCD
-                if seed.year < 2010 and rng.random() < 0.5
-                else rng.choice(
-                    (
-                        FilmCopy.Medium.DVD,
-                        FilmCopy.Medium.DVD,
-                        FilmCopy.Medium.DVD,
-                        FilmCopy.Medium.USB,
-                    ),
-                )
-            )
-            language = kazakh if seed.kazakh and i == n_copies - 1 and n_copies > 1 else mandarin
-            copies.setdefault(film.pk, []).append(
-                services.copy_create(
-                    user=station,
-                    film=film,
-                    inventory_no=f"WLG-{next(numbers):04d}",
-                    medium=medium,
-                    language=language,
-                    condition=rng.choice(
-                        (FilmCopy.Condition.GOOD,) * 4 + (FilmCopy.Condition.WORN,)
-                    ),
-                )
-            )
-    # Two digital copies waiting for their video to be uploaded, and a disc to be written off.
-    for film in films[3:5]:
-        services.copy_create(
-            user=station,
-            film=film,
-            inventory_no=f"WLG-{next(numbers):04d}",
-            medium=FilmCopy.Medium.FILE,
-        )
+    films, copies = build_library(rng, township=township, prefix="WLG")
     scratched = copies[films[10].pk][0]
 
     clock = _Clock()
@@ -488,6 +429,97 @@ def build_films(
         township=township, status=FilmRequest.Status.REQUESTED
     ).count()
     return stats
+
+
+def build_library(
+    rng: random.Random, *, township: Township, prefix: str
+) -> tuple[list[Film], dict[int, list[FilmCopy]]]:
+    """The township's catalogue (CATALOGUE) and its copies, numbered `prefix`-0001 on: what
+    `film_create` and `copy_create` would store for a new library (the station writes them, the
+    titles and inventory numbers are unique by construction), in a few INSERTs with the audit
+    trail's events. Two digital copies still wait for their video. Returns the films and each
+    film's lendable copies (by film pk)."""
+    themes = {
+        name: Theme.objects.get_or_create(name=name)[0]
+        for seed in CATALOGUE
+        for name in seed.themes
+    }
+    mandarin = Language.objects.get_or_create(name=MANDARIN)[0]
+    kazakh = Language.objects.get_or_create(name=KAZAKH)[0]
+    films = []
+    for seed in CATALOGUE:
+        film = Film(
+            township=township,
+            title=seed.title,
+            series=seed.series,
+            producer=seed.producer,
+            year=seed.year,
+            duration_minutes=seed.minutes,
+            is_key_film=seed.key,
+            synopsis=seed.synopsis,
+            **_teaching_notes(seed),
+        )
+        film.full_clean(validate_unique=False, validate_constraints=False)
+        films.append(film)
+    bulk.create(Film, films)
+    for through, field, values in (
+        (Film.themes.through, "theme", lambda seed: [themes[t] for t in seed.themes]),
+        (
+            Film.languages.through,
+            "language",
+            lambda seed: [mandarin, kazakh] if seed.kazakh else [mandarin],
+        ),
+    ):
+        through.objects.bulk_create(
+            [
+                through(film=film, **{field: value})
+                for film, seed in zip(films, CATALOGUE, strict=True)
+                for value in values(seed)
+            ]
+        )
+    numbers = itertools.count(1)
+    copies: dict[int, list[FilmCopy]] = {}
+    rows = []
+
+    def copy(film, **kw) -> FilmCopy:
+        row = FilmCopy(film=film, inventory_no=f"{prefix}-{next(numbers):04d}", **kw)
+        row.full_clean(validate_unique=False, validate_constraints=False)
+        row.township_id = township.pk  # as FilmCopy.save() does
+        rows.append(row)
+        return row
+
+    for film, seed in zip(films, CATALOGUE, strict=True):
+        n_copies = rng.choice((2, 3, 3)) if seed.key else rng.choice((1, 2, 2))
+        for i in range(n_copies):
+            medium = (
+                FilmCopy.Medium.VCD
+                if seed.year < 2010 and rng.random() < 0.5
+                else rng.choice(
+                    (
+                        FilmCopy.Medium.DVD,
+                        FilmCopy.Medium.DVD,
+                        FilmCopy.Medium.DVD,
+                        FilmCopy.Medium.USB,
+                    ),
+                )
+            )
+            language = kazakh if seed.kazakh and i == n_copies - 1 and n_copies > 1 else mandarin
+            condition = rng.choice((FilmCopy.Condition.GOOD,) * 4 + (FilmCopy.Condition.WORN,))
+            copies.setdefault(film.pk, []).append(
+                copy(film, medium=medium, language=language, condition=condition)
+            )
+    # Two digital copies waiting for their video to be uploaded.
+    for film in films[3:5]:
+        copy(film, medium=FilmCopy.Medium.FILE, language=_only_language(film, CATALOGUE, mandarin))
+    bulk.create(FilmCopy, rows)
+    return films, copies
+
+
+def _only_language(film, catalogue, mandarin):
+    """copy_create's default language: the film's only one (the catalogue's Kazakh films have
+    two, so none)."""
+    seed = next(s for s in catalogue if s.title == film.title)
+    return None if seed.kazakh else mandarin
 
 
 def _refresh(copy: FilmCopy) -> FilmCopy:

@@ -53,7 +53,13 @@ def _campaign(station, township, name, dates, villages, staff) -> Campaign:
         ends_on=dates[1],
         staff=staff,
     )
-    for camp, river, lat, lon, names in CAMPS:
+    pastoral = [v for v in villages.values() if v.is_pastoral]
+    for i, (camp, river, lat, lon, names) in enumerate(CAMPS):
+        # The demo township's named villages; elsewhere (demo/scale.py) its pastoral villages
+        # take turns.
+        chosen = [villages[n] for n in names if n in villages] or pastoral[i :: len(CAMPS)]
+        if not chosen:
+            continue
         services.point_add(
             user=station,
             campaign=campaign,
@@ -61,7 +67,7 @@ def _campaign(station, township, name, dates, villages, staff) -> Campaign:
             river_area=river,
             latitude=Decimal(lat),
             longitude=Decimal(lon),
-            villages=[villages[n] for n in names if n in villages],
+            villages=chosen,
         )
     return campaign
 

@@ -69,10 +69,10 @@ DEFAULT_TARGETS = {
 Month = tuple[int, int]
 
 
-def history_months(as_of: dt.date) -> tuple[Month, ...]:
-    """The twelve months up to and including as_of's, oldest first (the history's window)."""
+def history_months(as_of: dt.date, n: int = 12) -> tuple[Month, ...]:
+    """The `n` months up to and including as_of's, oldest first (the history's window)."""
     out, (y, m) = [], (as_of.year, as_of.month)
-    for _ in range(12):
+    for _ in range(n):
         out.append((y, m))
         y, m = (y - 1, 12) if m == 1 else (y, m - 1)
     return tuple(out[::-1])
@@ -103,10 +103,11 @@ class Story:
         return VERY_LATE if VERY_LATE in self.villages else None
 
 
-def story(villages, as_of: dt.date) -> Story:
-    """The planned year of `villages` (names) up to `as_of`: a pure function of the two."""
+def story(villages, as_of: dt.date, months: int = 12) -> Story:
+    """The planned year of `villages` (names) up to `as_of`: a pure function of the two (`months`
+    long; several years at the larger scales, where the named villages do not occur)."""
     villages = tuple(villages)
-    months = history_months(as_of)
+    months = history_months(as_of, months)
     ended, running = months[:-1], months[-1]
     skips: dict[str, frozenset] = {}
     no_info: dict[str, frozenset] = {}
@@ -683,7 +684,8 @@ class _Year:
                 elif late or (latest and village.name in REPORT_LINES_WAITING):
                     pass  # waiting for the station
                 elif latest and village.name in REPORT_LINES_APPROVED:
-                    at = min(_aware(self.story.as_of, 9, 10 + 5 * i), self.now)
+                    minutes = 10 + 5 * i  # a few minutes apart, in the village order
+                    at = min(_aware(self.story.as_of, 9 + minutes // 60, minutes % 60), self.now)
                     if at > submit_at:
                         with dates.simulated_now(at):
                             report = report_services.report_approve(report, user=self.station)

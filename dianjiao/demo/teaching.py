@@ -77,10 +77,10 @@ def _aware(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     )
 
 
-def _months(as_of: dt.date) -> list[tuple[int, int]]:
-    """The twelve months up to and including as_of's, oldest first."""
+def _months(as_of: dt.date, n: int = 12) -> list[tuple[int, int]]:
+    """The `n` months up to and including as_of's, oldest first."""
     out, (y, m) = [], (as_of.year, as_of.month)
-    for _ in range(12):
+    for _ in range(n):
         out.append((y, m))
         y, m = (y - 1, 12) if m == 1 else (y, m - 1)
     return out[::-1]
@@ -106,13 +106,16 @@ def _films(township, station) -> tuple[list[Film], list[Film]]:
 
 
 class _History:
-    def __init__(self, rng: random.Random, township, as_of: dt.date, skips=None, careless=None):
+    def __init__(
+        self, rng: random.Random, township, as_of: dt.date, skips=None, careless=None, months=12
+    ):
         today = dates.today()
         if as_of > today:
             raise ValueError(
                 "as_of must not be after today: the services refuse sessions in the future"
             )
         self.rng, self.township, self.as_of, self.today = rng, township, as_of, today
+        self.n_months = months
         self.station = (
             User.objects.filter(
                 role=Role.STATION_ADMIN, township=township, is_active=True, is_superuser=False
@@ -381,7 +384,7 @@ class _History:
         villages = list(
             Village.objects.filter(township=self.township).order_by("sort_order", "name")
         )
-        months = _months(self.as_of)
+        months = _months(self.as_of, self.n_months)
         members = list(
             Member.objects.filter(village__in=villages, active=True, point__isnull=False).order_by(
                 "pk"
@@ -480,10 +483,12 @@ def build_history(
     as_of: dt.date,
     skips=None,
     careless=None,
+    months: int = 12,
     progress=lambda village: None,
 ) -> HistoryReport:
     """Record a year of viewing sessions in `township` up to `as_of` through the services (see
     the module's docstring for how past days are admitted, and for `skips` and `careless`).
-    Deterministic for a given rng seed and database. Call it inside one transaction if
+    `months` is the length of the history, the running month last (twelve for the demo township,
+    years at the larger scales, dianjiao.demo.scale). Deterministic for a given rng seed and database. Call it inside one transaction if
     all-or-nothing is wanted."""
-    return _History(rng, township, as_of, skips, careless).build(progress)
+    return _History(rng, township, as_of, skips, careless, months).build(progress)
