@@ -58,7 +58,7 @@ def test_the_migration_seals_what_matches_its_hash_and_nothing_else(world, clock
             "UPDATE logbook_logbookentry SET title = %s WHERE id = %s",
             ["检修第九台", db_id(entries[1].pk)],
         )
-        migrate(("logbook", "0004_fill_entry_canonical_bytes"))
+        migrate(("logbook", "0005_fill_entry_canonical_bytes"))
     finally:
         migrate()
     stored = dict(LogbookEntry.objects.values_list("id", "canonical"))

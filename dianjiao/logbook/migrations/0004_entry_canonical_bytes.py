@@ -22,7 +22,7 @@ def recreate_sqlite_triggers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("logbook", "0002_append_only_triggers"),
+        ("logbook", "0003_capture_review"),
     ]
 
     operations = [

@@ -98,6 +98,6 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("logbook", "0003_entry_canonical_bytes")]
+    dependencies = [("logbook", "0004_entry_canonical_bytes")]
 
     operations = [migrations.RunPython(fill, migrations.RunPython.noop, elidable=False)]
