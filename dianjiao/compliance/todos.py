@@ -35,6 +35,7 @@ class Todo:
     url_name: str = ""
     query: str = ""
     due: dt.date | None = None
+    due_in_text: bool = False  # the text names the day already: the list does not repeat it
 
 
 def _reports_due(as_of: dt.date) -> list[tuple[int, int]]:
@@ -158,6 +159,7 @@ def todos(user, *, as_of: dt.date) -> list[Todo]:
             if status in SENT:
                 continue
             due = report_due(y, q, plans.get((v.township_id, y)))
+            named = status != QuarterlyReport.Status.RETURNED
             if status == QuarterlyReport.Status.RETURNED:
                 text = _("%(year)d年第%(quarter)d季度报告被退回，请修改后重新上报") % {
                     "year": y,
@@ -177,6 +179,7 @@ def todos(user, *, as_of: dt.date) -> list[Todo]:
                     "reports:list",
                     f"year={y}&quarter={q}&village={v.pk}",
                     due=due,
+                    due_in_text=named,
                 )
             )
         if v.pk not in planned:

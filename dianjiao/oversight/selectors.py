@@ -228,6 +228,7 @@ class Todo:
     url_name: str = ""
     query: str = ""
     due: dt.date | None = None  # the last day it may be done on, where there is one
+    due_in_text: bool = False  # the text names the day already: the list does not repeat it
 
 
 def todos_for(user, today: dt.date) -> list[Todo]:
@@ -357,6 +358,7 @@ def _rect_todo(r: Rectification, today: dt.date) -> Todo:
         "oversight:rectifications",
         f"village={r.village_id}",
         due=r.due_on,
+        due_in_text=r.status != Rectification.Status.RETURNED,
     )
 
 
@@ -368,4 +370,5 @@ def _action_todo(a: ActionItem, today: dt.date) -> Todo:
         "oversight:meetings",
         "",
         due=a.due_on,
+        due_in_text=True,
     )

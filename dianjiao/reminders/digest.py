@@ -175,7 +175,7 @@ def _render(digest: Digest) -> Message:
         mark = _("【逾期】") if item.todo.overdue else ""
         lines.append(f"{k}. {mark}{item.text}")
         due = getattr(item.todo, "due", None)
-        if due is not None:
+        if due is not None and not getattr(item.todo, "due_in_text", False):
             lines.append("   " + _("截止日期：%(day)s") % {"day": date_format(due, _("Y年n月j日"))})
         if item.escalated:
             lines.append(

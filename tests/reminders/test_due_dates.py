@@ -91,3 +91,5 @@ def test_the_home_page_shows_each_to_dos_due_date(world, clock, login):
     assert "本月尚未组织收看" in page
     assert "截止11月30日" in page  # the month's viewing
     assert "截止10月31日" in page  # last month's feedback
+    # A quarterly report's text names its deadline already: it is not said twice.
+    assert page.count("截止10月10日") == 1
