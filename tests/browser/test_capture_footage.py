@@ -134,3 +134,45 @@ def test_a_file_the_server_refuses_is_shown_not_dropped(
     expect(item.get_by_role("button", name="重新上传")).to_be_visible()
     assert not Upload.objects.exists()
     context.close()
+
+
+def test_the_library_lists_the_footage_on_a_phone_and_a_pc(
+    transactional_db, live_server, new_context
+):
+    import io
+
+    from tests.api.conftest import Phone, session_payload
+
+    cast = Cast(World())
+    w = cast.world
+    data = session_payload(cast)
+    assert Phone("operator").post("/api/v1/sessions", data).status_code == 201
+    footage = os.urandom(5000)
+    upload = uploads.upload_create(
+        user=w.operator,
+        session_id=data["id"],
+        filename="夏牧场毡房放映实况-第一天.mp4",
+        length=len(footage),
+        sha256=hashlib.sha256(footage).hexdigest(),
+    )
+    uploads.upload_append(user=w.operator, upload=upload, offset=0, stream=io.BytesIO(footage))
+
+    for name, size in (("phone", PHONE), ("pc", {"width": 1280, "height": 800})):
+        context = new_context(viewport=size)
+        page = context.new_page()
+        login_via_form(page, live_server, "station", PASSWORD)
+        page.goto(f"{live_server.url}/films/")
+        page.locator(".subnav").get_by_role("link", name="摄录的实况").click()
+        entry = page.locator(".footage-entry")
+        expect(entry).to_have_count(1)
+        expect(entry).to_contain_text("红星村·村委会电教室")
+        expect(entry).to_contain_text("夏牧场毡房放映实况-第一天.mp4")
+        entry.locator("summary", has_text="播放").click()
+        video = entry.locator("video")
+        expect(video).to_be_visible()
+        assert video.get_attribute("src") == f"/api/v1/uploads/{upload.pk}/file"
+        shot(page, f"films-footage-{name}")
+        assert horizontal_overflow(page) <= 0
+        page.goto(f"{live_server.url}/")
+        shot(page, f"home-todos-due-{name}")
+        context.close()
