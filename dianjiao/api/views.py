@@ -78,6 +78,7 @@ def _strings() -> dict:
         "present_of": _("到场 %(p)s / 应到 %(n)s"),
         "attach": _("添加实况录像"),
         "upload_again": _("重新上传"),
+        "upload_resume": _("继续上传"),
         "footage_no_room": _("手机存储空间不足，无法保存这段录像"),
         "footage_states": {
             "waiting": _("等待上传"),

@@ -95,6 +95,7 @@ def test_footage_uploads_after_the_session_synced_and_resumes_after_a_cut_and_a_
     item = page.locator(".footage-item")
     expect(item).to_have_attribute("data-state", "paused", timeout=15000)
     expect(item).to_contain_text("毡房放映实况.mp4")
+    expect(item.get_by_role("button", name="继续上传")).to_be_visible()
     heads_before = len(heads)
 
     # Back online: it asks the server where it stopped (HEAD) and goes on from there.

@@ -287,6 +287,14 @@ function renderFootage(f) {
     error.textContent = f.error;
     div.append(error);
   }
+  if (f.state === "paused") {
+    const resume = document.createElement("button");
+    resume.type = "button";
+    resume.className = "linkbtn";
+    resume.textContent = T.upload_resume;
+    resume.addEventListener("click", () => uploadFootage());
+    div.append(resume);
+  }
   if (f.state === "failed") {
     const again = document.createElement("button");
     again.type = "button";
