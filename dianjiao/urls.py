@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from dianjiao.api.views_footage import footage_page
 from dianjiao.compliance import urls as compliance_urls
 from dianjiao.films import urls as films_urls
 from dianjiao.orgs import urls as orgs_urls
@@ -31,12 +32,17 @@ urlpatterns = [
     path("members/", include("dianjiao.members.urls")),
     # URL names are older than the apps' one-way order (see README, code structure): a page that
     # counts what a higher app records lives in that app but keeps its name, so the film
-    # library's usage page (counted from the sessions) is served by teaching as films:usage.
+    # library's usage page (counted from the sessions) is served by teaching as films:usage, and
+    # its footage (the sessions' uploads) by api as films:footage.
     path(
         "films/",
         include(
             (
-                [*films_urls.urlpatterns, path("usage/", film_usage_page, name="usage")],
+                [
+                    *films_urls.urlpatterns,
+                    path("usage/", film_usage_page, name="usage"),
+                    path("footage/", footage_page, name="footage"),
+                ],
                 films_urls.app_name,
             )
         ),

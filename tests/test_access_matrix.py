@@ -354,6 +354,8 @@ FILMS = {
     "films:loan_receive": write({**own(read_only=403), "station": 403}, films.loan),
     "films:loan_return": write({**own(read_only=403), "operator": 403}, films.loan),
     "films:usage": read(ALL),
+    # The sessions' footage (摄录的实况), served by api: each sees the footage of what they see.
+    "films:footage": read(ALL),
 }
 
 # Information items (R14): a village's items; the station reviews; published ones are the township's.

@@ -368,6 +368,11 @@ def session_create(request, payload: s.SessionIn):
         for a in payload.attendance
     }
     four_ring = payload.four_ring.dict() if payload.four_ring else None
+    campaign = None
+    if payload.kind == ViewingSession.Kind.PASTORAL and payload.captured_at is not None:
+        found = pastoral_selectors.campaign_of_capture(point.pk, payload.held_at, dates.now())
+        if found is not None:
+            campaign = {"id": found.pk, "name": found.name, "starts_on": found.starts_on}
     try:
         with _acting(request):
             session = teaching_services.session_record(
@@ -385,6 +390,7 @@ def session_create(request, payload: s.SessionIn):
                 notes=payload.notes,
                 client_id=payload.id,
                 captured_at=payload.captured_at,
+                campaign=campaign,
             )
     except teaching_services.SessionConflictError as exc:
         return Status(

@@ -191,3 +191,24 @@ def footage_of(user, session) -> list[Upload]:
     return list(
         Upload.objects.visible_to(user).filter(session=session, status=Upload.Status.COMPLETE)
     )
+
+
+def footage_list(user, *, village=None, month: tuple[int, int] | None = None, kind: str = ""):
+    """Complete footage of the sessions `user` sees, for the film library's 摄录的实况 (scoped as
+    the sessions: another village's operator or township sees none of ours), newest session
+    first, with what the list shows (one query, and one for the sessions' films)."""
+    uploads = (
+        Upload.objects.visible_to(user)
+        .filter(status=Upload.Status.COMPLETE)
+        .exclude(path="")
+        .select_related("session__village", "session__point", "uploader")
+        .prefetch_related("session__films")
+    )
+    if village is not None:
+        uploads = uploads.filter(session__village=village)
+    if month:
+        start, end = dates.month_bounds(*month)
+        uploads = uploads.filter(session__held_at__gte=start, session__held_at__lt=end)
+    if kind:
+        uploads = uploads.filter(session__kind=kind)
+    return uploads.order_by("-session__held_at", "created_at", "pk")

@@ -16,11 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 # Everything the page needs offline. Bump CACHE_VERSION when the list or the files change.
-CACHE_VERSION = "capture-v1"
+CACHE_VERSION = "capture-v2"
 ASSETS = [
     "capture/capture.js",
     "capture/capture.css",
     "capture/idb-8.0.4.js",
+    "capture/sha256.js",
+    "capture/tus-4.3.1.min.js",
     "capture/icon-192.png",
     "capture/icon-512.png",
     "web/site.css",
@@ -74,7 +76,23 @@ def _strings() -> dict:
         "no_members": _("该播放点没有在册党员"),
         "minutes": _("分钟"),
         "present_of": _("到场 %(p)s / 应到 %(n)s"),
+        "attach": _("添加实况录像"),
+        "upload_again": _("重新上传"),
+        "upload_resume": _("继续上传"),
+        "footage_no_room": _("手机存储空间不足，无法保存这段录像"),
+        "footage_states": {
+            "waiting": _("等待上传"),
+            "hashing": _("正在计算校验值……"),
+            "uploading": _("正在上传 %(pct)s%%"),
+            "paused": _("已中断（%(pct)s%%），联网后从中断处继续"),
+            "complete": _("已上传，校验无误"),
+            "failed": _("服务器未接受"),
+        },
     }
+
+
+# The size of each PATCH of a footage upload: what a broken connection can lose at most.
+UPLOAD_CHUNK_BYTES = 2 * 1024 * 1024
 
 
 @require_safe
@@ -82,7 +100,11 @@ def capture_page(request):
     return render(
         request,
         "api/capture.html",
-        {"strings": _strings(), "assets": [static(a) for a in ASSETS]},
+        {
+            "strings": _strings(),
+            "assets": [static(a) for a in ASSETS],
+            "upload_chunk": UPLOAD_CHUNK_BYTES,
+        },
     )
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 
 from dianjiao.accounts.scope import is_station
 from dianjiao.infoitems.models import InfoItem
-from dianjiao.lib.dates import month_bounds
+from dianjiao.lib.dates import month_bounds, month_days
 from dianjiao.orgs.models import Village
 from dianjiao.plans.models import AnnualPlan, VillageWorkPlan
 from dianjiao.reports.models import QuarterlyReport
@@ -23,11 +23,19 @@ from .figures import COUNTED, DEFAULTS, QUARTERS, report_due
 
 @dataclass
 class Todo:
+    """One thing to do. `due` is the last day it may be done on, where the plan sets one (the
+    month's end for the month's viewing and information items, the quarterly report's deadline,
+    …); None for work that has no date of its own (reviews waiting, members without a point, the
+    year's plans). The reminder digest sends a dated to-do only once it is due within
+    DIANJIAO_REMIND_SOON_DAYS or overdue, and an undated one every day."""
+
     village: Village | None
     text: str
     overdue: bool
     url_name: str = ""
     query: str = ""
+    due: dt.date | None = None
+    due_in_text: bool = False  # the text names the day already: the list does not repeat it
 
 
 def _reports_due(as_of: dt.date) -> list[tuple[int, int]]:
@@ -96,7 +104,8 @@ def todos(user, *, as_of: dt.date) -> list[Todo]:
     )
 
     out: list[Todo] = []
-    last_day = end.date() - dt.timedelta(days=1)
+    last_day = month_days(year, month)[1]
+    prev_last_day = month_days(*prev)[1]
     days_left = (last_day - as_of).days
     prev_value = f"{prev[0]:04d}-{prev[1]:02d}"
     for v in villages:
@@ -114,6 +123,7 @@ def todos(user, *, as_of: dt.date) -> list[Todo]:
                     False,
                     "teaching:list",
                     f"village={v.pk}&month={year:04d}-{month:02d}",
+                    due=last_day,
                 )
             )
         if v.pk not in sent:
@@ -124,6 +134,7 @@ def todos(user, *, as_of: dt.date) -> list[Todo]:
                     True,
                     "teaching:feedback",
                     f"village={v.pk}&month={prev_value}",
+                    due=prev_last_day,  # R8: the month's feedback within the month
                 )
             )
         wanted = (plan or DEFAULTS).info_items_per_village_month
@@ -140,6 +151,7 @@ def todos(user, *, as_of: dt.date) -> list[Todo]:
                     False,
                     "infoitems:list",
                     f"village={v.pk}&month={year:04d}-{month:02d}",
+                    due=last_day,
                 )
             )
         for y, q in asked:
@@ -147,6 +159,7 @@ def todos(user, *, as_of: dt.date) -> list[Todo]:
             if status in SENT:
                 continue
             due = report_due(y, q, plans.get((v.township_id, y)))
+            named = status != QuarterlyReport.Status.RETURNED
             if status == QuarterlyReport.Status.RETURNED:
                 text = _("%(year)d年第%(quarter)d季度报告被退回，请修改后重新上报") % {
                     "year": y,
@@ -159,7 +172,15 @@ def todos(user, *, as_of: dt.date) -> list[Todo]:
                     "due": date_format(due, _("n月j日")),
                 }
             out.append(
-                Todo(v, text, as_of > due, "reports:list", f"year={y}&quarter={q}&village={v.pk}")
+                Todo(
+                    v,
+                    text,
+                    as_of > due,
+                    "reports:list",
+                    f"year={y}&quarter={q}&village={v.pk}",
+                    due=due,
+                    due_in_text=named,
+                )
             )
         if v.pk not in planned:
             out.append(

@@ -32,6 +32,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dianjiao.accounts.scope import ScopedQuerySet
+from dianjiao.lib.dates import cn_date
 
 from . import chain
 
@@ -255,7 +256,25 @@ class LogbookEntry(AppendOnlyModel):
         max_days = settings.DIANJIAO_OFFLINE_MAX_DAYS
         if self.received_at - c > dt.timedelta(days=max_days):
             doubts.append(gettext("设备录入时间比服务器收到的时间早%(n)s天以上") % {"n": max_days})
+        starts_on = self.campaign_starts_on
+        if starts_on is not None and timezone.localtime(c).date() < starts_on:
+            doubts.append(
+                gettext("设备录入时间早于流动教学活动“%(name)s”的开始日期%(day)s")
+                % {"name": self.body["campaign"].get("name", ""), "day": cn_date(starts_on)}
+            )
         return doubts
+
+    @property
+    def campaign_starts_on(self) -> dt.date | None:
+        """The first day of the mobile-teaching campaign at whose camp the entry was captured,
+        when the entry names one (a pastoral session sent from the capture page)."""
+        campaign = self.body.get("campaign") if isinstance(self.body, dict) else None
+        if not isinstance(campaign, dict):
+            return None
+        try:
+            return dt.date.fromisoformat(str(campaign.get("starts_on")))
+        except ValueError:
+            return None
 
     @property
     def text(self) -> str:

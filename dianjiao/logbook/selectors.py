@@ -68,7 +68,10 @@ def capture_doubts_for(user):
     """Entries whose device capture time cannot be believed (LogbookEntry.capture_doubts), for
     the station's review on the exceptions page; the same rules, in the database."""
     from django.conf import settings
-    from django.db.models import F
+    from django.db.models import DateField, F
+    from django.db.models.fields.json import KeyTextTransform, KeyTransform
+    from django.db.models.functions import Cast, TruncDate
+    from django.utils import timezone
 
     from .services import CLOCK_TOLERANCE
 
@@ -76,10 +79,17 @@ def capture_doubts_for(user):
     return (
         LogbookEntry.objects.visible_to(user)
         .filter(captured_at__isnull=False)
+        .annotate(
+            campaign_start=Cast(
+                KeyTextTransform("starts_on", KeyTransform("campaign", "body")), DateField()
+            ),
+            captured_day=TruncDate("captured_at", tzinfo=timezone.get_current_timezone()),
+        )
         .filter(
             Q(captured_at__gt=F("received_at") + CLOCK_TOLERANCE)
             | Q(captured_at__lt=F("occurred_at") - CLOCK_TOLERANCE)
             | Q(captured_at__lt=F("received_at") - max_age)
+            | Q(campaign_start__gt=F("captured_day"))
         )
         .select_related("village")
         .prefetch_related("capture_reviews__reviewed_by")

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 
 from dianjiao.accounts.models import Role, User
 from dianjiao.accounts.scope import is_leader, is_operator, is_station, may_inspect
+from dianjiao.lib.dates import month_days
 from dianjiao.orgs.models import Township, ViewingPoint, Village
 from dianjiao.plans.models import AnnualPlan
 
@@ -323,6 +324,8 @@ class Todo:
     overdue: bool
     url_name: str = ""
     query: str = ""
+    due: dt.date | None = None  # the last day it may be done on, where there is one
+    due_in_text: bool = False  # the text names the day already: the list does not repeat it
 
 
 def todos_for(user, today: dt.date) -> list[Todo]:
@@ -342,6 +345,7 @@ def todos_for(user, today: dt.date) -> list[Todo]:
         for p in unchecked_points(user, as_of=today):
             per_village[p.village].append(p)
         month = f"{today:%Y-%m}"
+        month_end = month_days(today.year, today.month)[1]
         for village, points in per_village.items():
             out.append(
                 Todo(
@@ -353,6 +357,7 @@ def todos_for(user, today: dt.date) -> list[Todo]:
                     False,
                     "oversight:inspection_new",
                     f"village={village.pk}&month={month}",
+                    due=month_end,
                 )
             )
     if is_station(user):
@@ -443,7 +448,15 @@ def _rect_todo(r: Rectification, today: dt.date) -> Todo:
             "due": r.due_on.isoformat(),
             "problem": r.problem,
         }
-    return Todo(r.village, text, late, "oversight:rectifications", f"village={r.village_id}")
+    return Todo(
+        r.village,
+        text,
+        late,
+        "oversight:rectifications",
+        f"village={r.village_id}",
+        due=r.due_on,
+        due_in_text=r.status != Rectification.Status.RETURNED,
+    )
 
 
 def _action_todo(a: ActionItem, today: dt.date) -> Todo:
@@ -453,4 +466,6 @@ def _action_todo(a: ActionItem, today: dt.date) -> Todo:
         today > a.due_on,
         "oversight:meetings",
         "",
+        due=a.due_on,
+        due_in_text=True,
     )

@@ -226,3 +226,21 @@ def campaigns_for(user):
         .annotate(n_points=Count("points"))
         .order_by("-starts_on", "pk")
     )
+
+
+def campaign_of_capture(point_id: int, held_at: dt.datetime, received_at: dt.datetime):
+    """The campaign a pastoral session captured at `point_id` belongs to, for judging its capture
+    time (one query): the campaign of that point's camp whose dates hold the session's day, else
+    the one of its campaigns most recently begun by the day the server received it; None when
+    the point is at no camp (or no campaign had begun)."""
+    held_day = timezone.localtime(held_at).date()
+    received_day = timezone.localtime(received_at).date()
+    campaigns = list(
+        Campaign.objects.filter(points__viewing_points=point_id)
+        .distinct()
+        .order_by("-starts_on", "-pk")
+    )
+    for c in campaigns:
+        if c.starts_on <= held_day <= c.ends_on:
+            return c
+    return next((c for c in campaigns if c.starts_on <= received_day), None)

@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from dianjiao.accounts.models import Role
-from dianjiao.compliance.todos import Todo, todos  # the one place the to-dos come from
+from dianjiao.compliance.todos import Todo
+from dianjiao.oversight.todo_list import todos  # the home page's list: the one source
 
 from .channels import Message
 from .models import OverdueItem
@@ -115,8 +116,9 @@ def note_overdue(user, items: list[Item], day: dt.date) -> None:
 
 
 def _soon(todo: Todo, day: dt.date) -> bool:
-    """Overdue, or due within DIANJIAO_REMIND_SOON_DAYS. A to-do that carries no due date (today's
-    Todo has none) counts as due soon: the selector lists only what is overdue or due soon."""
+    """Overdue, or due within DIANJIAO_REMIND_SOON_DAYS. A to-do without a due date (reviews
+    waiting, members without a point, the year's plans: work with no day of its own) is sent
+    every day it is listed, as before to-dos carried dates."""
     due = getattr(todo, "due", None)
     if todo.overdue or due is None:
         return True
@@ -172,6 +174,9 @@ def _render(digest: Digest) -> Message:
     for k, item in enumerate(digest.items, start=1):
         mark = _("【逾期】") if item.todo.overdue else ""
         lines.append(f"{k}. {mark}{item.text}")
+        due = getattr(item.todo, "due", None)
+        if due is not None and not getattr(item.todo, "due_in_text", False):
+            lines.append("   " + _("截止日期：%(day)s") % {"day": date_format(due, _("Y年n月j日"))})
         if item.escalated:
             lines.append(
                 "   "

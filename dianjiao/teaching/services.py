@@ -187,8 +187,13 @@ def session_record(
     client_id: uuid.UUID | None = None,
     captured_at: dt.datetime | None = None,
     teaching_minutes: int = 0,
+    campaign: Mapping | None = None,
 ) -> ViewingSession:
     """Record one viewing session and its logbook entry; return it (or the stored one, for a replay).
+
+    `campaign` ({"id", "name", "starts_on"}) names the mobile-teaching campaign at whose camp the
+    session was captured (the API finds it): the logbook entry keeps it, so a capture time before
+    the campaign began is marked for the station's review (LogbookEntry.capture_doubts).
 
     Raises ValidationError (Chinese messages keyed by field: held_at, point, films, kind,
     duration_minutes, attendance, guests, preparation, prepared_at, speakers, practice),
@@ -240,6 +245,7 @@ def session_record(
                 captured_at=captured_at,
                 submission=submission,
                 teaching_minutes=teaching_minutes,
+                campaign=campaign,
             )
     except IntegrityError:
         # Two phones replaying one id at the same moment on PostgreSQL: the second insert waits
@@ -470,6 +476,7 @@ def _record(
     captured_at,
     submission,
     teaching_minutes=0,
+    campaign=None,
 ) -> ViewingSession:
     checked = _check(
         village=village,
@@ -538,7 +545,7 @@ def _record(
             village=village,
             kind=session.logbook_kind,
             title=_entry_title(session, checked.films),
-            body=session_summary(session),
+            body={**session_summary(session), **({"campaign": dict(campaign)} if campaign else {})},
             occurred_at=held_at,
             author=author,
             captured_at=captured_at,

@@ -4,41 +4,20 @@ Both show what compliance computes and what oversight (above compliance, since i
 pre-filled from compliance's figures) records against the same annual plan, so they live here, at
 the top, where both may be imported. Each reads a fixed number of queries per role."""
 
-import datetime as dt
-
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from dianjiao.accounts.models import Role
-from dianjiao.compliance import todos as compliance_todos
 from dianjiao.compliance.coverage import coverage_totals, villages_with_coverage
 from dianjiao.compliance.views import dashboard_context
 from dianjiao.films.selectors import announcements_for
 from dianjiao.lib import dates
 from dianjiao.oversight import selectors as oversight
 from dianjiao.oversight.models import Bulletin
+from dianjiao.oversight.todo_list import todos
 from dianjiao.plans.years import requested_year
 
 LATEST_BULLETINS = 3
-
-
-def _todo_order(t) -> tuple:
-    """Overdue first; within that, the township-wide items, then village by village in the
-    villages' order, each village's compliance items before its oversight items."""
-    v = t.village
-    return (not t.overdue, v is not None, *((v.township_id, v.sort_order, v.name) if v else ()))
-
-
-def todos(user, *, as_of: dt.date) -> list:
-    """The user's to-do list: compliance's (viewings, feedback, information items, reports, work
-    plans, the plan) and oversight's (inspections, rectifications, bulletins, assessment, meeting
-    actions), both shaped alike (village, text, overdue, url_name, query), in one order
-    (_todo_order)."""
-    items = [
-        *compliance_todos.todos(user, as_of=as_of),
-        *oversight.todos_for(user, as_of),
-    ]
-    return sorted(items, key=_todo_order)
 
 
 def latest_bulletins(user) -> list[Bulletin]:

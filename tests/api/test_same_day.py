@@ -68,3 +68,93 @@ def test_a_phone_clock_a_year_ahead_is_a_clear_error_not_a_record(world, cast, c
     assert r.status_code == 422
     assert r.json()["errors"]["held_at"] == ["收看时间不能晚于现在：只能登记已经举行的收看"]
     assert not LogbookEntry.objects.exists()
+
+
+def _camp(world):
+    """A campaign from 10 Nov 2026 whose camp is 阿克达拉村's summer-pasture point."""
+    from dianjiao.pastoral import services as pastoral
+
+    campaign = pastoral.campaign_create(
+        user=world.station,
+        township=world.township,
+        name="2026年冬季转场流动教学",
+        starts_on=dt.date(2026, 11, 10),
+        ends_on=dt.date(2026, 11, 30),
+        target_hours=30,
+    )
+    pastoral.point_add(
+        user=world.station,
+        campaign=campaign,
+        name="乌伦古河冬牧场",
+        river_area="ulungur",
+        villages=[world.pastoral],
+    )
+    return campaign
+
+
+def _at_the_camp(cast, clock, *, kind, held, captured, received):
+    w = cast.world
+    clock.at = local(2026, 11, 1, 7, 0)
+    phone = Phone("other_op")
+    clock.at = received
+    data = session_payload(
+        cast,
+        point=w.pastoral_point.pk,
+        kind=kind,
+        held_at=held.isoformat(),
+        captured_at=captured.isoformat(),
+        attendance=[{"member": w.pastoral_member.pk, "status": "present"}],
+        guests=[],
+    )
+    return phone.post("/api/v1/sessions", data)
+
+
+def test_a_capture_time_before_the_campaign_began_is_marked_for_review(world, cast, clock, login):
+    # The phone's clock says 5 Nov, days before the campaign at this camp began (10 Nov); the
+    # record reaches the server during the campaign. Nothing else about the times is odd.
+    _camp(world)
+    held, captured = local(2026, 11, 5, 10, 0), local(2026, 11, 5, 11, 30)
+    r = _at_the_camp(
+        cast, clock, kind="pastoral", held=held, captured=captured, received=local(2026, 11, 15, 9)
+    )
+    assert r.status_code == 201, r.content
+    entry = LogbookEntry.objects.get()
+    assert entry.late_exception is None  # kept, never dropped
+    assert entry.capture_doubts == [
+        "设备录入时间早于流动教学活动“2026年冬季转场流动教学”的开始日期2026年11月10日"
+    ]
+    station = login(world.station)
+    listed = station.get("/logbook/exceptions/")
+    assert [e.pk for e in listed.context["doubtful"]] == [entry.pk]
+    assert "开始日期2026年11月10日" in listed.content.decode()
+    book = station.get(f"/logbook/?village={world.pastoral.pk}&month=2026-11").content.decode()
+    assert "录入时间存疑，待电教站核查" in book
+
+
+def test_a_capture_during_the_campaign_or_not_at_a_camp_session_is_not_doubted(
+    world, cast, clock, login
+):
+    _camp(world)
+    during = local(2026, 11, 12, 10, 0)
+    r = _at_the_camp(
+        cast,
+        clock,
+        kind="pastoral",
+        held=during,
+        captured=during + dt.timedelta(hours=1),
+        received=local(2026, 11, 15, 9),
+    )
+    assert r.status_code == 201, r.content
+    # A monthly showing at the same point before the campaign is no campaign session.
+    before = local(2026, 11, 5, 10, 0)
+    r = _at_the_camp(
+        cast,
+        clock,
+        kind="monthly",
+        held=before,
+        captured=before + dt.timedelta(hours=1),
+        received=local(2026, 11, 15, 9),
+    )
+    assert r.status_code == 201, r.content
+    assert [e.capture_doubts for e in LogbookEntry.objects.all()] == [[], []]
+    assert not login(world.station).get("/logbook/exceptions/").context["doubtful"]

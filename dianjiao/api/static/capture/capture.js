@@ -1,19 +1,32 @@
 // The offline capture page. Records wait in IndexedDB (through the vendored idb wrapper) until
 // the server has answered 201 or 200; only then do they leave the phone. Each operator's records
 // are kept under their username, so a phone shared by two operators keeps them apart.
+//
+// Footage (摄录的实况) of a session uploads with tus-js-client (vendored, loaded before this
+// module as window.tus) once the session is on the server: the file waits in IndexedDB with the
+// upload's URL, so an upload cut off (network gone, page reloaded) resumes from the server's
+// offset; the server checks the whole file against the SHA-256 computed here.
 import { openDB } from "./idb-8.0.4.js";
+import { sha256OfBlob } from "./sha256.js";
 
 const body = document.body;
 const API = body.dataset.api;
 const T = JSON.parse(document.getElementById("capture-strings").textContent);
 const $ = (id) => document.getElementById(id);
-const fmt = (s, values) => s.replace(/%\((\w+)\)s/g, (_, k) => values[k]);
+const fmt = (s, values) => s.replace(/%\((\w+)\)s|%%/g, (m, k) => (k ? values[k] : "%"));
 
-const dbReady = openDB("dianjiao-capture", 1, {
-  upgrade(db) {
-    const outbox = db.createObjectStore("outbox", { keyPath: "id" });
-    outbox.createIndex("owner", "owner");
-    db.createObjectStore("kv");
+const dbReady = openDB("dianjiao-capture", 2, {
+  upgrade(db, oldVersion) {
+    if (oldVersion < 1) {
+      const outbox = db.createObjectStore("outbox", { keyPath: "id" });
+      outbox.createIndex("owner", "owner");
+      db.createObjectStore("kv");
+    }
+    if (oldVersion < 2) {
+      // Sessions the server has stored (footage may be attached to them), and the footage.
+      db.createObjectStore("synced", { keyPath: "id" }).createIndex("owner", "owner");
+      db.createObjectStore("footage", { keyPath: "id" }).createIndex("owner", "owner");
+    }
   },
 });
 const kv = {
@@ -175,7 +188,14 @@ async function sync() {
       }
       if (response.status === 201 || response.status === 200) {
         // Stored on the server (a 200 is a replay of what it already holds): now it may go.
-        await (await dbReady).delete("outbox", record.id);
+        // A session is remembered as synced, so its footage can be uploaded.
+        const db = await dbReady;
+        const tx = db.transaction(["outbox", "synced"], "readwrite");
+        tx.objectStore("outbox").delete(record.id);
+        if (record.kind === "session") {
+          tx.objectStore("synced").put({ id: record.id, owner, payload: record.payload, synced: new Date().toISOString() });
+        }
+        await tx.done;
         sent += 1;
       } else if (response.status === 401) {
         await kv.del(`token:${owner}`);
@@ -194,7 +214,220 @@ async function sync() {
   } finally {
     syncing = false;
     await refreshOutbox();
+    await refreshFootage();
   }
+  uploadFootage();
+}
+
+// -- footage ------------------------------------------------------------------------------------
+
+const CHUNK = Number(body.dataset.uploadChunk) || 2 * 1024 * 1024;
+const SYNCED_SHOWN = 10; // the latest sessions offered for footage
+let uploading = null; // the footage id being hashed or uploaded now (one at a time)
+const progress = new Map(); // footage id -> bytes sent, for the bar between saves
+
+async function footageOf(owner) {
+  return (await dbReady).getAllFromIndex("footage", "owner", owner);
+}
+
+async function refreshFootage() {
+  const db = await dbReady;
+  const sessions = operator ? await db.getAllFromIndex("synced", "owner", operator) : [];
+  sessions.sort((a, b) => (b.payload.held_at || "").localeCompare(a.payload.held_at || ""));
+  const footage = operator ? await footageOf(operator) : [];
+  const list = $("footage");
+  list.replaceChildren(
+    ...sessions.slice(0, SYNCED_SHOWN).map((s) => renderSynced(s, footage.filter((f) => f.session === s.id)))
+  );
+  $("footage-none").hidden = sessions.length > 0;
+}
+
+function renderSynced(session, files) {
+  const li = document.createElement("li");
+  li.dataset.session = session.id;
+  const head = document.createElement("div");
+  head.textContent = summary("session", session.payload);
+  li.append(head);
+  for (const f of files.sort((a, b) => a.created.localeCompare(b.created))) li.append(renderFootage(f));
+  const label = document.createElement("label");
+  label.className = "btn attach";
+  const input = document.createElement("input");
+  input.type = "file";
+  input.accept = "video/*";
+  input.className = "visually-hidden";
+  input.setAttribute("aria-label", `${T.attach} ${head.textContent}`);
+  input.addEventListener("change", () => {
+    if (input.files[0]) attachFootage(session.id, input.files[0]);
+  });
+  label.append(T.attach, input);
+  li.append(label);
+  return li;
+}
+
+function renderFootage(f) {
+  const div = document.createElement("div");
+  div.className = "footage-item";
+  div.dataset.id = f.id;
+  div.dataset.state = f.state;
+  const sent = f.state === "complete" ? f.size : progress.get(f.id) ?? f.offset ?? 0;
+  const name = document.createElement("span");
+  name.className = "name";
+  name.textContent = `${f.name} · ${(f.size / 1048576).toFixed(1)} MB`;
+  const bar = document.createElement("progress");
+  bar.max = f.size || 1;
+  bar.value = f.state === "hashing" ? 0 : sent;
+  const state = document.createElement("span");
+  state.className = "state";
+  const pct = f.size ? Math.floor((100 * sent) / f.size) : 100;
+  state.textContent = fmt(T.footage_states[f.state] || f.state, { pct });
+  div.append(name, bar, state);
+  if (f.error) {
+    const error = document.createElement("div");
+    error.className = "errors";
+    error.textContent = f.error;
+    div.append(error);
+  }
+  if (f.state === "paused") {
+    const resume = document.createElement("button");
+    resume.type = "button";
+    resume.className = "linkbtn";
+    resume.textContent = T.upload_resume;
+    resume.addEventListener("click", () => uploadFootage());
+    div.append(resume);
+  }
+  if (f.state === "failed") {
+    const again = document.createElement("button");
+    again.type = "button";
+    again.className = "linkbtn";
+    again.textContent = T.upload_again;
+    again.addEventListener("click", async () => {
+      await putFootage({ ...f, state: "waiting", url: null, offset: 0, error: "" });
+      uploadFootage();
+    });
+    div.append(again);
+  }
+  return div;
+}
+
+async function putFootage(f) {
+  await (await dbReady).put("footage", f);
+  await refreshFootage();
+}
+
+async function attachFootage(sessionId, file) {
+  // The file itself waits on the phone (IndexedDB keeps a copy), so a reload does not lose it.
+  const f = {
+    id: crypto.randomUUID(),
+    owner: operator,
+    session: sessionId,
+    name: file.name,
+    type: file.type,
+    size: file.size,
+    blob: file,
+    sha256: "",
+    url: null,
+    offset: 0,
+    state: "waiting",
+    error: "",
+    created: new Date().toISOString(),
+  };
+  try {
+    await putFootage(f);
+  } catch (err) {
+    $("footage-msg").textContent = T.footage_no_room;
+    return;
+  }
+  uploadFootage();
+}
+
+async function uploadFootage() {
+  if (uploading || !operator || !navigator.onLine || !window.tus) return;
+  const owner = operator;
+  const next = (await footageOf(owner))
+    .filter((f) => ["waiting", "hashing", "uploading", "paused"].includes(f.state))
+    .sort((a, b) => a.created.localeCompare(b.created))[0];
+  if (!next) return;
+  const token = await ensureToken(owner);
+  if (!token) {
+    $("footage-msg").textContent = T.token_expired;
+    return;
+  }
+  uploading = next.id;
+  let f = next;
+  try {
+    if (!f.sha256) {
+      f = { ...f, state: "hashing" };
+      await putFootage(f);
+      f = { ...f, sha256: await sha256OfBlob(f.blob) };
+    }
+    f = { ...f, state: "uploading", error: "" };
+    await putFootage(f);
+    f = await sendFootage(f, token);
+  } catch (err) {
+    f = { ...f, state: "paused", error: String(err && err.message ? err.message : err) };
+  } finally {
+    uploading = null;
+    progress.delete(f.id);
+    await putFootage(f);
+  }
+  if (f.state === "complete") uploadFootage();
+}
+
+function sendFootage(f, token) {
+  // Resolves with the record as it ends: complete, failed (the server refused it) or paused
+  // (the network went: it resumes from the server's offset when the phone is online again).
+  return new Promise((resolve) => {
+    let record = f;
+    const upload = new window.tus.Upload(f.blob, {
+      endpoint: `${API}/uploads/`,
+      uploadUrl: f.url || null,
+      chunkSize: CHUNK,
+      retryDelays: [0, 1000, 3000, 5000],
+      headers: { Authorization: `Bearer ${token}` },
+      metadata: { filename: f.name, filetype: f.type || "", session: f.session, sha256: f.sha256 },
+      storeFingerprintForResuming: false, // the upload's URL is kept with the file instead
+      async onUploadUrlAvailable() {
+        record = { ...record, url: upload.url };
+        await (await dbReady).put("footage", record);
+      },
+      onProgress(sent) {
+        progress.set(f.id, sent);
+        const item = document.querySelector(`.footage-item[data-id="${f.id}"]`);
+        if (!item) return;
+        item.querySelector("progress").value = sent;
+        item.querySelector(".state").textContent = fmt(T.footage_states.uploading, {
+          pct: Math.floor((100 * sent) / (f.size || 1)),
+        });
+      },
+      onChunkComplete(_size, sent) {
+        record = { ...record, offset: sent };
+        dbReady.then((db) => db.put("footage", record));
+      },
+      onSuccess() {
+        resolve({ ...record, state: "complete", offset: f.size, blob: null, error: "", done: new Date().toISOString() });
+      },
+      onError(err) {
+        const response = err.originalResponse;
+        const status = response ? response.getStatus() : 0;
+        let detail = "";
+        try {
+          detail = response ? JSON.parse(response.getBody() || "{}").detail || "" : "";
+        } catch (e) {
+          detail = "";
+        }
+        if (status === 401) {
+          kv.del(`token:${f.owner}`);
+          resolve({ ...record, state: "paused", error: T.token_expired });
+        } else if (status >= 400 && status < 500 && status !== 409 && status !== 423) {
+          // Refused (too large, checksum differs, no permission): shown, never dropped silently.
+          resolve({ ...record, state: "failed", url: null, offset: 0, error: detail || `HTTP ${status}` });
+        } else {
+          resolve({ ...record, state: "paused", error: navigator.onLine ? detail || T.sync_failed : "" });
+        }
+      },
+    });
+    upload.start();
+  });
 }
 
 // -- the forms ----------------------------------------------------------------------------------
@@ -409,6 +642,7 @@ async function start() {
     $("operator-switch-label").hidden = false;
   }
   await loadOperator(current);
+  await refreshFootage();
 
   let swReady = false;
   if ("serviceWorker" in navigator) {
@@ -420,7 +654,10 @@ async function start() {
   const ready = Boolean(boot && swReady && token);
   $("ready").dataset.state = ready ? "ready" : "waiting";
   $("ready").textContent = ready ? T.ready : T.not_ready;
-  if (navigator.onLine) sync();
+  if (navigator.onLine) {
+    sync();
+    uploadFootage();
+  }
 }
 
 $("s-point").addEventListener("change", onPointChange);
@@ -431,10 +668,12 @@ $("sync").addEventListener("click", sync);
 $("operator-switch").addEventListener("change", async (e) => {
   await kv.set("current", e.target.value);
   await loadOperator(e.target.value);
+  await refreshFootage();
 });
 window.addEventListener("online", () => {
   showNetwork();
   sync();
+  uploadFootage();
 });
 window.addEventListener("offline", showNetwork);
 start();
