@@ -106,6 +106,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's widget templates, with a <select> that writes its options inline (forms_renderer.py).
+FORM_RENDERER = "dianjiao.web.forms_renderer.FormRenderer"
+
 # SQLite is the embedded default. WAL lets readers work while one writer writes; IMMEDIATE takes
 # the write lock at BEGIN so two writers queue on the busy timeout instead of failing mid-way.
 _sqlite_path = VAR_DIR / "dianjiao.sqlite3"
