@@ -102,8 +102,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            # {% load i18n %}: Django's, with literal messages translated once per language.
-            "libraries": {"i18n": "dianjiao.web.templatetags.i18n_cached"},
         },
     },
 ]

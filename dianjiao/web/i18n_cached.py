@@ -1,13 +1,12 @@
-"""Django's i18n template library, with `{% translate "literal" %}` remembered per language.
+"""`{% translate "literal" %}` remembered per language.
 
-Settings load it under the name "i18n" (TEMPLATES OPTIONS libraries), so every template's
-`{% load i18n %}` gets it. Django's translate tag builds a lazy string and looks the catalog up on
+WebConfig.ready() puts this tag in Django's i18n library in place of Django's own, so every
+template's `{% load i18n %}` gets it. Django's translate tag builds a lazy string and looks the catalog up on
 every render: ~9 µs, 150-300 times a page (each row's data-labels repeat their column's words).
 A literal message gives the same text every time in a given language, so it is translated once
 per language and kept; variables, filters and a variable context go Django's way. The kept texts
 are forgotten when the catalogs are (settings changed in tests, a .mo reloaded by runserver)."""
 
-from django import template
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.base import Variable, render_value_in_context
@@ -15,10 +14,6 @@ from django.templatetags import i18n as django_i18n
 from django.utils import translation
 from django.utils.autoreload import file_changed
 from django.utils.safestring import SafeData, mark_safe
-
-register = template.Library()
-register.tags.update(django_i18n.register.tags)
-register.filters.update(django_i18n.register.filters)
 
 _texts: dict = {}
 
@@ -70,9 +65,8 @@ class CachedTranslateNode(django_i18n.TranslateNode):
         return mark_safe(value) if is_safe else value
 
 
-@register.tag("translate")
-@register.tag("trans")
 def do_translate(parser, token):
+    """Django's {% translate %} (and {% trans %}), parsed by Django, rendered by the node above."""
     node = django_i18n.do_translate(parser, token)
     return CachedTranslateNode(node.filter_expression, node.noop, node.asvar, node.message_context)
 
