@@ -3,6 +3,7 @@
 `dianjiao run` need no extra step); plain names served straight from the apps before that
 (the test suite, `runserver`)."""
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -24,23 +25,32 @@ class StaticStorage(CompressedManifestStaticFilesStorage):
             return name
 
 
-def collect_if_changed() -> bool:
-    """Run collectstatic unless the collected copy is newer than every static file of the apps
-    (a restart with nothing changed costs a directory walk, not a second of hashing).
-    Returns whether it ran."""
-    from django.conf import settings
+def _sources_fingerprint() -> str:
+    """Every static file of the apps, by path, size and modification time."""
     from django.contrib.staticfiles import finders
+
+    lines = []
+    for finder in finders.get_finders():
+        for path, storage in finder.list(None):
+            stat = os.stat(storage.path(path))
+            lines.append(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}")
+    return hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()
+
+
+def collect_if_changed() -> bool:
+    """Run collectstatic unless the apps' static files are the ones collected last time (same
+    paths, sizes and modification times: an upgrade changes them, whatever the clock said), so
+    a restart with nothing changed costs a directory walk, not seconds of hashing. Returns
+    whether it ran."""
+    from django.conf import settings
     from django.core.management import call_command
 
-    manifest = Path(settings.STATIC_ROOT) / StaticStorage.manifest_name
-    if manifest.exists():
-        collected = manifest.stat().st_mtime
-        sources = (
-            storage.path(path)
-            for finder in finders.get_finders()
-            for path, storage in finder.list(None)
-        )
-        if all(os.stat(source).st_mtime <= collected for source in sources):
-            return False
+    root = Path(settings.STATIC_ROOT)
+    stamp = root / "sources.sha256"
+    fingerprint = _sources_fingerprint()
+    manifest = root / StaticStorage.manifest_name
+    if manifest.exists() and stamp.exists() and stamp.read_text() == fingerprint:
+        return False
     call_command("collectstatic", interactive=False, verbosity=0)
+    stamp.write_text(fingerprint)
     return True

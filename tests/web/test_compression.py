@@ -2,6 +2,7 @@
 `dianjiao serve` have hashed names and are cached for years (issue 14, part 5)."""
 
 import gzip
+import json
 import os
 import re
 
@@ -106,10 +107,19 @@ def test_the_capture_scripts_import_each_other_by_hashed_name(collected, world, 
     assert f"/static/capture/{imported}" in worker
 
 
-def test_serve_collects_only_when_a_static_file_changed(collected):
+def test_serve_collects_again_only_when_a_static_file_changed(settings, tmp_path, collected):
+    assert collect_if_changed() is False  # a restart with nothing changed
+
+    extra = tmp_path / "extra"
+    (extra / "web").mkdir(parents=True)
+    banner = extra / "web" / "banner.css"
+    banner.write_text("body { color: red; }")
+    settings.STATICFILES_DIRS = [extra]
+    assert collect_if_changed() is True  # a new file
     assert collect_if_changed() is False
-    manifest = collected / "staticfiles.json"
-    os.utime(manifest, (0, 0))  # every app's file is now newer than the collection
+    stat = banner.stat()
+    banner.write_text("body { color: navy; margin: 0 }")  # an upgrade, at the old time
+    os.utime(banner, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert collect_if_changed() is True
-    assert manifest.stat().st_mtime > 0
-    assert collect_if_changed() is False
+    hashed = json.loads((collected / "staticfiles.json").read_text())["paths"]["web/banner.css"]
+    assert (collected / hashed).read_text() == "body { color: navy; margin: 0 }"
