@@ -46,9 +46,9 @@ def test_it_measures_every_page_and_job_as_both_roles_beside_its_floor(world):
     assert ("verify-logbook", "-") in measured
     assert ("roster import, 20 rows", "station") in measured
 
-    for what, who, median, runs, queries, _kb, floor, ratio, note in rows:
+    for what, who, median, cpu, runs, queries, _kb, floor, ratio, note in rows:
         assert "failed" not in note and "HTTP" not in note and "refused" not in note, (what, who)
-        assert float(median) > 0 and runs == "1" and int(queries) > 0, what
+        assert float(median) > 0 and float(cpu) >= 0 and runs == "1" and int(queries) > 0, what
         assert float(floor) > 0 and ratio.endswith("×"), what
 
     imported = next(row for row in rows if row[0].startswith("`roster import"))
@@ -60,7 +60,7 @@ def test_it_measures_every_page_and_job_as_both_roles_beside_its_floor(world):
 def test_it_measures_the_paths_it_is_given(world):
     rows = _rows(_bench("--path", "/coverage/", "--no-jobs"))
     assert [(r[0], r[1]) for r in rows] == [("`/coverage/`", "station"), ("`/coverage/`", "county")]
-    assert int(rows[0][4]) > 0 and rows[0][6] == "—"  # no floor for a path given by hand
+    assert int(rows[0][5]) > 0 and rows[0][7] == "—"  # no floor for a path given by hand
 
 
 def test_it_needs_a_station_to_measure(db):
