@@ -272,23 +272,23 @@ class Command(BaseCommand):
         scopes = {who: _Scope(self._townships(user)) for who, user in people}
         params = self._params()
 
-        rows = []
+        # Each row as soon as it is measured: a county-scale run takes minutes.
+        self._header()
         pages = [(p, None) for p in path] if path else PAGES
         for page, floor in pages:
             for who, _user in people:
-                rows.append(self._page(page, floor, who, clients[who], scopes[who], params, repeat))
+                self._row(self._page(page, floor, who, clients[who], scopes[who], params, repeat))
         if not no_jobs:
             for what, url, floor in EXPORTS:
                 for who, _user in people:
-                    rows.append(
+                    self._row(
                         self._page(
                             url, floor, who, clients[who], scopes[who], params, job_repeat, what
                         )
                     )
-            rows.append(self._verify(job_repeat))
+            self._row(self._verify(job_repeat))
             if import_rows:
-                rows.append(self._import(station, import_rows, job_repeat))
-        self._table(rows)
+                self._row(self._import(station, import_rows, job_repeat))
         load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
         self.stdout.write(f"\nload average after: {load}")
 
@@ -533,22 +533,23 @@ class Command(BaseCommand):
 
     # --- the table -------------------------------------------------------------------------
 
-    def _table(self, rows):
+    def _header(self):
         self.stdout.write("")
         self.stdout.write(
             "| what | as | median ms | CPU ms | runs | queries | KB sent | bare SQL ms | ratio"
             " | note |"
         )
         self.stdout.write("|---|---|--:|--:|--:|--:|--:|--:|--:|---|")
-        for r in rows:
 
-            def num(x, fmt):
-                return "—" if x is None else format(x, fmt)
+    def _row(self, r):
+        def num(x, fmt):
+            return "—" if x is None else format(x, fmt)
 
-            self.stdout.write(
-                f"| `{r.what}` | {r.who} | {num(r.ms, '.1f')} | {num(r.cpu_ms, '.1f')} | {r.runs}"
-                f" | {num(r.queries, 'd')}"
-                f" | {num(None if r.size is None else r.size / 1024, '.1f')}"
-                f" | {num(r.floor_ms, '.2f')} | {num(r.ratio, '.0f')}{'×' if r.ratio else ''}"
-                f" | {r.note} |"
-            )
+        self.stdout.write(
+            f"| `{r.what}` | {r.who} | {num(r.ms, '.1f')} | {num(r.cpu_ms, '.1f')} | {r.runs}"
+            f" | {num(r.queries, 'd')}"
+            f" | {num(None if r.size is None else r.size / 1024, '.1f')}"
+            f" | {num(r.floor_ms, '.2f')} | {num(r.ratio, '.0f')}{'×' if r.ratio else ''}"
+            f" | {r.note} |"
+        )
+        self.stdout.flush()
