@@ -106,18 +106,26 @@ FLOORS = {
         FROM members_member m JOIN orgs_village v ON v.id = m.village_id
           LEFT JOIN orgs_viewingpoint p ON p.id = m.point_id
         WHERE {s:m} ORDER BY v.sort_order, v.name, m.name_pinyin, m.id""",
+    # The page of 20 chosen by order first, its figures computed for those rows only.
     "sessions": f"""
         SELECT s.id, s.held_at, s.kind, v.name,
           (SELECT {_EXPECTED} FROM teaching_attendance a WHERE a.session_id = s.id),
           (SELECT {_PRESENT} FROM teaching_attendance a WHERE a.session_id = s.id),
           (SELECT COUNT(*) FROM teaching_viewingsession c WHERE {{s:c}})
         FROM teaching_viewingsession s JOIN orgs_village v ON v.id = s.village_id
-        WHERE {{s:s}} ORDER BY s.held_at DESC, s.id LIMIT 20""",
+        WHERE s.id IN (SELECT p.id FROM teaching_viewingsession p WHERE {{s:p}}
+                       ORDER BY p.held_at DESC, p.id LIMIT 20)
+        ORDER BY s.held_at DESC, s.id""",
+    # The book of the first village in scope, this month, in chain order.
     "logbook": """
-        SELECT e.id, e.seq, e.kind, e.title, e.occurred_at, v.name,
-          (SELECT COUNT(*) FROM logbook_logbookentry c WHERE {s:c})
-        FROM logbook_logbookentry e JOIN orgs_village v ON v.id = e.village_id
-        WHERE {s:e} ORDER BY e.occurred_at DESC, e.id LIMIT 30""",
+        SELECT e.id, e.seq, e.kind, e.title, e.occurred_at, e.author_label,
+          (SELECT COUNT(*) FROM logbook_logbookentry c
+            WHERE c.village_id = e.village_id AND c.occurred_at >= %(month)s)
+        FROM logbook_logbookentry e
+        WHERE e.village_id = (SELECT v.id FROM orgs_village v WHERE {s:v}
+                              ORDER BY v.township_id, v.sort_order, v.name LIMIT 1)
+          AND e.occurred_at >= %(month)s
+        ORDER BY e.seq LIMIT 30""",
     "films": """
         SELECT f.id, f.title, f.series, f.duration_minutes,
           (SELECT COUNT(*) FROM films_filmcopy c WHERE c.film_id = f.id),
