@@ -17,7 +17,7 @@ class FormRenderer(DjangoTemplates):
             {
                 "APP_DIRS": True,
                 "DIRS": [
-                    Path(__file__).parent / "form_templates",
+                    Path(__file__).parent / "templates",  # django/forms/widgets/select.html
                     Path(django.forms.__file__).parent / "templates",
                 ],
                 "NAME": "djangoforms",

@@ -45,3 +45,12 @@ def test_the_pages_filter_forms_render_as_before(world):
     for name in ours.fields:
         assert str(ours[name]) == str(django_s[name]), name
     assert world.village.name in str(ours["village"])
+
+
+def test_the_select_template_is_the_projects_and_ships_with_the_package():
+    """A template outside templates/ would be left out of `pip install .` (package data), and
+    Django's slow one used instead, with no test noticing the output."""
+    origin = FormRenderer().get_template("django/forms/widgets/select.html").origin.name
+    assert origin.replace("\\\\", "/").endswith(
+        "dianjiao/web/templates/django/forms/widgets/select.html"
+    )
