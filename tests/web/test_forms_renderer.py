@@ -51,6 +51,6 @@ def test_the_select_template_is_the_projects_and_ships_with_the_package():
     """A template outside templates/ would be left out of `pip install .` (package data), and
     Django's slow one used instead, with no test noticing the output."""
     origin = FormRenderer().get_template("django/forms/widgets/select.html").origin.name
-    assert origin.replace("\\\\", "/").endswith(
+    assert origin.replace("\\", "/").endswith(
         "dianjiao/web/templates/django/forms/widgets/select.html"
     )
