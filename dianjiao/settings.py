@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside WhiteNoise: files served from the apps (not collected) are compressed too.
+    "dianjiao.web.middleware.CompressTextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -103,6 +105,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Django's widget templates, with a <select> that writes its options inline (forms_renderer.py).
+FORM_RENDERER = "dianjiao.web.forms_renderer.FormRenderer"
 
 # SQLite is the embedded default. WAL lets readers work while one writer writes; IMMEDIATE takes
 # the write lock at BEGIN so two writers queue on the busy timeout instead of failing mid-way.
@@ -160,11 +165,16 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# `dianjiao serve` (so `make run` and `dianjiao run`) collects the static files here on every
+# start: hashed names (site.3f2a9c.css) cached by browsers for years, with gzip copies. Before
+# any collectstatic (tests, runserver) the plain names are served from the apps (finders).
 STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(
-    parents=True, exist_ok=True
-)  # whitenoise expects it even when serving from finders
-WHITENOISE_USE_FINDERS = True  # serve straight from the apps: no collectstatic step on a station PC
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it even before collectstatic
+WHITENOISE_USE_FINDERS = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "dianjiao.web.staticfiles.StaticStorage"},
+}
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
 

@@ -25,6 +25,36 @@ def _private_media_root(tmp_path_factory):
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_static_root(tmp_path_factory):
+    """The suite never sees the static files `dianjiao serve` collected into var/static: pages
+    link the plain names, served from the apps, whatever ran on this machine before. The
+    hashed names are tested on a collection of their own (tests/web/test_compression.py)."""
+    from django.test import override_settings
+
+    root = tmp_path_factory.mktemp("static")
+    with override_settings(STATIC_ROOT=root):
+        yield root
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_names(_private_static_root):
+    """A test that runs `serve` (which collects the static files) leaves no hashed names to the
+    next test: the collection is emptied and the storage forgets it."""
+    yield
+    if (_private_static_root / "staticfiles.json").exists():
+        import shutil
+
+        from django.conf import settings
+        from django.test.signals import setting_changed
+
+        shutil.rmtree(_private_static_root)
+        _private_static_root.mkdir()
+        setting_changed.send(
+            sender=None, setting="STATIC_ROOT", value=settings.STATIC_ROOT, enter=False
+        )
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the site's default language: a request in English activates English

@@ -15,6 +15,7 @@ from tests import factories
 @pytest.mark.django_db
 def test_it_migrates_keeps_an_existing_database_and_serves(settings, tmp_path, monkeypatch):
     settings.VAR_DIR = tmp_path
+    settings.STATIC_ROOT = tmp_path / "static"
     factories.member(factories.village())
     (tmp_path / "demo-logins.txt").write_text("演示账号\nzhanzhang ...\n")
     served = []
@@ -33,3 +34,5 @@ def test_it_migrates_keeps_an_existing_database_and_serves(settings, tmp_path, m
     assert len(served) == 1
     app, kw = served[0]
     assert isinstance(app, WSGIHandler) and kw["host"] == "127.0.0.1" and kw["port"] == 8123
+    # The static files were collected before serving: hashed names, cached for years.
+    assert (tmp_path / "static" / "staticfiles.json").exists()

@@ -4,7 +4,6 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -20,6 +19,7 @@ from dianjiao.accounts.scope import (
 )
 from dianjiao.lib import dates
 from dianjiao.lib.forms import add_service_errors, id_or_none
+from dianjiao.lib.paging import FiguresPaginator
 from dianjiao.logbook.models import LogbookEntry
 from dianjiao.members.models import Member
 from dianjiao.orgs.models import ViewingPoint, Village
@@ -48,7 +48,7 @@ Kind = ViewingSession.Kind
 def session_list(request):
     form = SessionFilterForm(request.GET or None, user=request.user)
     sessions = selectors.session_list(request.user, **form.filters())
-    page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = FiguresPaginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "teaching/list.html",

@@ -23,6 +23,11 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, threads, remind=False, **options):
         from waitress import serve
 
+        from dianjiao.web.staticfiles import collect_if_changed
+
+        # Hashed, compressed static files before the first request (whitenoise indexes them
+        # when the application loads).
+        collect_if_changed()
         application = get_wsgi_application()
 
         self.stdout.write(
