@@ -245,6 +245,9 @@ def backup(path) -> dict:
     if path.parent and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
     vendor = connection.vendor
+    if connection.in_atomic_block:
+        # SQLite's backup of a connection that holds a write transaction would wait on itself.
+        raise BackupError("backup() runs outside a transaction")
     if vendor not in ("sqlite", "postgresql"):
         raise BackupError(_("不支持备份这种数据库：%(v)s") % {"v": vendor})
     from importlib.metadata import PackageNotFoundError

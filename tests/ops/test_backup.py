@@ -138,3 +138,17 @@ def test_restore_refuses_the_live_database_and_a_file_that_is_no_backup(world, t
     junk.write_bytes(b"not a zip")
     with pytest.raises(backup.BackupError, match="不是电教系统的备份文件"):
         backup.restore(junk, force=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_daily_backup_into_a_folder_keeps_the_newest(world, tmp_path):
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    for day in ("20261101-023000", "20261102-023000", "20261103-023000"):
+        (folder / f"dianjiao-{day}.zip").write_bytes(b"old")
+    (folder / "notes.txt").write_text("not a backup")
+    call_command("backup", str(folder), keep=2)
+    kept = sorted(p.name for p in folder.iterdir())
+    assert len(kept) == 3 and kept[0] == "dianjiao-20261103-023000.zip"
+    assert kept[1].startswith("dianjiao-2") and kept[2] == "notes.txt"
+    assert backup.read_manifest(folder / kept[1])["counts"]["accounts_user"] == 7
