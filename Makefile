@@ -35,10 +35,12 @@ fuzz: $(BIN)/.installed
 # The load test (tests/ops/test_load.py) at length: LOAD_USERS operators recording sessions
 # through the real form while the station reads its pages, for LOAD_SECONDS (CI runs 25 s);
 # the figures (requests, p95 per page, sessions acknowledged and stored) go to var/load-report.json.
+# On SQLite the test database is a file under var/ (the suite's rerun in a subprocess has a 5-minute cap).
 LOAD_USERS ?= 50
 LOAD_SECONDS ?= 300
 load: $(BIN)/.installed
 	mkdir -p var
+	TEST_SQLITE_NAME=$(CURDIR)/var/load-test.sqlite3 \
 	DIANJIAO_LOAD_USERS=$(LOAD_USERS) DIANJIAO_LOAD_SECONDS=$(LOAD_SECONDS) \
 	$(BIN)/pytest -q -p no:cacheprovider tests/ops/test_load.py
 	cat var/load-report.json
@@ -49,6 +51,7 @@ CRASH_KILLS ?= 50
 CRASH_COLD ?= 0
 crash: $(BIN)/.installed
 	mkdir -p var
+	TEST_SQLITE_NAME=$(CURDIR)/var/crash-test.sqlite3 \
 	DIANJIAO_CRASH_KILLS=$(CRASH_KILLS) DIANJIAO_CRASH_COLD=$(CRASH_COLD) \
 	$(BIN)/pytest -q -p no:cacheprovider tests/ops/test_crash.py
 	cat var/crash-report.json
