@@ -14,11 +14,11 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from dianjiao.lib import backup
 from dianjiao.logbook.models import LogbookEntry
 from dianjiao.logbook.services import entry_append
 from dianjiao.teaching.models import Attendance, ViewingSession
 from dianjiao.teaching.services import session_record
+from dianjiao.web import backup
 
 REPO = Path(settings.BASE_DIR).parent
 

@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.db import connections
 
 from dianjiao.films.models import Film
-from dianjiao.lib import backup
 from dianjiao.logbook.models import LogbookEntry
 from dianjiao.teaching.models import ViewingSession
+from dianjiao.web import backup
 from tests.concurrency import rerun_on_a_file_database
 
 from .helpers import (

@@ -3,7 +3,7 @@ server runs. Given a folder, the file is named by date and time (dianjiao-202611
 `--keep N` removes all but the newest N such files there: one line in cron or the Windows Task
 Scheduler makes a daily backup that does not fill the disk.
 
-See dianjiao/lib/backup.py for what the archive holds and why the copy is consistent."""
+See dianjiao/web/backup.py for what the archive holds and why the copy is consistent."""
 
 import datetime as dt
 from pathlib import Path
@@ -11,7 +11,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from dianjiao.lib import backup
+from dianjiao.web import backup
 
 
 class Command(BaseCommand):

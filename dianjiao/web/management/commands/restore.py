@@ -7,7 +7,7 @@ Stop the server first; afterwards run `dianjiao migrate` (a backup from an older
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from dianjiao.lib import backup
+from dianjiao.web import backup
 
 
 class Command(BaseCommand):
