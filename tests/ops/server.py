@@ -45,6 +45,16 @@ class Server:
                 time.sleep(0.01)
         raise TimeoutError("dianjiao serve did not start")
 
+    def log_tail(self, lines=60) -> str:
+        """The server's log without waitress's queue-depth lines: tracebacks name a failure."""
+        path = self.var / "serve.log"
+        if not path.exists():
+            return ""
+        kept = [
+            ln for ln in path.read_text(errors="replace").splitlines() if "Task queue" not in ln
+        ]
+        return "\n--- serve.log ---\n" + "\n".join(kept[-lines:])
+
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
 

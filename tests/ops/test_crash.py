@@ -36,7 +36,7 @@ COLD = os.environ.get("DIANJIAO_CRASH_COLD") == "1"
 WRITERS = 4
 # How long a restarted server may take to acknowledge a write: generous, because a CI machine
 # shared with other jobs (load average 15-19 here) stalls a process for many seconds at times.
-ACK_WAIT = 120
+ACK_WAIT = 300
 REPORT = Path(os.environ.get("DIANJIAO_CRASH_REPORT", REPO / "var" / "crash-report.json"))
 
 
@@ -53,7 +53,9 @@ class Writer(threading.Thread):
         self.in_flight = 0
 
     def _request(self, method, path, body=None, headers=None, on_connect=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.box["port"], timeout=30)
+        # A slow answer on a loaded machine is not a crash: wait for it (a killed server resets
+        # the connection at once).
+        conn = http.client.HTTPConnection("127.0.0.1", self.box["port"], timeout=120)
         try:
             conn.connect()  # refused while the server is down: nothing was sent
             if on_connect:
@@ -126,7 +128,9 @@ def test_sigkill_mid_write_loses_no_acknowledged_write(world, tmp_path):
             acked = sum(len(w.acknowledged) for w in writers)
             deadline = time.monotonic() + ACK_WAIT
             while sum(len(w.acknowledged) for w in writers) == acked:
-                assert time.monotonic() < deadline, "no write acknowledged after a restart"
+                assert time.monotonic() < deadline, "no write acknowledged after a restart: " + (
+                    server.log_tail()
+                )
                 time.sleep(0.01)
             time.sleep(rng.uniform(0, 0.25))
             in_flight = sum(w.in_flight for w in writers)
@@ -171,7 +175,7 @@ def test_sigkill_mid_write_loses_no_acknowledged_write(world, tmp_path):
     print(json.dumps(report, indent=1))
 
     assert mid_write >= KILLS
-    assert [r for w in writers for r in w.refused] == []
+    assert [r for w in writers for r in w.refused] == [], server.log_tail()
     assert acknowledged <= stored  # every acknowledged write survived every kill
     assert stored <= sent  # and nothing was stored twice or out of nowhere
     assert LogbookEntry.objects.filter(kind="session").count() == len(stored)

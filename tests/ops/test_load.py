@@ -117,7 +117,7 @@ def test_operators_record_under_load_and_nothing_is_lost_or_doubled(world, tmp_p
     REPORT.write_text(json.dumps(report, ensure_ascii=False, indent=1))
     print(json.dumps(report, ensure_ascii=False, indent=1))
 
-    assert stats["Aggregated"]["failures"] == 0, run.stdout + run.stderr
+    assert stats["Aggregated"]["failures"] == 0, run.stdout + run.stderr + server.log_tail()
     assert run.returncode == 0, run.stdout + run.stderr
     assert unanswered == []
     assert stats["POST /teaching/new/"]["requests"] >= USERS  # every operator recorded
