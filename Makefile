@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.12 || command -v python3)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test fuzz format messages clean-venv
+.PHONY: run test fuzz load crash format messages clean-venv
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,30 @@ fuzz: $(BIN)/.installed
 	DIANJIAO_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) DIANJIAO_FUZZ_RANDOM=1 \
 	DIANJIAO_FUZZ_REPORT=var/fuzz-report.json $(BIN)/pytest -q -p no:cacheprovider tests/test_fuzz.py
 	cat var/fuzz-report.json
+
+# The load test (tests/ops/test_load.py) at length: LOAD_USERS operators recording sessions
+# through the real form while the station reads its pages, for LOAD_SECONDS (CI runs 25 s);
+# the figures (requests, p95 per page, sessions acknowledged and stored) go to var/load-report.json.
+# On SQLite the test database is a file under var/ (the suite's rerun in a subprocess has a 5-minute cap).
+LOAD_USERS ?= 50
+LOAD_SECONDS ?= 300
+load: $(BIN)/.installed
+	mkdir -p var
+	TEST_SQLITE_NAME=$(CURDIR)/var/load-test.sqlite3 \
+	DIANJIAO_LOAD_USERS=$(LOAD_USERS) DIANJIAO_LOAD_SECONDS=$(LOAD_SECONDS) \
+	$(BIN)/pytest -q -p no:cacheprovider tests/ops/test_load.py
+	cat var/load-report.json
+
+# The crash test (tests/ops/test_crash.py): CRASH_KILLS SIGKILLs of the server mid-write (CI: 50);
+# CRASH_COLD=1 starts `dianjiao serve` from cold for every kill. Figures in var/crash-report.json.
+CRASH_KILLS ?= 50
+CRASH_COLD ?= 0
+crash: $(BIN)/.installed
+	mkdir -p var
+	TEST_SQLITE_NAME=$(CURDIR)/var/crash-test.sqlite3 \
+	DIANJIAO_CRASH_KILLS=$(CRASH_KILLS) DIANJIAO_CRASH_COLD=$(CRASH_COLD) \
+	$(BIN)/pytest -q -p no:cacheprovider tests/ops/test_crash.py
+	cat var/crash-report.json
 
 format: $(BIN)/.installed
 	$(BIN)/ruff format dianjiao tests
