@@ -108,31 +108,56 @@ _ALIASES = {_normalise_header(name): c.field for c in COLUMNS for name in (c.hea
 # --- writing -------------------------------------------------------------------------------
 
 
-def member_values(seq: int, member) -> dict[str, Any]:
-    """One member as the sheet shows it, by field."""
+# What the sheet shows of a member, read straight from the database (values_list): no model
+# instance is built, which for 10,000 members costs ten times the query itself.
+_VALUES = (
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "id_number",
+    "phone",
+    "village__name",
+    "category",
+    "joined_on",
+    "mobility",
+    "point__name",
+    "active",
+)
+
+
+def sheet_values(seq: int, values: tuple) -> dict[str, Any]:
+    """One member (a tuple of _VALUES) as the sheet shows it, by field."""
+    (name, gender, ethnicity, birth, id_number, phone) = values[:6]
+    (village, category, joined, mobility, point, active) = values[6:]
     return {
         "seq": seq,
-        "name": member.name,
-        "gender": GENDERS.get(member.gender, member.gender),
-        "ethnicity": member.ethnicity,
-        "birth_date": member.birth_date,
-        "id_number": member.id_number,
-        "phone": member.phone,
-        "village": member.village.name,
-        "category": CATEGORIES.get(member.category, member.category),
-        "joined_on": member.joined_on,
-        "mobility": MOBILITIES.get(member.mobility, member.mobility),
-        "point": member.point.name if member.point_id else "",
-        "status": STATUSES[member.active],
+        "name": name,
+        "gender": GENDERS.get(gender, gender),
+        "ethnicity": ethnicity,
+        "birth_date": birth,
+        "id_number": id_number,
+        "phone": phone,
+        "village": village,
+        "category": CATEGORIES.get(category, category),
+        "joined_on": joined,
+        "mobility": MOBILITIES.get(mobility, mobility),
+        "point": point or "",
+        "status": STATUSES[active],
     }
 
 
+# Excel's day 0 (dates are written as their serial number in a date format).
+_EXCEL_EPOCH = dt.date(1899, 12, 30).toordinal()
+
+
 def write(members, *, sheet_title: str = "党员花名册") -> bytes:
-    """The roster as .xlsx bytes; `members` must come with village and point selected.
+    """The roster as .xlsx bytes: `members` is a Member queryset (filtered and ordered as the
+    list shows it), read with values_list.
 
     Streamed (XlsxWriter's constant-memory mode): each row goes to the file as it is written,
-    every cell takes one of a few shared formats, so 10,000 members cost a fraction of a second
-    and no more memory than one. A name or phone that starts like a formula is written as a
+    every cell takes one of a few shared formats, so 10,000 members cost well under a second and
+    no more memory than one row. A name or phone that starts like a formula is written as a
     quote-prefixed string, as lib.xlsx.put does."""
     out = io.BytesIO()
     wb = xlsxwriter.Workbook(out, xlsx.XLSXWRITER_OPTIONS)
@@ -160,15 +185,15 @@ def write(members, *, sheet_title: str = "党员花名册") -> bytes:
     fields = [c.field for c in COLUMNS]
     starts = xlsx.FORMULA_STARTS
     count = 0
-    for count, member in enumerate(members, start=1):
-        values = member_values(count, member)
+    for count, values in enumerate(members.values_list(*_VALUES).iterator(2000), start=1):
+        row = sheet_values(count, values)
         for i, (name, fmt) in enumerate(zip(fields, formats, strict=True)):
-            value = values[name]
+            value = row[name]
             if isinstance(value, str) and value:
                 # a name or phone typed as =... stays text
                 ws.write_string(count, i, value, quoted[fmt] if value.startswith(starts) else fmt)
             elif isinstance(value, dt.date):
-                ws.write_datetime(count, i, value, fmt)
+                ws.write_number(count, i, value.toordinal() - _EXCEL_EPOCH, fmt)
             elif value is None or value == "":
                 ws.write_blank(count, i, None, fmt)
             else:
