@@ -92,11 +92,22 @@ def coverage_by_month(c) -> dict:
     return hbars(items)
 
 
-def held_by_village(c) -> dict:
-    """Each village's months with a viewing of the months ended, under its whole name."""
+def held_by_village(rows) -> dict:
+    """Each village's months with a viewing of the months ended, under its whole name (`rows`:
+    compliance's VillageRows, e.g. a page of them)."""
     items = []
-    for r in c.rows:
+    for r in rows:
         pct = 100 * r.months_held / r.months_ended if r.months_ended else None
         tip = f"{r.village.name} {_fmt(pct)} ({r.months_held}/{r.months_ended})"
         items.append((r.village.name, pct, tip))
+    return hbars(items)
+
+
+def held_by_township(townships) -> dict:
+    """Each township's village-months with a viewing of the village-months ended (the county's
+    view: one bar a township, not one a village)."""
+    items = []
+    for t in townships:
+        tip = f"{t.township.name} {_fmt(t.held_pct)} ({t.months_held}/{t.months_ended})"
+        items.append((t.township.name, t.held_pct, tip))
     return hbars(items)

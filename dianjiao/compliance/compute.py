@@ -1,14 +1,17 @@
 """Compliance with the year's plan, computed from the records (never typed in).
 
 Every read here runs a fixed number of queries whatever the number of villages, sessions and
-members (pinned by assertNumQueries tests): the records of the year are fetched once and
-grouped in Python."""
+members (pinned by assertNumQueries tests), and the database does the counting: sessions and
+attendance are aggregated per village and month with GROUP BY, so no attendance row reaches
+Python. Only the key-film sessions come back one by one, because whether their four-ring record
+is complete is the model's rule (ViewingSession.four_ring_complete)."""
 
 import datetime as dt
-from collections import defaultdict
+
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 
 from dianjiao.infoitems.selectors import items_per_village_month
-from dianjiao.lib.dates import local_month, year_bounds
+from dianjiao.lib.dates import month_bounds, year_bounds
 from dianjiao.orgs.models import Village
 from dianjiao.pastoral.selectors import pastoral_minutes_by_village
 from dianjiao.plans.models import AnnualPlan, VillageWorkPlan
@@ -28,6 +31,8 @@ from .figures import (
     report_due,
 )
 
+PRESENT = Attendance.Status.PRESENT
+
 
 def _state(year: int, month: int, as_of: dt.date) -> str:
     if (year, month) < (as_of.year, as_of.month):
@@ -35,15 +40,35 @@ def _state(year: int, month: int, as_of: dt.date) -> str:
     return "open" if (year, month) == (as_of.year, as_of.month) else "future"
 
 
-def compliance(user, *, year: int, as_of: dt.date) -> Compliance:
-    """The villages × months matrix of `year` for the villages `user` sees, with each village's
-    quarterly reports, information items and pastoral teaching hours.
+def month_of(field: str, year: int) -> Case:
+    """The calendar month (1–12, in the configured zone) of the datetime `field`, for rows
+    already limited to `year`: a CASE over the months' bounds, so the database groups by it
+    without calling a function per row, alike on SQLite and PostgreSQL."""
+    return Case(
+        *[When(**{f"{field}__lt": month_bounds(year, m)[1]}, then=Value(m)) for m in MONTHS[:-1]],
+        default=Value(12),
+        output_field=IntegerField(),
+    )
 
-    Ten queries whatever the data: villages, the plans of the year, sessions (with figures and,
-    by with_figures, their films), feedback, expected attendance, work plans, information items,
-    reports, and the pastoral minutes the campaigns' ledger counts."""
+
+def _of_township(queryset, township_id: int | None):
+    """`queryset` limited to one township's records (its model's scope path), or as it is."""
+    if township_id is None:
+        return queryset
+    return queryset.filter(**{queryset.model.scope_township_path: township_id})
+
+
+def compliance(user, *, year: int, as_of: dt.date, township: int | None = None) -> Compliance:
+    """The villages × months matrix of `year` for the villages `user` sees (of one township only,
+    given its id as `township`), with each village's quarterly reports, information items and
+    pastoral teaching hours.
+
+    Ten queries whatever the data: villages, the plans of the year, sessions counted per village
+    and month, the key-film sessions (their four-ring record), feedback, attendance counted per
+    village and month, work plans, information items, reports, and the pastoral minutes the
+    campaigns' ledger counts."""
     villages = list(
-        Village.objects.visible_to(user)
+        _of_township(Village.objects.visible_to(user), township)
         .select_related("township")
         .order_by("township_id", "sort_order", "name")
     )
@@ -67,25 +92,26 @@ def compliance(user, *, year: int, as_of: dt.date) -> Compliance:
         rows[v.pk] = VillageRow(v, cells, quarters=quarters)
     start, end = year_bounds(year)
 
-    sessions = (
-        ViewingSession.objects.visible_to(user)
-        .filter(held_at__gte=start, held_at__lt=end, kind__in=COUNTED)
-        .with_figures()
-    )
-    session_month: dict = {}  # session id -> (village id, month), for the attendance below
-    for s in sessions:
-        if s.village_id not in rows:
-            continue
-        row = rows[s.village_id]
-        session_month[s.pk] = (s.village_id, local_month(s.held_at)[1])
-        cell = row.cells[session_month[s.pk][1] - 1]
-        cell.sessions += 1
-        if s.is_key:
-            cell.key_sessions += 1
-            cell.key_incomplete += not s.four_ring_complete
+    sessions = _of_township(
+        ViewingSession.objects.visible_to(user).filter(
+            held_at__gte=start, held_at__lt=end, kind__in=COUNTED
+        ),
+        township,
+    ).annotate(month=month_of("held_at", year))
+    for village_id, month, n, key in (
+        sessions.order_by()
+        .values_list("village_id", "month")
+        .annotate(n=Count("pk"), key=Count("pk", filter=Q(key_session=True)))
+    ):
+        if village_id in rows:
+            cell = rows[village_id].cells[month - 1]
+            cell.sessions, cell.key_sessions = n, key
+    for s in sessions.filter(key_session=True).with_four_ring():
+        if s.village_id in rows and not s.four_ring_complete:
+            rows[s.village_id].cells[s.month - 1].key_incomplete += 1
 
     for village_id, month in (
-        MonthlyFeedback.objects.visible_to(user)
+        _of_township(MonthlyFeedback.objects.visible_to(user), township)
         .filter(year=year)
         .values_list("village_id", "month")
         .distinct()
@@ -94,35 +120,37 @@ def compliance(user, *, year: int, as_of: dt.date) -> Compliance:
             rows[village_id].cells[month - 1].feedback = True
 
     # Coverage: of the members expected at a viewing of the month, who was present at least once.
-    expected: dict[tuple[int, int], set] = defaultdict(set)
-    present: dict[tuple[int, int], set] = defaultdict(set)
-    att = (
-        Attendance.objects.visible_to(user)
-        .filter(
-            session__held_at__gte=start,
-            session__held_at__lt=end,
-            session__kind__in=COUNTED,
-        )
-        .values_list("session_id", "member_id", "member__village_id", "expected", "status")
+    coverage = (
+        _of_township(Attendance.objects.visible_to(user), township)
+        .filter(session__held_at__gte=start, session__held_at__lt=end, session__kind__in=COUNTED)
+        .annotate(month=month_of("session__held_at", year))
+        .order_by()
     )
-    for session_id, member_id, member_village_id, is_expected, status in att:
-        key = session_month.get(session_id)
-        if key is None:
-            continue
-        if is_expected:
-            expected[key].add(member_id)
-        if status == Attendance.Status.PRESENT:
-            # Counted for the member's own village: a herder seen at another village's pastoral
-            # point (or a guest the station matched to them) has watched that month.
-            present[(member_village_id, key[1])].add(member_id)
-    for (village_id, month), members in expected.items():
+    # Expected: for the village of the session that expected them.
+    for village_id, month, n in (
+        coverage.filter(expected=True)
+        .values_list("session__village_id", "month")
+        .annotate(n=Count("member", distinct=True))
+    ):
         if village_id in rows:
-            cell = rows[village_id].cells[month - 1]
-            cell.expected = len(members)
-            cell.present = len(members & present[(village_id, month)])
+            rows[village_id].cells[month - 1].expected = n
+    # Present: for the member's own village, since a herder seen at another village's pastoral
+    # point (or a guest the station matched to them) has watched that month. Expected at home ∩
+    # present is counted as home + present − (home or present): distinct counts in one GROUP BY.
+    at_home = Q(expected=True, session__village_id=F("member__village_id"))
+    present = Q(status=PRESENT)
+    for village_id, month, n_home, n_present, n_either in coverage.values_list(
+        "member__village_id", "month"
+    ).annotate(
+        n_home=Count("member", distinct=True, filter=at_home),
+        n_present=Count("member", distinct=True, filter=present),
+        n_either=Count("member", distinct=True, filter=at_home | present),
+    ):
+        if village_id in rows:
+            rows[village_id].cells[month - 1].present = n_home + n_present - n_either
 
     for wp in (
-        VillageWorkPlan.objects.visible_to(user)
+        _of_township(VillageWorkPlan.objects.visible_to(user), township)
         .filter(year=year)
         .select_related("submitted_by")
         .order_by("village_id", "-version")
@@ -135,7 +163,7 @@ def compliance(user, *, year: int, as_of: dt.date) -> Compliance:
             rows[village_id].cells[month - 1].info_items = n
 
     for village_id, quarter, status, pk in (
-        QuarterlyReport.objects.visible_to(user)
+        _of_township(QuarterlyReport.objects.visible_to(user), township)
         .filter(year=year)
         .values_list("village_id", "quarter", "status", "pk")
     ):

@@ -85,6 +85,10 @@ class QuarterCell:
     status: str = ""  # a QuarterlyReport.Status, or "" when none was started
 
     @property
+    def heading(self) -> str:
+        return _("第%(q)d季度") % {"q": self.quarter}
+
+    @property
     def sent(self) -> bool:
         return self.status in SENT
 

@@ -9,7 +9,6 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from dianjiao.accounts.models import Role
 from dianjiao.accounts.scope import is_station
 from dianjiao.lib import dates
 from dianjiao.lib.xlsx import xlsx_response
@@ -19,24 +18,59 @@ from dianjiao.plans.years import offered_years, requested_year
 from . import charts, compute, exports
 from .coverage import coverage_totals, unassigned_members, villages_with_coverage
 
+# Villages per page of the dashboard's village tables (coverage, reports, the matrix).
+VILLAGES_PER_PAGE = 50
 
-def dashboard_context(user, *, year: int, as_of: dt.date) -> dict:
-    """Compliance's part of the dashboard (planning:dashboard): the figures of `year`, the
-    townships side by side for the county, the charts. The page itself is dianjiao.web's: it adds
-    what oversight measures against the same plan and the to-do lists of both apps, which
-    compliance (below oversight) may not import."""
-    c = compute.compliance(user, year=year, as_of=as_of)
-    county = user.role == Role.COUNTY_VIEWER
-    return {
+
+def requested_township(request) -> int | None:
+    """?township=… as an id (None when absent); anything else is a page that does not exist."""
+    value = request.GET.get("township")
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise Http404 from None
+
+
+def township_compliance(user, *, year: int, as_of: dt.date, township: int | None):
+    """compute.compliance, of one township when `township` is given: 404 when the user sees no
+    village of it (another township, another county)."""
+    c = compute.compliance(user, year=year, as_of=as_of, township=township)
+    if township is not None and not c.rows:
+        raise Http404
+    return c
+
+
+def dashboard_context(user, *, year: int, as_of: dt.date, township=None, page=None) -> dict:
+    """Compliance's part of the dashboard (planning:dashboard): the figures of `year`, the charts,
+    and the village tables a page at a time. Whoever sees several townships (the county) gets
+    the townships side by side first, each opening its villages (`township`, an id) on demand.
+    The page itself is dianjiao.web's: it adds what oversight measures against the same plan and
+    the to-do lists of both apps, which compliance (below oversight) may not import."""
+    c = township_compliance(user, year=year, as_of=as_of, township=township)
+    by_township = c.by_township()
+    overview = township is None and len(by_township) > 1
+    context = {
         "year": year,
         "c": c,
-        "county": county,
-        "townships": c.by_township() if county else None,
+        "county": overview,
+        "township": c.rows[0].village.township if township is not None else None,
+        "townships": by_township if overview else None,
+        # The exports of the tables shown: the township's alone when one was opened.
+        "export_query": f"year={year}" + (f"&township={township}" if township is not None else ""),
         "coverage_chart": charts.coverage_by_month(c),
-        "held_chart": charts.held_by_village(c),
         "can_edit_plan": is_station(user),
         "years": offered_years(),
     }
+    if overview:
+        context["held_chart"] = charts.held_by_township(by_township)
+    else:
+        rows = Paginator(c.rows, VILLAGES_PER_PAGE).get_page(page)
+        context.update(
+            page_obj=rows, rows=rows.object_list, held_chart=charts.held_by_village(rows)
+        )
+    return context
 
 
 @require_safe
@@ -45,7 +79,9 @@ def export(request):
     table = request.GET.get("table", "matrix")
     if table not in exports.TABLES:
         raise Http404
-    c = compute.compliance(request.user, year=year, as_of=dates.today())
+    c = township_compliance(
+        request.user, year=year, as_of=dates.today(), township=requested_township(request)
+    )
     content, name, ascii_name = exports.TABLES[table](c)
     return xlsx_response(
         content, filename=f"{name}-{year}.xlsx", ascii_name=f"{ascii_name}-{year}.xlsx"

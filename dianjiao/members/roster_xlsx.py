@@ -15,11 +15,10 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+import xlsxwriter
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
-from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 from dianjiao.lib import names, uploads, xlsx
@@ -113,56 +112,114 @@ _ALIASES = {_normalise_header(name): c.field for c in COLUMNS for name in (c.hea
 # --- writing -------------------------------------------------------------------------------
 
 
-def member_values(seq: int, member) -> dict[str, Any]:
-    """One member as the sheet shows it, by field."""
+# What the sheet shows of a member, read straight from the database (values_list): no model
+# instance is built, which for 10,000 members costs ten times the query itself.
+_VALUES = (
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "id_number",
+    "phone",
+    "village__name",
+    "category",
+    "joined_on",
+    "mobility",
+    "point__name",
+    "active",
+)
+
+
+def sheet_values(seq: int, values: tuple) -> dict[str, Any]:
+    """One member (a tuple of _VALUES) as the sheet shows it, by field."""
+    (name, gender, ethnicity, birth, id_number, phone) = values[:6]
+    (village, category, joined, mobility, point, active) = values[6:]
     return {
         "seq": seq,
-        "name": member.name,
-        "gender": GENDERS.get(member.gender, member.gender),
-        "ethnicity": member.ethnicity,
-        "birth_date": member.birth_date,
-        "id_number": member.id_number,
-        "phone": member.phone,
-        "village": member.village.name,
-        "category": CATEGORIES.get(member.category, member.category),
-        "joined_on": member.joined_on,
-        "mobility": MOBILITIES.get(member.mobility, member.mobility),
-        "point": member.point.name if member.point_id else "",
-        "status": STATUSES[member.active],
+        "name": name,
+        "gender": GENDERS.get(gender, gender),
+        "ethnicity": ethnicity,
+        "birth_date": birth,
+        "id_number": id_number,
+        "phone": phone,
+        "village": village,
+        "category": CATEGORIES.get(category, category),
+        "joined_on": joined,
+        "mobility": MOBILITIES.get(mobility, mobility),
+        "point": point or "",
+        "status": STATUSES[active],
     }
 
 
+# Excel's day 0 (dates are written as their serial number in a date format).
+_EXCEL_EPOCH = dt.date(1899, 12, 30).toordinal()
+
+
 def write(members, *, sheet_title: str = "党员花名册") -> bytes:
-    """The roster as .xlsx bytes; `members` must come with village and point selected."""
-    wb, ws = xlsx.new_sheet(sheet_title, [c.header for c in COLUMNS])
-    for i, c in enumerate(COLUMNS, start=1):
-        letter = get_column_letter(i)
-        ws.column_dimensions[letter].width = c.width
-        if c.field in TEXT_FIELDS:
-            # Rows typed later into the template stay text too, instead of 6.54323E+17.
-            ws.column_dimensions[letter].number_format = "@"
+    """The roster as .xlsx bytes: `members` is a Member queryset (filtered and ordered as the
+    list shows it), read with values_list.
+
+    Streamed (XlsxWriter's constant-memory mode): each row goes to the file as it is written,
+    every cell takes one of a few shared formats, so 10,000 members cost well under a second and
+    no more memory than one row. A name or phone that starts like a formula is written as a
+    quote-prefixed string, as lib.xlsx.put does."""
+    out = io.BytesIO()
+    wb = xlsxwriter.Workbook(out, xlsx.XLSXWRITER_OPTIONS)
+    ws = wb.add_worksheet(xlsx.sheet_title(sheet_title))
+    head = wb.add_format(xlsx.XLSXWRITER_HEAD)
+    plain, text, date = (
+        wb.add_format({**xlsx.XLSXWRITER_CELL, **extra})
+        for extra in ({}, {"num_format": "@"}, {"num_format": xlsx.DATE})
+    )
+    quoted = {
+        f: wb.add_format({**xlsx.XLSXWRITER_CELL, **extra, "quote_prefix": True})
+        for f, extra in ((plain, {}), (text, {"num_format": "@"}))
+    }
+    # Rows typed later into the template stay text too, instead of 6.54323E+17.
+    column_text = wb.add_format({"num_format": "@"})
+    for i, c in enumerate(COLUMNS):
+        ws.set_column(i, i, c.width, column_text if c.field in TEXT_FIELDS else None)
+    ws.set_row(0, 24)
+    for i, c in enumerate(COLUMNS):
+        ws.write_string(0, i, c.header, head)
+    formats = [
+        date if c.field in DATE_FIELDS else text if c.field in TEXT_FIELDS else plain
+        for c in COLUMNS
+    ]
+    fields = [c.field for c in COLUMNS]
+    starts = xlsx.FORMULA_STARTS
     count = 0
-    for count, member in enumerate(members, start=1):
-        values = member_values(count, member)
-        for i, c in enumerate(COLUMNS):
-            cell = ws.cell(row=count + 1, column=i + 1)
-            xlsx.put(cell, values[c.field])  # a name or phone typed as =... stays text
-            cell.border = xlsx.BORDER
-            if c.field in DATE_FIELDS:
-                cell.number_format = "yyyy-mm-dd"
-            elif c.field in TEXT_FIELDS:
-                cell.number_format = "@"
+    for count, values in enumerate(members.values_list(*_VALUES).iterator(2000), start=1):
+        row = sheet_values(count, values)
+        for i, (name, fmt) in enumerate(zip(fields, formats, strict=True)):
+            value = row[name]
+            if isinstance(value, str) and value:
+                # a name or phone typed as =... stays text
+                ws.write_string(count, i, value, quoted[fmt] if value.startswith(starts) else fmt)
+            elif isinstance(value, dt.date):
+                ws.write_number(count, i, value.toordinal() - _EXCEL_EPOCH, fmt)
+            elif value is None or value == "":
+                ws.write_blank(count, i, None, fmt)
+            else:
+                ws.write_number(count, i, value, fmt)
     last = max(count + 1, 200)  # drop-downs reach beyond the data, for rows added by hand
-    for i, c in enumerate(COLUMNS, start=1):
+    for i, c in enumerate(COLUMNS):
         if c.choices:
-            dv = DataValidation(
-                type="list", formula1='"{}"'.format(",".join(c.choices)), allow_blank=True
+            ws.data_validation(
+                1,
+                i,
+                last - 1,
+                i,
+                {
+                    "validate": "list",
+                    "source": list(c.choices),
+                    "ignore_blank": True,
+                    "error_message": "请从下拉列表中选择",
+                },
             )
-            dv.error = "请从下拉列表中选择"
-            dv.add(f"{get_column_letter(i)}2:{get_column_letter(i)}{last}")
-            ws.add_data_validation(dv)
     # The header row and 序号/姓名 stay in view.
-    return xlsx.finish(wb, ws, columns=len(COLUMNS), rows=count, freeze="C2")
+    ws.freeze_panes(1, 2)
+    return xlsx.finish_xlsxwriter(wb, ws, out, columns=len(COLUMNS), rows=count)
 
 
 # --- reading -------------------------------------------------------------------------------

@@ -72,6 +72,27 @@ class SessionQuerySet(ScopedQuerySet):
             )
         )
 
+    def with_four_ring(self):
+        """Only what `four_ring_complete` reads: the four-ring texts and times, and the counts of
+        those present, speakers and practice tasks, in the same query. For judging many key
+        sessions at once (the compliance matrix), without their films, entries or attendance."""
+        present = Attendance.objects.filter(status=Attendance.Status.PRESENT)
+        speakers = ViewingSession.speakers.through.objects.all()
+        return self.only(
+            "village",
+            "held_at",
+            "key_session",
+            "preparation",
+            "prepared_at",
+            "prompts",
+            "record_notes",
+            "discussion",
+        ).annotate(
+            n_present=_count_of(present),
+            n_speakers=_count_of(speakers, "viewingsession"),
+            n_tasks=_count_of(PracticeTask.objects.all()),
+        )
+
 
 class ViewingSession(models.Model):
     """One showing of one or more films to members at a point (播放收看)."""

@@ -83,7 +83,8 @@ def test_collected_static_files_have_hashed_names_and_long_lifetimes(collected, 
 
     anonymous = Client()
     for url in (css_url, js_url):
-        response = anonymous.get(url, headers=GZIP_OR_BR)
+        # gzip alone: where the brotli module is installed, whitenoise also keeps a .br copy.
+        response = anonymous.get(url, headers={"Accept-Encoding": "gzip"})
         assert response.status_code == 200, url
         max_age = int(re.search(r"max-age=(\d+)", response["Cache-Control"]).group(1))
         assert max_age >= YEAR and "immutable" in response["Cache-Control"]
