@@ -62,6 +62,8 @@ def test_a_backup_under_writes_restores_to_one_moment_of_the_books(world, tmp_pa
         test_a_backup_under_writes_restores_to_one_moment_of_the_books, tmp_path
     ):
         return
+    # A media folder of this test's own: the suite's shared one holds other tests' uploads.
+    settings.MEDIA_ROOT = tmp_path / "media"
     film = Film.objects.create(township=world.township, title="榜样9", duration_minutes=60)
     photo = settings.MEDIA_ROOT / "infoitems" / "2026" / "backup-test.jpg"
     photo.parent.mkdir(parents=True, exist_ok=True)
