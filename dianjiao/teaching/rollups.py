@@ -20,9 +20,11 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.db import connection
 from django.db.models import Count, F, Min, Q
 
 from dianjiao.lib.dates import local_month, month_bounds, month_of, year_bounds
+from dianjiao.orgs.models import Village
 
 from .models import Attendance, MonthlyCoverage, ViewingSession
 
@@ -92,9 +94,24 @@ def refresh(cells: Iterable[Cell]) -> None:
     by_year: dict[int, set[tuple[int, int]]] = defaultdict(set)
     for village_id, year, month in cells:
         by_year[year].add((village_id, month))
+    _lock({v for wanted in by_year.values() for v, _m in wanted})
     for year, wanted in sorted(by_year.items()):
         figures = live(year, villages={v for v, _m in wanted}, months={m for _v, m in wanted})
         _store(year, {key: figures.get(key, (0, 0)) for key in wanted})
+
+
+def _lock(villages: set[int]) -> None:
+    """Count under the villages' row locks, the ones the services take to write in a village
+    (PostgreSQL; SQLite writes one transaction at a time anyway): two writes that touch one cell,
+    a session and a guest matched to one of the village's members say, then count one after the
+    other, and neither stores a figure that misses the other's rows. Taken in id order."""
+    if connection.vendor != "sqlite" and villages:
+        list(
+            Village.objects.select_for_update()
+            .filter(pk__in=sorted(villages))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
 
 
 def refresh_session(session: ViewingSession, member_villages: Iterable[int] = ()) -> None:

@@ -10,9 +10,10 @@ from dianjiao.compliance import compute
 from dianjiao.members import services as members
 from dianjiao.teaching import rollups, services
 from dianjiao.teaching.models import Attendance, MonthlyCoverage
+from tests.concurrency import at_once, rerun_on_a_file_database
 from tests.members.sheets import person, upload_file, xlsx
 
-from .conftest import ABSENT, PRESENT, TODAY, record
+from .conftest import ABSENT, PRESENT, TODAY, Cast, local, record
 
 NOVEMBER = 11
 
@@ -126,3 +127,28 @@ def test_a_cell_whose_attendance_is_gone_is_set_to_zero_by_the_rebuild(world, sh
     rollups.rebuild()
     assert rollups.check() == []
     assert MonthlyCoverage.objects.get(village=world.pastoral, month=3).expected == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_writes_touching_one_cell_at_once_both_count(world, clock, tmp_path):
+    """A showing at 红星村 (赵六 absent) while the station matches 赵六 to a guest of 阿克达拉村's
+    camp the same morning: both change 红星村's November, from two connections."""
+    if rerun_on_a_file_database(test_two_writes_touching_one_cell_at_once_both_count, tmp_path):
+        return
+    cast = Cast(world)
+    camp = record(
+        cast,
+        author=world.other_op,
+        village=world.pastoral,
+        point=world.pastoral_point,
+        held_at=local(2026, 11, 29, 8, 0),
+        attendance={world.pastoral_member.pk: (PRESENT, "")},
+        guests=[{"name": "赵六", "note": "红星村党员"}],
+    )
+    results = at_once(
+        lambda: record(cast, attendance={**cast.everyone(), cast.zhao.pk: (ABSENT, "")}),
+        lambda: services.guest_match(user=world.station, guest=camp.guests.get(), member=cast.zhao),
+    )
+    assert not any(isinstance(r, Exception) for r in results), results
+    assert kept(world.village) == (4, 4)
+    assert rollups.check() == []
