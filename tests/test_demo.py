@@ -212,6 +212,12 @@ def test_demo_builds_a_valid_pastoral_township(settings, tmp_path, clock):  # no
     verify = io.StringIO()
     call_command("verify-logbook", stdout=verify)
     assert verify.getvalue().startswith("OK")
+    # The sessions were written in bulk; the coverage kept per month was counted after them.
+    from dianjiao.teaching import rollups
+    from dianjiao.teaching.models import MonthlyCoverage
+
+    assert MonthlyCoverage.objects.filter(present__gt=0).count() >= len(villages) * 11
+    assert rollups.check() == []
 
     assert (
         "季度报告" in out.getvalue() and "电教信息" in out.getvalue()

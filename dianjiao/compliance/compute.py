@@ -1,23 +1,24 @@
 """Compliance with the year's plan, computed from the records (never typed in).
 
 Every read here runs a fixed number of queries whatever the number of villages, sessions and
-members (pinned by assertNumQueries tests), and the database does the counting: sessions and
-attendance are aggregated per village and month with GROUP BY, so no attendance row reaches
-Python. Only the key-film sessions come back one by one, because whether their four-ring record
+members (pinned by assertNumQueries tests), and the database does the counting: sessions are
+aggregated per village and month with GROUP BY, and the coverage (who was expected, who watched)
+is read from the cells the services keep per village and month as attendance is written
+(teaching.rollups), so no attendance row is read at all. Only the key-film sessions come back one by one, because whether their four-ring record
 is complete is the model's rule (ViewingSession.four_ring_complete)."""
 
 import datetime as dt
 
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Count, Q
 
 from dianjiao.infoitems.selectors import items_per_village_month
-from dianjiao.lib.dates import month_bounds, year_bounds
+from dianjiao.lib.dates import month_of, year_bounds
 from dianjiao.orgs.models import Village
 from dianjiao.pastoral.selectors import pastoral_minutes_by_village
 from dianjiao.plans.models import AnnualPlan, VillageWorkPlan
 from dianjiao.reports.models import QuarterlyReport
 from dianjiao.reports.selectors import quarter_ended
-from dianjiao.teaching.models import Attendance, MonthlyFeedback, ViewingSession
+from dianjiao.teaching.models import MonthlyCoverage, MonthlyFeedback, ViewingSession
 
 from .figures import (
     COUNTED,
@@ -31,24 +32,11 @@ from .figures import (
     report_due,
 )
 
-PRESENT = Attendance.Status.PRESENT
-
 
 def _state(year: int, month: int, as_of: dt.date) -> str:
     if (year, month) < (as_of.year, as_of.month):
         return "ended"
     return "open" if (year, month) == (as_of.year, as_of.month) else "future"
-
-
-def month_of(field: str, year: int) -> Case:
-    """The calendar month (1–12, in the configured zone) of the datetime `field`, for rows
-    already limited to `year`: a CASE over the months' bounds, so the database groups by it
-    without calling a function per row, alike on SQLite and PostgreSQL."""
-    return Case(
-        *[When(**{f"{field}__lt": month_bounds(year, m)[1]}, then=Value(m)) for m in MONTHS[:-1]],
-        default=Value(12),
-        output_field=IntegerField(),
-    )
 
 
 def _of_township(queryset, township_id: int | None):
@@ -64,7 +52,7 @@ def compliance(user, *, year: int, as_of: dt.date, township: int | None = None) 
     pastoral teaching hours.
 
     Ten queries whatever the data: villages, the plans of the year, sessions counted per village
-    and month, the key-film sessions (their four-ring record), feedback, attendance counted per
+    and month, the key-film sessions (their four-ring record), feedback, the coverage kept per
     village and month, work plans, information items, reports, and the pastoral minutes the
     campaigns' ledger counts."""
     villages = list(
@@ -119,35 +107,13 @@ def compliance(user, *, year: int, as_of: dt.date, township: int | None = None) 
         if village_id in rows:
             rows[village_id].cells[month - 1].feedback = True
 
-    # Coverage: of the members expected at a viewing of the month, who was present at least once.
-    coverage = (
-        _of_township(Attendance.objects.visible_to(user), township)
-        .filter(session__held_at__gte=start, session__held_at__lt=end, session__kind__in=COUNTED)
-        .annotate(month=month_of("session__held_at", year))
-        .order_by()
-    )
-    # Expected: for the village of the session that expected them.
-    for village_id, month, n in (
-        coverage.filter(expected=True)
-        .values_list("session__village_id", "month")
-        .annotate(n=Count("member", distinct=True))
-    ):
-        if village_id in rows:
-            rows[village_id].cells[month - 1].expected = n
-    # Present: for the member's own village, since a herder seen at another village's pastoral
-    # point (or a guest the station matched to them) has watched that month. Expected at home ∩
-    # present is counted as home + present − (home or present): distinct counts in one GROUP BY.
-    at_home = Q(expected=True, session__village_id=F("member__village_id"))
-    present = Q(status=PRESENT)
-    for village_id, month, n_home, n_present, n_either in coverage.values_list(
-        "member__village_id", "month"
-    ).annotate(
-        n_home=Count("member", distinct=True, filter=at_home),
-        n_present=Count("member", distinct=True, filter=present),
-        n_either=Count("member", distinct=True, filter=at_home | present),
-    ):
-        if village_id in rows:
-            rows[village_id].cells[month - 1].present = n_home + n_present - n_either
+    # Coverage (expected, and of them present): kept per village and month as the attendance
+    # is written (teaching.rollups), read here rather than counted from a year of attendance.
+    for village_id, month, expected, present in MonthlyCoverage.objects.filter(
+        year=year, village_id__in=list(rows)
+    ).values_list("village_id", "month", "expected", "present"):
+        cell = rows[village_id].cells[month - 1]
+        cell.expected, cell.present = expected, present
 
     for wp in (
         _of_township(VillageWorkPlan.objects.visible_to(user), township)

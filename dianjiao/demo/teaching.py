@@ -39,7 +39,7 @@ from dianjiao.lib import dates
 from dianjiao.logbook.services import entry_grant_late
 from dianjiao.members.models import Member
 from dianjiao.orgs.models import ViewingPoint, Village
-from dianjiao.teaching import selectors, services
+from dianjiao.teaching import rollups, selectors, services
 from dianjiao.teaching.models import Attendance, ViewingSession
 
 from .sessions import SessionWriter
@@ -491,4 +491,7 @@ def build_history(
     `months` is the length of the history, the running month last (twelve for the demo township,
     years at the larger scales, dianjiao.demo.scale). Deterministic for a given rng seed and database. Call it inside one transaction if
     all-or-nothing is wanted."""
-    return _History(rng, township, as_of, skips, careless, months).build(progress)
+    report = _History(rng, township, as_of, skips, careless, months).build(progress)
+    # The sessions were written in bulk, past the services that keep the coverage per month.
+    rollups.rebuild(township.villages.values_list("pk", flat=True))
+    return report

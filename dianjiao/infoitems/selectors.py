@@ -1,8 +1,8 @@
 """Reads for the information-item pages and for compliance, each in a fixed number of queries."""
 
 from django.db.models import Count
-from django.db.models.functions import ExtractMonth
 
+from dianjiao.lib.dates import month_of
 from dianjiao.orgs.models import Township
 
 from .models import InfoItem
@@ -17,7 +17,7 @@ def items_per_village_month(townships, year: int) -> dict[tuple[int, int], int]:
     ids = [townships.pk] if isinstance(townships, Township) else list(townships)
     rows = (
         InfoItem.objects.filter(township_id__in=ids, sent_at__year=year)
-        .annotate(month=ExtractMonth("sent_at"))
+        .annotate(month=month_of("sent_at", year))
         .values("village_id", "month")
         .annotate(n=Count("pk"))
         .order_by()

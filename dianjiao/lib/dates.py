@@ -3,6 +3,7 @@ import contextlib
 import contextvars
 import datetime as dt
 
+from django.db.models import Case, IntegerField, Value, When
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext, ngettext
 
@@ -72,6 +73,17 @@ def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
 
 def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
     return midnight(dt.date(year, 1, 1)), midnight(dt.date(year + 1, 1, 1))
+
+
+def month_of(field: str, year: int) -> Case:
+    """The calendar month (1–12, in the configured zone) of the datetime `field`, for rows
+    already limited to `year`: a CASE over the months' bounds, so the database groups by it
+    without calling a function per row, alike on SQLite and PostgreSQL."""
+    return Case(
+        *[When(**{f"{field}__lt": month_bounds(year, m)[1]}, then=Value(m)) for m in range(1, 12)],
+        default=Value(12),
+        output_field=IntegerField(),
+    )
 
 
 def local_month(value: dt.datetime) -> tuple[int, int]:

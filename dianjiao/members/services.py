@@ -52,6 +52,7 @@ from dianjiao.orgs.models import ViewingPoint, Village
 
 from . import roster_xlsx as rx
 from .models import Member, RosterImport, RosterImportRow
+from .signals import members_moved
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 ACTION_LABELS = {
@@ -204,7 +205,7 @@ def member_update(*, user: User, member: Member, **changes: Any) -> Member:
     with transaction.atomic():
         member = _locked(member)
         require_village_writer(user, member.village)
-        kept_point_id = member.point_id
+        kept_point_id, old_village_id = member.point_id, member.village_id
         if changes.get("on_roster_since", "") is None:
             del changes["on_roster_since"]  # left blank on the form: kept
         for name, value in changes.items():
@@ -213,6 +214,8 @@ def member_update(*, user: User, member: Member, **changes: Any) -> Member:
             require_village_writer(user, member.village)
         _validate_member(member, kept_point_id=kept_point_id)
         _save_member(member)
+        if member.village_id != old_village_id:
+            members_moved.send(Member, moves={member.pk: (old_village_id, member.village_id)})
     return member
 
 
@@ -364,6 +367,7 @@ def roster_import_apply(*, user, batch: RosterImport) -> dict[str, int]:
         keys: dict[str, tuple[str, str]] = {}
         for row in created + updated:
             _prepare_for_bulk(row.member, now, keys)
+        moved = _moves([r.member for r in updated])
         try:
             with transaction.atomic():
                 _insert(Member, [r.member for r in created])
@@ -390,6 +394,8 @@ def roster_import_apply(*, user, batch: RosterImport) -> dict[str, int]:
                 for r in created + updated
             ],
         )
+        if moved:
+            members_moved.send(Member, moves=moved)
         result = preview.counts
         record(locked, AuditEvent.Action.IMPORT, _import_event(locked, result, created, updated))
         done = RosterImport.objects.filter(pk=locked.pk, status=RosterImport.Status.PENDING).update(
@@ -429,6 +435,16 @@ _EVENT_FIELDS = [
     "active",
     "on_roster_since",
 ]
+
+
+def _moves(members: list[Member]) -> dict[int, tuple[int, int]]:
+    """{member id: (village id as stored, village id now)} of the members whose village changed."""
+    if not members:
+        return {}
+    stored = dict(
+        Member.objects.filter(pk__in=[m.pk for m in members]).values_list("pk", "village_id")
+    )
+    return {m.pk: (stored[m.pk], m.village_id) for m in members if stored[m.pk] != m.village_id}
 
 
 def _insert(model, objs: list) -> None:

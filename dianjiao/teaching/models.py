@@ -533,3 +533,35 @@ class MonthlyFeedback(models.Model):
         """Sent after the month ended: R8 asks for it within the month."""
         local = timezone.localtime(self.sent_at).date()
         return (local.year, local.month) > (self.year, self.month)
+
+
+class MonthlyCoverage(models.Model):
+    """Per village and calendar month: the members expected at a counted viewing, and of them
+    those who watched one (R1's coverage). Derived from the attendance and kept in step with it
+    by the services, in the same transaction (rollups.py), so that the compliance pages read a
+    year's figures instead of counting the year's attendance on every view. `dianjiao rollups`
+    compares it with the attendance and rebuilds it."""
+
+    village = models.ForeignKey(
+        "orgs.Village", verbose_name=_("村"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("年"))
+    month = models.PositiveSmallIntegerField(_("月"))
+    expected = models.PositiveIntegerField(_("应看人数"), default=0)
+    present = models.PositiveIntegerField(_("实看人数"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_township_path = "village__township"
+    scope_village_path = "village"
+
+    class Meta:
+        verbose_name = _("月度覆盖汇总")
+        verbose_name_plural = _("月度覆盖汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["village", "year", "month"], name="coverage_one_per_village_month"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.village_id} {self.year}-{self.month:02d}"

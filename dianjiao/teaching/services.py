@@ -48,7 +48,7 @@ from dianjiao.logbook.services import (
 from dianjiao.members.models import Member, on_roster_between
 from dianjiao.orgs.models import Village
 
-from . import selectors
+from . import rollups, selectors
 from .inputs import (
     FourRingInput,
     attendance_input,
@@ -539,6 +539,7 @@ def _record(
         )
         task.full_clean(exclude=["session", "member"])
         task.save()
+    rollups.refresh_session(session, {checked.members[m].village_id for m in att})
 
     try:
         entry = entry_append(
@@ -845,6 +846,10 @@ def session_correct(
         session.save()
         for member_id in changes.get("attendance", {}):
             rows[int(member_id)].save()
+        if "attendance" in changes:
+            rollups.refresh_session(
+                session, {rows[int(m)].member.village_id for m in changes["attendance"]}
+            )
         if speakers is not None:
             session.speakers.set(speakers)
         for t in new_tasks:
@@ -983,6 +988,7 @@ def guest_match(*, user, guest: Guest, member: Member, note: str = "") -> Attend
         guest.member, guest.attendance = member, attendance
         guest.matched_by, guest.matched_at = user, dates.now()
         guest.save(update_fields=["member", "attendance", "matched_by", "matched_at"])
+        rollups.refresh_session(session, {member.village_id})
         note = clean_text(note)
         text = _("列席人员“%(guest)s”认定为%(village)s党员%(name)s，计入其收看") % {
             "guest": guest.name,

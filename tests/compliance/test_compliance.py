@@ -201,7 +201,7 @@ def test_it_runs_a_fixed_number_of_queries_whatever_the_data(
             created_at=NOW,
             status="submitted",
         )
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         c = compute.compliance(world.station, year=2026, as_of=AS_OF)
     assert c.rows[2].cells[9].sessions == n and c.rows[2].cells[9].info_items == n
     with django_assert_num_queries(8):

@@ -89,11 +89,11 @@ def test_the_dashboard_and_the_home_page_run_a_fixed_number_of_queries(
     django_assert_num_queries,
 ):
     client = login(world.station)
-    # The station's dashboard: session and user, compliance (11), the plan's progress (9), the
+    # The station's dashboard: session and user, compliance (10), the plan's progress (9), the
     # to-dos of compliance (8) and oversight (4), the page frame's scope (2); the home page:
     # coverage counts and announcements instead of compliance and progress, and the reminders
     # last received (see tests/web).
-    counts = {URL: 2 + 11 + 9 + 8 + 4 + 2, reverse("web:home"): 2 + 2 + 8 + 4 + 2 + 1}
+    counts = {URL: 2 + 10 + 9 + 8 + 4 + 2, reverse("web:home"): 2 + 2 + 8 + 4 + 2 + 1}
     for url in (URL, reverse("web:home")):
         client.get(url)  # warm the session and the caches
         with django_assert_num_queries(counts[url]):

@@ -67,6 +67,7 @@ def _its_logbook_verifies():
     call_command("verify-logbook", stdout=out)
     villages = Village.objects.count()
     assert out.getvalue().startswith(f"OK: {villages} 村, {LogbookEntry.objects.count()} 条")
+    call_command("rollups", stdout=out)  # the coverage kept per month agrees with the attendance
 
 
 def _its_logins_share_one_password(report):
