@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('teaching', '0004_guest_matched_to_member'),
+        ('teaching', '0005_monthly_coverage'),
     ]
 
     operations = [
