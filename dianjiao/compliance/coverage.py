@@ -2,6 +2,7 @@
 a point and faulty equipment. It counts both the org tree and the roster, so it lives above
 both; the village list, the coverage page (views.py) and the home page show it."""
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -63,7 +64,10 @@ def villages_with_coverage(user):
     the visible villages only. Correlated counts, one per village and figure, cost ~5 lookups a
     village; grouped, each table is read once for all of them."""
     visible = Village.objects.visible_to(user).order_by()
-    villages_sql, params = visible.query.sql_with_params()
+    try:
+        villages_sql, params = visible.query.sql_with_params()
+    except EmptyResultSet:  # a user who sees no village at all (no county, no village set)
+        return Village.objects.none()
     ids = visible.values("pk")
     q = connection.ops.quote_name
     joins, figures = [], []
