@@ -41,12 +41,10 @@ from collections.abc import Callable
 
 import pytest
 from django.apps import apps
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.api import matrix as api
-from tests.factories import WideWorld
 from tests.films import matrix as films
 from tests.infoitems import matrix as infoitems
 from tests.oversight import matrix as oversight
@@ -54,6 +52,7 @@ from tests.pastoral import matrix as pastoral
 from tests.plans import matrix as planning
 from tests.reports import matrix as reports
 from tests.urlwalk import all_url_names, unnamed_patterns
+from tests.wide_world import wide_world_each_test, wide_world_once  # noqa: F401 (fixtures)
 
 PERSONAS = [
     "station",  # 电教站管理员 of 乌伦古乡
@@ -99,14 +98,27 @@ class Url:
     json: bool = False  # the POST body is sent as JSON (the API)
     anonymous: int = 302  # what an anonymous request gets: the login page, or the API's 401
     headers: Callable | None = None  # world -> HTTP headers of the POST (the tus uploads)
+    # The view asks who calls before it looks at the method (the tus uploads): an anonymous GET
+    # of a POST-only URL is 401, not django-ninja's 405.
+    auth_before_method: bool = False
 
 
 def read(get, build=None, *, anonymous=302) -> Url:
     return Url(get, build, anonymous=anonymous)
 
 
-def write(get, build=None, *, post=None, data=None, json=False, anonymous=302, headers=None) -> Url:
-    return Url(get, build, post or get, data, json, anonymous, headers)
+def write(
+    get,
+    build=None,
+    *,
+    post=None,
+    data=None,
+    json=False,
+    anonymous=302,
+    headers=None,
+    auth_before_method=False,
+) -> Url:
+    return Url(get, build, post or get, data, json, anonymous, headers, auth_before_method)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -202,22 +214,7 @@ def _session(w):
 
 def _guest_match(w):
     """A guest at a monthly showing of 红星村, to be matched to 阿克达拉村's herder."""
-    from dianjiao.films.models import Film
-    from dianjiao.lib import dates
-    from dianjiao.teaching.services import session_record
-
-    film = Film.objects.create(township=w.township, title="榜样7", duration_minutes=60)
-    session = session_record(
-        author=w.operator,
-        village=w.village,
-        point=w.point,
-        held_at=dates.now(),
-        kind="monthly",
-        films=[film],
-        duration_minutes=60,
-        attendance={w.member.pk: ("present", "")},
-        guests=[("努尔兰", "牧民")],
-    )
+    session = api.recorded_session(w, film_title="榜样7", guests=[("努尔兰", "牧民")])
     return {"guest": session.guests.get().pk, "member": w.pastoral_member.pk}
 
 
@@ -540,10 +537,19 @@ API = {
     # takes HEAD and PATCH only (a POST or GET is 405 once the caller is known); the finished
     # file plays for everyone who reads the session.
     "api:upload_create": write(
-        _POST_ONLY, post=own(read_only=403), headers=api.upload_headers, anonymous=401
+        _POST_ONLY,
+        post=own(read_only=403),
+        headers=api.upload_headers,
+        anonymous=401,
+        auth_before_method=True,
     ),
     "api:upload": write(
-        _POST_ONLY, api.upload, post=_POST_ONLY, headers=api.tus_headers, anonymous=401
+        _POST_ONLY,
+        api.upload,
+        post=_POST_ONLY,
+        headers=api.tus_headers,
+        anonymous=401,
+        auth_before_method=True,
     ),
     "api:upload_file": read(own(), api.complete_upload, anonymous=401),
 }
@@ -578,21 +584,6 @@ MATRIX = {
 # ---------------------------------------------------------------------------------------------
 # The world, once per module
 # ---------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def wide_world(django_db_setup, django_db_blocker):
-    """WideWorld, written once in a transaction that the end of the module rolls back; each test
-    (through the `db` fixture) runs in a savepoint inside it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        w = WideWorld()
-        yield w
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def world(wide_world, db):
-    return wide_world
 
 
 def _url(world, name):
@@ -754,13 +745,13 @@ def test_it_sends_anonymous_users_to_the_login_page(world, client, name):
 def test_the_api_answers_anonymous_calls_with_401_json(world, client, name):
     """No redirect to a login page a phone cannot show: 401 and a JSON reason (a GET to a
     POST-only endpoint of django-ninja is 405 before anyone is asked who they are; the tus
-    uploads, rows with headers, ask who calls first)."""
+    uploads ask who calls first: auth_before_method)."""
     row = MATRIX[name]
     url = _url(world, name)
     get = client.get(url)
     headers = row.headers(world) if row.headers else None
     post = _post(client, row, url, row.data(world) if row.data else {}, headers)
-    post_only = set(row.get.values()) == {405} and row.headers is None
+    post_only = set(row.get.values()) == {405} and not row.auth_before_method
     assert get.status_code == (405 if post_only else 401), f"GET {url}"
     assert post.status_code == (401 if row.post else 405), f"POST {url}"
     for response in (get, post):

@@ -32,7 +32,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.test_access_matrix import MATRIX, _url, wide_world, world  # noqa: F401 (fixtures)
+from tests.test_access_matrix import MATRIX, _url
+from tests.wide_world import wide_world_each_test, wide_world_once  # noqa: F401 (fixtures)
 
 EXAMPLES = int(os.environ.get("DIANJIAO_FUZZ_EXAMPLES", "2"))
 # The personas that cover every kind of scope: a township's station, a village's operator, a
@@ -285,7 +286,7 @@ def _send(client, form: dict, data: dict):
 
 
 @pytest.mark.parametrize(("name", "persona"), CASES)
-def test_hostile_values_never_cost_a_5xx_nor_a_write_outside_scope(world, login, name, persona):  # noqa: F811
+def test_hostile_values_never_cost_a_5xx_nor_a_write_outside_scope(world, login, name, persona):
     user = world.personas[persona]
     client = login(user)
     url = _url(world, name)
@@ -333,7 +334,7 @@ def test_hostile_values_never_cost_a_5xx_nor_a_write_outside_scope(world, login,
     write_report()
 
 
-def test_the_fuzz_reads_forms_from_the_pages(world, login):  # noqa: F811
+def test_the_fuzz_reads_forms_from_the_pages(world, login):
     """The crawl is not empty: the session form of a village is found with its fields."""
     client = login(world.operator)
     url = reverse("teaching:create")

@@ -126,3 +126,23 @@ def test_it_shows_the_stations_film_announcements_on_a_villages_home_page(world,
     html = login(world.operator).get("/").content.decode()
     assert "第一季度供片" in html and "榜样9" in html
     assert "第一季度供片" not in login(world.outsider).get("/").content.decode()
+
+
+def test_a_user_who_sees_no_village_gets_empty_coverage_pages(world, login):
+    """Whoever sees no village (not logged in, or a county viewer whose county is missing, as
+    an account saved before the role required one) gets no village and no failure."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from dianjiao.accounts.models import User
+    from dianjiao.compliance.coverage import villages_with_coverage
+
+    assert list(villages_with_coverage(AnonymousUser())) == []
+    User.objects.filter(pk=world.county_viewer.pk).update(county=None)
+    world.county_viewer.refresh_from_db()
+    assert list(villages_with_coverage(world.county_viewer)) == []
+    client = login(world.county_viewer)
+    for url in ("/coverage/", "/villages/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.context["totals"]["n_villages"] == 0
+        assert "红星村" not in response.content.decode()

@@ -8,11 +8,11 @@ from html.parser import HTMLParser
 
 import pytest
 from django.apps import apps
-from django.db import models, transaction
+from django.db import models
 from django.utils import translation
 
-from tests.factories import WideWorld
 from tests.test_access_matrix import MATRIX, _url
+from tests.wide_world import wide_world_each_test, wide_world_once  # noqa: F401 (fixtures)
 
 IDEOGRAPH = re.compile(r"[\u3400-\u9fff、。，：；（）《》]+")
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]{3,}")
@@ -92,19 +92,6 @@ def record_strings() -> list[str]:
             for value in row:  # a JSONField comes back as Python values
                 found.update(s.strip() for s in _strings(value) if s and s.strip())
     return sorted(found, key=len, reverse=True)
-
-
-@pytest.fixture(scope="module")
-def wide_world(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        w = WideWorld()
-        yield w
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def world(wide_world, db):
-    return wide_world
 
 
 PAGES = [

@@ -6,11 +6,10 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
-from django.db import transaction
 from django.urls import Resolver404, resolve
 
-from tests.factories import WideWorld
 from tests.test_access_matrix import MATRIX, _url
+from tests.wide_world import wide_world_each_test, wide_world_once  # noqa: F401 (fixtures)
 
 READ_ONLY = ("leader", "inspector", "county")
 # Every page has these two forms: leaving and switching the language are always allowed.
@@ -38,19 +37,6 @@ def _name(path: str) -> str | None:
     except Resolver404:
         return None
     return match.view_name
-
-
-@pytest.fixture(scope="module")
-def wide_world(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        w = WideWorld()
-        yield w
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def world(wide_world, db):
-    return wide_world
 
 
 PAGES = [

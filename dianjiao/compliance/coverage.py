@@ -2,7 +2,9 @@
 a point and faulty equipment. It counts both the org tree and the roster, so it lives above
 both; the village list, the coverage page (views.py) and the home page show it."""
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from dianjiao.members.models import Member
@@ -27,20 +29,61 @@ def unassigned_count():
     return _count(Member.objects.filter(active=True, point__isnull=True))
 
 
-def villages_with_coverage(user):
-    """Villages the user sees, each with points, members, members without a point, and
-    equipment out of order."""
-    members = Member.objects.filter(active=True)
-    return (
-        Village.objects.visible_to(user)
-        .select_related("township")
+# The figures of villages_with_coverage, each from one of the grouped counts below.
+COVERAGE_FIGURES = ("n_points", "n_members", "n_unassigned", "n_pastoral_members", "n_faulty")
+
+
+def _grouped(villages):
+    """The counts of each table per village, over `villages` (a queryset of ids): one GROUP BY
+    per table, members counted once with a filtered count per figure."""
+    active = Q(active=True)
+    return [
+        Member.objects.filter(village__in=villages)
+        .order_by()
+        .values("village_id")
         .annotate(
-            n_points=_count(ViewingPoint.objects.filter(active=True)),
-            n_members=_count(members),
-            n_unassigned=_count(members.filter(point__isnull=True)),
-            n_pastoral_members=_count(members.filter(mobility=Member.Mobility.PASTORAL)),
-            n_faulty=_count(Equipment.objects.filter(condition__in=Equipment.OUT_OF_ORDER)),
-        )
+            n_members=Count("pk", filter=active),
+            n_unassigned=Count("pk", filter=active & Q(point__isnull=True)),
+            n_pastoral_members=Count("pk", filter=active & Q(mobility=Member.Mobility.PASTORAL)),
+        ),
+        ViewingPoint.objects.filter(village__in=villages, active=True)
+        .order_by()
+        .values("village_id")
+        .annotate(n_points=Count("pk")),
+        Equipment.objects.filter(village__in=villages, condition__in=Equipment.OUT_OF_ORDER)
+        .order_by()
+        .values("village_id")
+        .annotate(n_faulty=Count("pk")),
+    ]
+
+
+def villages_with_coverage(user):
+    """Villages the user sees (in the villages' order), each with points, members, members
+    without a point, pastoral members and equipment out of order. One statement: the visible
+    villages left-joined to one grouped count per table (members, points, equipment), each over
+    the visible villages only. Correlated counts, one per village and figure, cost ~5 lookups a
+    village; grouped, each table is read once for all of them."""
+    visible = Village.objects.visible_to(user).order_by()
+    try:
+        villages_sql, params = visible.query.sql_with_params()
+    except EmptyResultSet:  # a user who sees no village at all (no county, no village set)
+        return Village.objects.none()
+    ids = visible.values("pk")
+    q = connection.ops.quote_name
+    joins, figures = [], []
+    for i, counts in enumerate(_grouped(ids)):
+        sql, more = counts.query.sql_with_params()
+        alias = f"c{i}"
+        joins.append(f"LEFT JOIN ({sql}) {alias} ON {alias}.{q('village_id')} = v.{q('id')}")
+        params = (*params, *more)
+        figures += [
+            f"COALESCE({alias}.{q(name)}, 0) AS {q(name)}" for name in counts.query.annotations
+        ]
+    order = ", ".join(f"v.{q(Village._meta.get_field(f).column)}" for f in Village._meta.ordering)
+    return Village.objects.raw(
+        f"SELECT v.*, {', '.join(figures)} FROM ({villages_sql}) v {' '.join(joins)} "
+        f"ORDER BY {order}",
+        params,
     )
 
 

@@ -54,12 +54,13 @@ def todos(user, *, as_of: dt.date) -> list[Todo]:
     queries whatever the data."""
     year, month = as_of.year, as_of.month
     prev = (year, month - 1) if month > 1 else (year - 1, 12)
-    # Each village with its active members reached by no viewing point (R2), in the same query.
-    villages = list(
-        Village.objects.visible_to(user)
-        .annotate(n_unassigned=unassigned_count())
-        .order_by("township_id", "sort_order", "name")
-    )
+    # Each village, for the station with its active members reached by no viewing point (R2)
+    # in the same query (only the station's list counts them).
+    station = is_station(user)
+    villages = Village.objects.visible_to(user).order_by("township_id", "sort_order", "name")
+    if station:
+        villages = villages.annotate(n_unassigned=unassigned_count())
+    villages = list(villages)
     township_ids = {v.township_id for v in villages}
     plans = {
         (p.township_id, p.year): p
@@ -69,22 +70,25 @@ def todos(user, *, as_of: dt.date) -> list[Todo]:
     held = set(
         ViewingSession.objects.visible_to(user)
         .filter(held_at__gte=start, held_at__lt=end, kind__in=COUNTED)
+        .order_by()
         .values_list("village_id", flat=True)
     )
     sent = set(
         MonthlyFeedback.objects.visible_to(user)
         .filter(year=prev[0], month=prev[1])
+        .order_by()
         .values_list("village_id", flat=True)
     )
     planned = set(
         VillageWorkPlan.objects.visible_to(user)
         .filter(year=year)
+        .order_by()
         .values_list("village_id", flat=True)
     )
     items = InfoItem.objects.visible_to(user).filter(
         sent_at__gte=start, sent_at__lt=end
     ) | InfoItem.objects.visible_to(user).filter(status=InfoItem.Status.SENT)
-    item_rows = list(items.values_list("village_id", "sent_at", "status"))
+    item_rows = list(items.order_by().values_list("village_id", "sent_at", "status"))
     items_this_month: dict[int, int] = defaultdict(int)
     for village_id, sent_at, _status in item_rows:
         if start <= sent_at < end:
@@ -95,6 +99,7 @@ def todos(user, *, as_of: dt.date) -> list[Todo]:
         (v, y, q): st
         for v, y, q, st in QuarterlyReport.objects.visible_to(user)
         .filter(year__in={y for y, _q in asked})
+        .order_by()
         .values_list("village_id", "year", "quarter", "status")
     }
     reports_waiting = (
@@ -108,18 +113,24 @@ def todos(user, *, as_of: dt.date) -> list[Todo]:
     prev_last_day = month_days(*prev)[1]
     days_left = (last_day - as_of).days
     prev_value = f"{prev[0]:04d}-{prev[1]:02d}"
+    # The texts are the same for every village (or every village with the same figures): each
+    # is translated once, not once a village (hundreds of villages for a county).
+    not_held = ngettext(
+        "本月尚未组织收看（还剩%(days)d天）",
+        "本月尚未组织收看（还剩%(days)d天）",
+        days_left,
+    ) % {"days": days_left}
+    no_feedback = _("%(month)s月收看情况尚未反馈") % {"month": prev[1]}
+    no_workplan = _("%(year)d年电教工作计划尚未报送") % {"year": year}
+    items_short: dict[tuple[int, int], str] = {}
+    report_texts: dict[tuple, str] = {}
     for v in villages:
         plan = plans.get((v.township_id, year))
         if v.pk not in held:
             out.append(
                 Todo(
                     v,
-                    ngettext(
-                        "本月尚未组织收看（还剩%(days)d天）",
-                        "本月尚未组织收看（还剩%(days)d天）",
-                        days_left,
-                    )
-                    % {"days": days_left},
+                    not_held,
                     False,
                     "teaching:list",
                     f"village={v.pk}&month={year:04d}-{month:02d}",
@@ -130,7 +141,7 @@ def todos(user, *, as_of: dt.date) -> list[Todo]:
             out.append(
                 Todo(
                     v,
-                    _("%(month)s月收看情况尚未反馈") % {"month": prev[1]},
+                    no_feedback,
                     True,
                     "teaching:feedback",
                     f"village={v.pk}&month={prev_value}",
@@ -138,16 +149,18 @@ def todos(user, *, as_of: dt.date) -> list[Todo]:
                 )
             )
         wanted = (plan or DEFAULTS).info_items_per_village_month
-        if items_this_month[v.pk] < wanted:
+        n = items_this_month[v.pk]
+        if n < wanted:
+            if (n, wanted) not in items_short:
+                items_short[n, wanted] = ngettext(
+                    "本月电教信息已报%(n)d条，应报%(wanted)d条（还剩%(days)d天）",
+                    "本月电教信息已报%(n)d条，应报%(wanted)d条（还剩%(days)d天）",
+                    days_left,
+                ) % {"n": n, "wanted": wanted, "days": days_left}
             out.append(
                 Todo(
                     v,
-                    ngettext(
-                        "本月电教信息已报%(n)d条，应报%(wanted)d条（还剩%(days)d天）",
-                        "本月电教信息已报%(n)d条，应报%(wanted)d条（还剩%(days)d天）",
-                        days_left,
-                    )
-                    % {"n": items_this_month[v.pk], "wanted": wanted, "days": days_left},
+                    items_short[n, wanted],
                     False,
                     "infoitems:list",
                     f"village={v.pk}&month={year:04d}-{month:02d}",
@@ -160,17 +173,17 @@ def todos(user, *, as_of: dt.date) -> list[Todo]:
                 continue
             due = report_due(y, q, plans.get((v.township_id, y)))
             named = status != QuarterlyReport.Status.RETURNED
-            if status == QuarterlyReport.Status.RETURNED:
-                text = _("%(year)d年第%(quarter)d季度报告被退回，请修改后重新上报") % {
-                    "year": y,
-                    "quarter": q,
-                }
-            else:
-                text = _("%(year)d年第%(quarter)d季度报告尚未上报（截止%(due)s）") % {
-                    "year": y,
-                    "quarter": q,
-                    "due": date_format(due, _("n月j日")),
-                }
+            key = (named, y, q, due)
+            if key not in report_texts:
+                if not named:
+                    report_texts[key] = _(
+                        "%(year)d年第%(quarter)d季度报告被退回，请修改后重新上报"
+                    ) % {"year": y, "quarter": q}
+                else:
+                    report_texts[key] = _(
+                        "%(year)d年第%(quarter)d季度报告尚未上报（截止%(due)s）"
+                    ) % {"year": y, "quarter": q, "due": date_format(due, _("n月j日"))}
+            text = report_texts[key]
             out.append(
                 Todo(
                     v,
@@ -186,13 +199,13 @@ def todos(user, *, as_of: dt.date) -> list[Todo]:
             out.append(
                 Todo(
                     v,
-                    _("%(year)d年电教工作计划尚未报送") % {"year": year},
+                    no_workplan,
                     True,
                     "planning:workplans",
                     f"year={year}",
                 )
             )
-    if is_station(user):
+    if station:
         unassigned = sum(v.n_unassigned for v in villages)
         if unassigned:
             out.insert(

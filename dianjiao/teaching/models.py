@@ -188,7 +188,14 @@ class ViewingSession(models.Model):
         verbose_name = _("播放收看")
         verbose_name_plural = _("播放收看")
         ordering = ["-held_at", "pk"]
-        indexes = [models.Index(fields=["village", "held_at"], name="session_village_held")]
+        indexes = [
+            # A village's sessions by date (its operator's list, its month's figures).
+            models.Index(fields=["village", "held_at"], name="session_village_held"),
+            # A township's (its station's) sessions by date, and a county's township by
+            # township: a month's or a year's sessions (the to-do list, compliance) read as a
+            # range instead of every session of the township, the sessions list in date order.
+            models.Index(fields=["township", "held_at"], name="session_township_held"),
+        ]
 
     def __str__(self):
         if not self.held_at:

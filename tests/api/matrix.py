@@ -44,12 +44,13 @@ def info_item_body(w):
     }
 
 
-def session(w):
-    """A monthly showing of 红星村, recorded by its operator this very moment."""
+def recorded_session(w, *, film_title="榜样9", guests=()):
+    """A monthly showing of 红星村 (a new film of the township), recorded by its operator this
+    very moment, 张三 present, with `guests` ((name, note) pairs)."""
     from dianjiao.teaching.services import session_record
 
-    film = Film.objects.create(township=w.township, title="榜样9", duration_minutes=60)
-    recorded = session_record(
+    film = Film.objects.create(township=w.township, title=film_title, duration_minutes=60)
+    return session_record(
         author=w.operator,
         village=w.village,
         point=w.point,
@@ -58,8 +59,13 @@ def session(w):
         films=[film],
         duration_minutes=60,
         attendance={w.member.pk: ("present", "")},
+        guests=list(guests),
     )
-    return {"session_id": recorded.pk}
+
+
+def session(w):
+    """A monthly showing of 红星村, recorded by its operator this very moment."""
+    return {"session_id": recorded_session(w).pk}
 
 
 TUS = {"Tus-Resumable": "1.0.0"}
