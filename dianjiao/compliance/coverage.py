@@ -2,13 +2,15 @@
 a point and faulty equipment. It counts both the org tree and the roster, so it lives above
 both; the village list, the coverage page (views.py) and the home page show it."""
 
+import dataclasses
+
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from dianjiao.members.models import Member
-from dianjiao.orgs.models import Equipment, ViewingPoint, Village
+from dianjiao.orgs.models import Equipment, Township, ViewingPoint, Village
 
 
 def _count(queryset):
@@ -96,6 +98,32 @@ def coverage_totals(villages) -> dict:
         round(100 * reached / totals["n_members"], 1) if totals["n_members"] else None
     )
     return totals
+
+
+@dataclasses.dataclass
+class TownshipCoverage:
+    township: Township
+    n_villages: int = 0
+    n_points: int = 0
+    n_members: int = 0
+    n_unassigned: int = 0
+
+
+def townships_of(villages) -> list[TownshipCoverage]:
+    """The villages' coverage added up by township, for a user who sees several (the county's
+    home page lists its townships, not its hundred and fifty villages). One query, for the
+    townships' names."""
+    rows = {
+        t.pk: TownshipCoverage(t)
+        for t in Township.objects.filter(pk__in={v.township_id for v in villages})
+    }
+    for v in villages:
+        row = rows[v.township_id]
+        row.n_villages += 1
+        row.n_points += v.n_points
+        row.n_members += v.n_members
+        row.n_unassigned += v.n_unassigned
+    return list(rows.values())
 
 
 def unassigned_members(user):

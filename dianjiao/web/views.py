@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from dianjiao.accounts.models import Role
-from dianjiao.compliance.coverage import coverage_totals, villages_with_coverage
+from dianjiao.compliance.coverage import coverage_totals, townships_of, villages_with_coverage
 from dianjiao.compliance.todos import Todo
 from dianjiao.compliance.views import dashboard_context, requested_township
 from dianjiao.films.selectors import announcements_for
@@ -36,10 +36,14 @@ def latest_bulletins(user) -> list[Bulletin]:
 
 def home(request):
     villages = list(villages_with_coverage(request.user))
+    several = len({v.township_id for v in villages}) > 1
     return render(
         request,
         "web/home.html",
         {
+            # Several townships (a county): a line a township, each opening its villages.
+            "townships": townships_of(villages) if several else None,
+            "year": dates.today().year,
             "villages": villages,
             "totals": coverage_totals(villages),
             "announcements": announcements_for(request.user),

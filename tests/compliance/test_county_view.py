@@ -10,6 +10,9 @@ from openpyxl import load_workbook
 
 from dianjiao.compliance import compute
 from dianjiao.compliance import views as compliance_views
+from dianjiao.lib.dates import today
+from dianjiao.members.models import Member
+from dianjiao.orgs.models import ViewingPoint
 from tests import factories
 from tests.compliance.test_compliance import (
     AS_OF,
@@ -178,3 +181,29 @@ def test_coverage_counts_a_member_expected_in_one_session_and_present_at_another
     clock.at = NOW
     october = compute.compliance(world.station, year=2026, as_of=AS_OF).rows[0].cells[9]
     assert (october.sessions, october.expected, october.present) == (2, 6, 4)
+
+
+def test_the_county_home_page_adds_up_its_villages_by_township(world, login):
+    """The county viewer's home lists townships (their villages' points, members and members
+    without a point added up), each opening its villages on the dashboard; a station, seeing
+    one township, keeps its villages' own lines."""
+    factories.member(world.village, "无点党员", None)
+    html = login(world.county_viewer).get(reverse("web:home")).content.decode()
+    village_row = reverse("orgs:village_detail", args=[world.village.pk])
+    assert "各乡镇概况" in html and village_row not in html
+    opens = f'{URL}?year={today().year}&amp;township={world.township.pk}">乌伦古乡</a>'
+    assert opens in html
+    villages = [world.village, world.pastoral]
+    members = Member.objects.filter(village__in=villages, active=True)
+    row = html[html.index(opens) :].split("</tr>")[0]
+    cells = [c.split("<")[0] for c in row.split('class="num">')[1:]]
+    assert cells == [
+        "2",
+        str(ViewingPoint.objects.filter(village__in=villages, active=True).count()),
+        str(members.count()),
+        str(members.filter(point__isnull=True).count()),
+    ]
+    assert cells[3] != "0"  # the member without a point is counted
+
+    html = login(world.station).get(reverse("web:home")).content.decode()
+    assert "各村概况" in html and village_row in html and "各乡镇概况" not in html

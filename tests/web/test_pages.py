@@ -237,7 +237,7 @@ def test_the_pages_run_a_fixed_number_of_queries_whatever_the_data(
     # Per page and role. The dashboard: the request's session and user (2), compliance (10), the
     # plan's progress (9), compliance's to-dos (8), oversight's (station 4, leader 2, village 2,
     # county none), the page frame's scope (county and township: 2, a village's operator 3: its
-    # village too, the county viewer 1). Compliance runs its 11 even when a village has no
+    # village too, the county viewer 1). Compliance runs its 10 even when a village has no
     # session at all (the films of the sessions were fetched only when there were some). The
     # home page: its coverage counts and announcements (2) instead of compliance and progress,
     # a village's latest bulletins (1), and the reminders the user last received (1).
