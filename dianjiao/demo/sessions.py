@@ -251,9 +251,7 @@ class SessionWriter:
         bulk.create(Attendance, self.attendance)
         for name, pairs in self.links.items():
             through, left, right = _through(name)
-            through.objects.bulk_create(
-                [through(**{left: s, right: o}) for s, o in pairs], batch_size=bulk.BATCH
-            )
+            bulk.insert(through, [through(**{left: s, right: o}) for s, o in pairs])
         bulk.create(PracticeTask, self.tasks)
         self.sessions, self.attendance, self.tasks = [], [], []
         self.links = {"films": [], "speakers": []}
