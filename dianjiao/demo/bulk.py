@@ -44,6 +44,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.db.models import Field, ForeignKey, Model
+from django.db.models.base import ModelState
 
 from dianjiao.audit import recorder
 from dianjiao.audit.models import AuditEvent
@@ -95,27 +96,32 @@ def _representer(model):
 def audit_events(objs, action: str = "create") -> list[AuditEvent]:
     """The events the post_save signal would write for `objs` (see recorder._record)."""
     user, label, ip = _actor.get()
-    actor = user if user is not None and user.pk else None
+    actor_id = user.pk if user is not None and user.pk else None
     actor_label = label[:150] or "system"
     takers: dict = {}
     events = []
     for obj in objs:
         model = type(obj)
         if model not in takers:
-            takers[model] = (_snapshotter(model), _representer(model))
-        take, represent = takers[model]
-        events.append(
-            AuditEvent(
-                actor=actor,
-                actor_label=actor_label,
-                ip=ip,
-                action=action,
-                model=obj._meta.label_lower,
-                object_pk=str(obj.pk),
-                object_repr=represent(obj)[:200],
-                data=take(obj),
-            )
+            takers[model] = (_snapshotter(model), _representer(model), obj._meta.label_lower)
+        take, represent, name = takers[model]
+        # AuditEvent(actor=..., ...) without Model.__init__'s work per keyword (as from_db makes
+        # an instance): millions of them at the larger scales.
+        event = AuditEvent.__new__(AuditEvent)
+        event._state = ModelState()
+        event.__dict__.update(
+            id=None,
+            at=None,  # auto_now_add: set when it is written
+            actor_id=actor_id,
+            actor_label=actor_label,
+            ip=ip,
+            action=action,
+            model=name,
+            object_pk=str(obj.pk),
+            object_repr=represent(obj)[:200],
+            data=take(obj),
         )
+        events.append(event)
     return events
 
 
@@ -155,6 +161,12 @@ def _preparer(field):
 
     def prepare(value):
         return field.get_db_prep_save(value, connection)
+
+    if internal != "JSONField":  # a JSON field's None may be stored as JSON's null
+        prepare_value = prepare
+
+        def prepare(value):
+            return None if value is None else prepare_value(value)
 
     if internal in _PLAIN:
         return lambda value: value if value is None or type(value) is exact else prepare(value)
