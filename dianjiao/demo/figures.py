@@ -112,9 +112,12 @@ class Figures:
         ):
             if kind in COUNTED and start <= held_at < end:
                 self.covered[(village_id, *_month(held_at))].add(member_id)
-            elif kind == ViewingSession.Kind.MAKEUP and made_up_held_at is not None:
-                if start <= made_up_held_at < end:
-                    self.covered[(village_id, *_month(made_up_held_at))].add(member_id)
+            elif (
+                kind == ViewingSession.Kind.MAKEUP
+                and made_up_held_at is not None
+                and start <= made_up_held_at < end
+            ):
+                self.covered[(village_id, *_month(made_up_held_at))].add(member_id)
 
     def _between(self, village, start, end) -> list[ViewingSession]:
         if not (self.start <= start and end <= self.end):
