@@ -40,6 +40,7 @@ import decimal
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
@@ -93,6 +94,18 @@ def _representer(model):
     return str
 
 
+def instance(cls, related: dict, /, **values):
+    """cls(**values) made as `Model.from_db` makes an instance, without `Model.__init__`'s work
+    per keyword (millions of attendance rows at the larger scales): `values` are every concrete
+    field's attname, `related` the objects its foreign keys point to (cached as the keywords
+    would cache them)."""
+    obj = cls.__new__(cls)
+    obj._state = ModelState()
+    obj._state.fields_cache = dict(related)
+    obj.__dict__.update(values)
+    return obj
+
+
 def audit_events(objs, action: str = "create") -> list[AuditEvent]:
     """The events the post_save signal would write for `objs` (see recorder._record)."""
     user, label, ip = _actor.get()
@@ -107,9 +120,9 @@ def audit_events(objs, action: str = "create") -> list[AuditEvent]:
         take, represent, name = takers[model]
         # AuditEvent(actor=..., ...) without Model.__init__'s work per keyword (as from_db makes
         # an instance): millions of them at the larger scales.
-        event = AuditEvent.__new__(AuditEvent)
-        event._state = ModelState()
-        event.__dict__.update(
+        event = instance(
+            AuditEvent,
+            {},
             id=None,
             at=None,  # auto_now_add: set when it is written
             actor_id=actor_id,
@@ -172,6 +185,17 @@ def _preparer(field):
         return lambda value: value if value is None or type(value) is exact else prepare(value)
     if internal == "UUIDField" and not connection.features.has_native_uuid_field:
         return lambda value: value.hex if type(value) is uuid.UUID else prepare(value)
+    if internal == "DateTimeField" and connection.vendor == "sqlite" and settings.USE_TZ:
+        # An aware datetime is stored as SQLite's adapt_datetimefield_value stores it: as text,
+        # naive in the connection's zone.
+        zone = connection.timezone
+
+        def prepare_datetime(value):
+            if type(value) is dt.datetime and value.tzinfo is not None:
+                return str(value.astimezone(zone).replace(tzinfo=None))
+            return prepare(value)
+
+        return prepare_datetime
     return prepare
 
 

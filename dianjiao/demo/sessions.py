@@ -208,9 +208,12 @@ class SessionWriter:
             validate_constraints=False,
         )
         rows = [
-            Attendance(
-                session=session,
-                member=members[pk],
+            bulk.instance(
+                Attendance,
+                {"session": session, "member": members[pk]},
+                id=None,
+                session_id=session.pk,
+                member_id=pk,
                 expected=pk in expected,
                 status=a.status,
                 excuse_reason=a.reason,
