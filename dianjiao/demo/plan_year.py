@@ -1,6 +1,9 @@
 """The demo township's plan year: the township's annual plan, the villages' work plans, their
-monthly feedback, information items and quarterly reports, all made through the apps' services,
-so that the compliance pages (dianjiao.compliance.compute.compliance) show a believable year.
+monthly feedback, information items and quarterly reports, made through the apps' services (the
+monthly feedback is written in bulk, as `teaching.services.feedback_send` writes it), so that the
+compliance pages (dianjiao.compliance.compute.compliance) show a believable year. The feedback's
+summaries and the reports' figures are computed once for the whole township (figures.py), from
+the records as the history left them, instead of by the services' queries per village and month.
 
 The picture is planned, not drawn (`story`): most villages held a viewing every month and sent
 their feedback, information items and quarterly reports on time; two fell behind by a month or

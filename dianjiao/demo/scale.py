@@ -18,8 +18,12 @@ any other entries), its plan years (plan_year.py), pastoral campaigns and oversi
 new here is the org tree, the roster and the accounts, generated from a seed and written in bulk.
 
 The plan year (feedback, information items, quarterly reports) covers the last twelve months
-and the film loans and the oversight year only each county's first township: those builders
-go through the services row by row, and at these sizes they would cost hours. Each county's
+and the film loans and the oversight year only each county's first township: the items, reports,
+loans and oversight go through the services row by row, and over every township and year they
+would cost hours. The sessions, their attendance and logbook entries, the monthly feedback and
+the audit events of all of them are written in bulk (`bulk.insert`: multi-row INSERTs without
+Django's per-value SQL compiler), and the plan year's figures are read once per township
+(figures.py) instead of once per village and month. Each county's
 viewer account is written in its own transaction, and each township in one (a failed build
 leaves the townships before it). The accounts share one password, hashed once (hashing a
 password per account would cost more than the rest of the org tree). Names and ID numbers
