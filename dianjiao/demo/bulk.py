@@ -4,6 +4,12 @@ live use could not have left.
 * `create(model, objs)`: one INSERT per batch instead of one per row, and the audit trail's
   "create" event of every row, as the post_save signal would have written it (same actor, same
   snapshot), because bulk_create sends no signals.
+* `insert(model, objs)`: what bulk_create does (the fields' pre_save and database preparation, a
+  multi-row INSERT, the new auto keys read back with RETURNING), without building Django's SQL
+  compiler per value: at the larger scales (millions of attendance rows and their audit events)
+  the compiler was most of the build. The values stored are those bulk_create would store: plain
+  values (text, integers, booleans, keys to them) go in as they are, everything else through the
+  field's own get_db_prep_save.
 * `Chains`: the villages' logbooks (R10), appended in Python and inserted in bulk. Each entry's seq,
   prev_hash and hash are computed exactly as `logbook.services.entry_append` computes them
   (`logbook.chain.entry_hash`), continuing from the chain's head in the database, so
@@ -29,46 +35,226 @@ live use could not have left.
 """
 
 import contextlib
+import datetime as dt
+import decimal
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
 from django.db.models import Field, ForeignKey, Model
+from django.db.models.base import ModelState
 
 from dianjiao.audit import recorder
 from dianjiao.audit.models import AuditEvent
-from dianjiao.audit.recorder import _actor, snapshot
+from dianjiao.audit.recorder import _SKIP_FIELDS, _actor, snapshot
 from dianjiao.logbook import chain
 from dianjiao.logbook.models import LogbookEntry
+from dianjiao.teaching.models import Attendance
 
 BATCH = 500
+
+# Values that recorder.snapshot's JSON round trip leaves as they are, and those it turns into the
+# DjangoJSONEncoder's text.
+_AS_IS = frozenset({str, int, bool, float, type(None)})
+_AS_TEXT = (uuid.UUID, dt.date, dt.time, dt.timedelta, decimal.Decimal)
+_ENCODER = DjangoJSONEncoder()
+
+
+def _snapshotter(model):
+    """snapshot(obj) for objects of `model`, without the JSON round trip when every value is a
+    plain one (an object with anything else, a file or a JSON field's list, gets the recorder's own
+    snapshot)."""
+    attnames = [f.attname for f in model._meta.concrete_fields if f.attname not in _SKIP_FIELDS]
+
+    def take(obj) -> dict:
+        data = {}
+        for name in attnames:
+            value = getattr(obj, name)
+            kind = type(value)
+            if kind in _AS_IS:
+                data[name] = value
+            elif isinstance(value, _AS_TEXT):
+                data[name] = _ENCODER.default(value)
+            else:
+                return snapshot(obj)
+        return data
+
+    return take
+
+
+def _representer(model):
+    """str(obj) for objects of `model`; an attendance row's, the most numerous, without building
+    its status's choices once per row."""
+    if model is Attendance:
+        labels = {value: str(label) for value, label in Attendance.Status.choices}
+        return lambda obj: f"{obj.member} {labels.get(obj.status, obj.status)}"
+    return str
+
+
+def instance(cls, related: dict, /, **values):
+    """cls(**values) made as `Model.from_db` makes an instance, without `Model.__init__`'s work
+    per keyword (millions of attendance rows at the larger scales): `values` are every concrete
+    field's attname, `related` the objects its foreign keys point to (cached as the keywords
+    would cache them)."""
+    obj = cls.__new__(cls)
+    obj._state = ModelState()
+    obj._state.fields_cache = dict(related)
+    obj.__dict__.update(values)
+    return obj
 
 
 def audit_events(objs, action: str = "create") -> list[AuditEvent]:
     """The events the post_save signal would write for `objs` (see recorder._record)."""
     user, label, ip = _actor.get()
-    return [
-        AuditEvent(
-            actor=user if user is not None and user.pk else None,
-            actor_label=label[:150] or "system",
+    actor_id = user.pk if user is not None and user.pk else None
+    actor_label = label[:150] or "system"
+    takers: dict = {}
+    events = []
+    for obj in objs:
+        model = type(obj)
+        if model not in takers:
+            takers[model] = (_snapshotter(model), _representer(model), obj._meta.label_lower)
+        take, represent, name = takers[model]
+        # AuditEvent(actor=..., ...) without Model.__init__'s work per keyword (as from_db makes
+        # an instance): millions of them at the larger scales.
+        event = instance(
+            AuditEvent,
+            {},
+            id=None,
+            at=None,  # auto_now_add: set when it is written
+            actor_id=actor_id,
+            actor_label=actor_label,
             ip=ip,
             action=action,
-            model=obj._meta.label_lower,
+            model=name,
             object_pk=str(obj.pk),
-            object_repr=str(obj)[:200],
-            data=snapshot(obj),
+            object_repr=represent(obj)[:200],
+            data=take(obj),
         )
-        for obj in objs
+        events.append(event)
+    return events
+
+
+# Field types whose database preparation returns a value of the right type unchanged.
+_PLAIN = frozenset(
+    {
+        "AutoField",
+        "BigAutoField",
+        "SmallAutoField",
+        "BigIntegerField",
+        "BooleanField",
+        "CharField",
+        "EmailField",
+        "IntegerField",
+        "PositiveBigIntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "SlugField",
+        "SmallIntegerField",
+        "TextField",
+    }
+)
+_PLAIN_TYPES = {
+    "BooleanField": bool,
+    "CharField": str,
+    "EmailField": str,
+    "SlugField": str,
+    "TextField": str,
+}
+
+
+def _preparer(field):
+    """value -> database value for `field`, as bulk_create's field.get_db_prep_save makes it."""
+    target = field.target_field if field.is_relation else field
+    internal = target.get_internal_type()
+    exact = _PLAIN_TYPES.get(internal, int)
+
+    def prepare(value):
+        return field.get_db_prep_save(value, connection)
+
+    if internal != "JSONField":  # a JSON field's None may be stored as JSON's null
+        prepare_value = prepare
+
+        def prepare(value):
+            return None if value is None else prepare_value(value)
+
+    if internal in _PLAIN:
+        return lambda value: value if value is None or type(value) is exact else prepare(value)
+    if internal == "UUIDField" and not connection.features.has_native_uuid_field:
+        return lambda value: value.hex if type(value) is uuid.UUID else prepare(value)
+    if internal == "DateTimeField" and connection.vendor == "sqlite" and settings.USE_TZ:
+        # An aware datetime is stored as SQLite's adapt_datetimefield_value stores it: as text,
+        # naive in the connection's zone.
+        zone = connection.timezone
+
+        def prepare_datetime(value):
+            if type(value) is dt.datetime and value.tzinfo is not None:
+                return str(value.astimezone(zone).replace(tzinfo=None))
+            return prepare(value)
+
+        return prepare_datetime
+    return prepare
+
+
+def insert(model, objs: list) -> list:
+    """Write `objs` (new, unsaved) as bulk_create would, a few hundred rows per INSERT (see the
+    module's docstring); objects without a key get theirs from the database."""
+    if not objs:
+        return objs
+    opts = model._meta
+    pk = opts.pk
+    without_key = [obj.pk is None for obj in objs]
+    returning = any(without_key)
+    if returning and not all(without_key):
+        raise ValueError(f"{opts.label}: some objects have keys and some do not")
+    fields = [
+        f
+        for f in opts.concrete_fields
+        if not getattr(f, "generated", False) and not (returning and f is pk)
     ]
+    plan = [
+        (f.attname, f if type(f).pre_save is not Field.pre_save else None, _preparer(f))
+        for f in fields
+    ]
+    fill = getattr(model, "fill_canonical", None)
+    qn = connection.ops.quote_name
+    head = f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(f.column) for f in fields)}) VALUES "
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    tail = ""
+    if returning:
+        tail, _params = connection.ops.returning_columns([pk])
+        tail = " " + tail
+    limit = connection.features.max_query_params or 100_000
+    per = max(1, min(BATCH, limit // len(fields)))
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), per):
+            chunk = objs[start : start + per]
+            params = []
+            for obj in chunk:
+                if fill is not None:
+                    obj.fill_canonical()
+                for name, pre, prepare in plan:
+                    value = pre.pre_save(obj, True) if pre is not None else getattr(obj, name)
+                    params.append(prepare(value))
+            cursor.execute(head + ", ".join([row] * len(chunk)) + tail, params)
+            if returning:
+                for obj, (key,) in zip(chunk, cursor.fetchall(), strict=True):
+                    setattr(obj, pk.attname, key)
+            for obj in chunk:
+                obj._state.adding, obj._state.db = False, connection.alias
+    return objs
 
 
 def create(model, objs: list, *, audited: bool = True) -> list:
-    """bulk_create `objs` of `model` and, when `audited`, their audit events."""
+    """Insert `objs` of `model` in bulk and, when `audited`, their audit events."""
     if not objs:
         return objs
-    model.objects.bulk_create(objs, batch_size=BATCH)
+    insert(model, objs)
     if audited:
-        AuditEvent.objects.bulk_create(audit_events(objs), batch_size=BATCH)
+        insert(AuditEvent, audit_events(objs))
     return objs
 
 
@@ -125,7 +311,7 @@ class Chains:
             source_pk=str(source.pk),
             prev_hash=prev_hash,
         )
-        entry.hash = chain.entry_hash({f: getattr(entry, f) for f in chain.HASHED_FIELDS})
+        chain.seal(entry)  # its canonical bytes and hash, computed once
         self.heads[village.pk] = (entry.seq, entry.hash)
         self.pending.append(entry)
         return entry
@@ -198,4 +384,4 @@ def audit_buffered():
         yield
     finally:
         recorder._record = original
-    AuditEvent.objects.bulk_create(pending, batch_size=BATCH)
+    insert(AuditEvent, pending)

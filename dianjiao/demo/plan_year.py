@@ -1,6 +1,9 @@
 """The demo township's plan year: the township's annual plan, the villages' work plans, their
-monthly feedback, information items and quarterly reports, all made through the apps' services,
-so that the compliance pages (dianjiao.compliance.compute.compliance) show a believable year.
+monthly feedback, information items and quarterly reports, made through the apps' services (the
+monthly feedback is written in bulk, as `teaching.services.feedback_send` writes it), so that the
+compliance pages (dianjiao.compliance.compute.compliance) show a believable year. The feedback's
+summaries and the reports' figures are computed once for the whole township (figures.py), from
+the records as the history left them, instead of by the services' queries per village and month.
 
 The picture is planned, not drawn (`story`): most villages held a viewing every month and sent
 their feedback, information items and quarterly reports on time; two fell behind by a month or
@@ -15,6 +18,7 @@ done yet (a report not written, an item not reviewed), as on the real day.
 """
 
 import calendar
+import contextlib
 import dataclasses
 import datetime as dt
 import io
@@ -26,6 +30,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from dianjiao.accounts.models import Role, User
+from dianjiao.accounts.scope import require_village_writer
 from dianjiao.films.models import Film
 from dianjiao.infoitems import services as info_services
 from dianjiao.infoitems.models import InfoItem
@@ -35,8 +40,12 @@ from dianjiao.plans import services as plan_services
 from dianjiao.plans.forms import AnnualPlanForm
 from dianjiao.reports import services as report_services
 from dianjiao.reports.models import QuarterlyReport, quarter_bounds
-from dianjiao.teaching import services as teaching_services
+from dianjiao.teaching.inputs import clean_text
 from dianjiao.teaching.models import MonthlyFeedback, ViewingSession
+from dianjiao.teaching.selectors import feedback_opens_on
+
+from . import bulk
+from .figures import Figures
 
 # -- the story of the year ---------------------------------------------------------------------
 
@@ -438,6 +447,8 @@ class _Year:
     # -- monthly feedback --------------------------------------------------------------------
 
     def feedback(self) -> None:
+        """The ended months' feedback, written in bulk (see `_feedback`)."""
+        rows: list[MonthlyFeedback] = []
         sent = set(
             MonthlyFeedback.objects.filter(village__in=self.villages).values_list(
                 "village_id", "year", "month"
@@ -466,11 +477,30 @@ class _Year:
                     )
                 if not self._ok(at):
                     continue
-                with dates.simulated_now(at):
-                    teaching_services.feedback_send(
-                        author=self._op(village), village=village, year=y, month=m, note=note
-                    )
-                self.report.feedback += 1
+                rows.append(self._feedback(village, y, m, note, at))
+        bulk.create(MonthlyFeedback, rows)
+        self.report.feedback += len(rows)
+
+    def _feedback(self, village, y: int, m: int, note: str, at) -> MonthlyFeedback:
+        """What `teaching.services.feedback_send` sends at `at` (the month's first version: the
+        months already sent are skipped), its summary from the figures read once."""
+        author = self._op(village)
+        require_village_writer(author, village, denied="没有在该村登记播放收看的权限")
+        if timezone.localtime(at).date() < feedback_opens_on(y, m):
+            raise ValueError(f"演示数据：{village.name}{y}年{m}月的反馈报送过早")
+        feedback = MonthlyFeedback(
+            village=village,
+            year=y,
+            month=m,
+            version=1,
+            summary=self.figures.month_summary(village, y, m),
+            note=clean_text(note),
+            sent_by=author,
+            sent_at=at,
+        )
+        feedback.township_id = village.township_id  # as MonthlyFeedback.save() does
+        feedback.full_clean(validate_unique=False, validate_constraints=False)
+        return feedback
 
     # -- information items -------------------------------------------------------------------
 
@@ -667,7 +697,7 @@ class _Year:
                     else []
                 )
                 op = self._op(village)
-                with dates.simulated_now(submit_at):
+                with dates.simulated_now(submit_at), self._quarter_figures():
                     figures = report_services.compute_figures(village, y, q)
                     report = report_services.report_create(
                         village=village,
@@ -696,6 +726,17 @@ class _Year:
                     QuarterlyReport.objects.values_list("status", flat=True).get(pk=report.pk)
                 ] += 1
 
+    @contextlib.contextmanager
+    def _quarter_figures(self):
+        """The services' `compute_figures` answered from the figures read once (the services
+        compute a report's figures when it is created, edited and submitted)."""
+        original = report_services.compute_figures
+        report_services.compute_figures = self.figures.quarter
+        try:
+            yield
+        finally:
+            report_services.compute_figures = original
+
     def _approve(self, report, after: dt.datetime, lo: int, hi: int):
         at = self._later(after, lo, hi)
         if self._ok(at):
@@ -717,7 +758,7 @@ class _Year:
         at = self._later(at, 1, 3)
         if not self._ok(at):
             return report
-        with dates.simulated_now(at):
+        with dates.simulated_now(at), self._quarter_figures():
             report = report_services.report_edit(
                 report,
                 user=op,
@@ -735,6 +776,7 @@ def build_plan_year(rng: random.Random, s: Story, *, township, users) -> PlanYea
     (the feedback, items and reports are computed from the sessions), inside the demo's
     transaction and `acting_as`."""
     year = _Year(rng, s, township, list(users))
+    year.figures = Figures(year.villages, s.months)
     year.plans()
     year.workplans()
     year.feedback()

@@ -51,6 +51,7 @@ class SessionWriter:
         self.rows: dict[uuid.UUID, list[Attendance]] = {}  # every session's rows, for make-ups
         self.held: dict[uuid.UUID, ViewingSession] = {}
         self.written = 0
+        self._index_of, self._index, self._indexed = None, {}, 0
 
     # -- one session ---------------------------------------------------------------------------
 
@@ -86,6 +87,15 @@ class SessionWriter:
                 teaching_minutes=teaching_minutes,
             )
 
+    def _at_point(self, members: dict, point_id: int) -> list:
+        """The (pk, member) pairs of `members` whose point is `point_id`, indexed once per
+        members dict (the history passes the same one for every session)."""
+        if self._index_of is not members or self._indexed != len(members):
+            self._index_of, self._index, self._indexed = members, {}, len(members)
+            for pk, m in members.items():
+                self._index.setdefault(m.point_id, []).append((pk, m))
+        return self._index.get(point_id, ())
+
     def _check(self, *, village, point, held_at, kind, films, att, fr, members) -> set[int]:
         """The service's refusals that the demo could run into; returns the expected members."""
         problems = []
@@ -112,9 +122,8 @@ class SessionWriter:
         else:
             expected = {
                 pk
-                for pk, m in members.items()
-                if m.point_id == point.pk
-                and m.active
+                for pk, m in self._at_point(members, point.pk)
+                if m.active
                 and m.joined_on <= day
                 and m.on_roster_since <= day  # as teaching.services._check
             }
@@ -199,9 +208,12 @@ class SessionWriter:
             validate_constraints=False,
         )
         rows = [
-            Attendance(
-                session=session,
-                member=members[pk],
+            bulk.instance(
+                Attendance,
+                {"session": session, "member": members[pk]},
+                id=None,
+                session_id=session.pk,
+                member_id=pk,
                 expected=pk in expected,
                 status=a.status,
                 excuse_reason=a.reason,
@@ -251,9 +263,7 @@ class SessionWriter:
         bulk.create(Attendance, self.attendance)
         for name, pairs in self.links.items():
             through, left, right = _through(name)
-            through.objects.bulk_create(
-                [through(**{left: s, right: o}) for s, o in pairs], batch_size=bulk.BATCH
-            )
+            bulk.insert(through, [through(**{left: s, right: o}) for s, o in pairs])
         bulk.create(PracticeTask, self.tasks)
         self.sessions, self.attendance, self.tasks = [], [], []
         self.links = {"films": [], "speakers": []}
