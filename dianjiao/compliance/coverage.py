@@ -115,7 +115,8 @@ def townships_of(villages) -> list[TownshipCoverage]:
     townships' names."""
     rows = {
         t.pk: TownshipCoverage(t)
-        for t in Township.objects.filter(pk__in={v.township_id for v in villages})
+        # In the order the dashboard lists them (compliance orders villages by township id).
+        for t in Township.objects.filter(pk__in={v.township_id for v in villages}).order_by("pk")
     }
     for v in villages:
         row = rows[v.township_id]

@@ -204,6 +204,14 @@ def test_the_county_home_page_adds_up_its_villages_by_township(world, login):
         str(members.filter(point__isnull=True).count()),
     ]
     assert cells[3] != "0"  # the member without a point is counted
+    # Townships in the dashboard's order (by id), whatever their names' order: 东风乡, made
+    # last, comes after 乌伦古乡 though its name sorts first.
+    late = factories.township("东风乡", world.township.county)
+    factories.village("前进村", late)
+    html = login(world.county_viewer).get(reverse("web:home")).content.decode()
+    table = html[html.index("各乡镇概况") :]
+    assert "东风乡" < world.township.name and late.pk > world.township.pk
+    assert table.index(f">{world.township.name}</a>") < table.index(">东风乡</a>")
 
     html = login(world.station).get(reverse("web:home")).content.decode()
     assert "各村概况" in html and village_row in html and "各乡镇概况" not in html
