@@ -210,7 +210,7 @@ def test_the_county_home_page_adds_up_its_villages_by_township(world, login):
     factories.village("前进村", late)
     html = login(world.county_viewer).get(reverse("web:home")).content.decode()
     table = html[html.index("各乡镇概况") :]
-    assert "东风乡" < world.township.name and late.pk > world.township.pk
+    assert world.township.name > "东风乡" and late.pk > world.township.pk
     assert table.index(f">{world.township.name}</a>") < table.index(">东风乡</a>")
 
     html = login(world.station).get(reverse("web:home")).content.decode()
