@@ -36,19 +36,25 @@ def latest_bulletins(user) -> list[Bulletin]:
 
 def home(request):
     villages = list(villages_with_coverage(request.user))
-    several = len({v.township_id for v in villages}) > 1
+    today = dates.today()
+    items = todos(request.user, as_of=today)
+    townships = None
+    if len({v.township_id for v in villages}) > 1:
+        # A county: a line a township, for the villages and for their to-dos (as on the
+        # dashboard), each opening that township.
+        townships = townships_of(villages)
+        items = township_todos(items, [t.township for t in townships], year=today.year)
     return render(
         request,
         "web/home.html",
         {
-            # Several townships (a county): a line a township, each opening its villages.
-            "townships": townships_of(villages) if several else None,
-            "year": dates.today().year,
+            "townships": townships,
+            "year": today.year,
             "villages": villages,
             "totals": coverage_totals(villages),
             "announcements": announcements_for(request.user),
             "bulletins": latest_bulletins(request.user),
-            "todos": todos(request.user, as_of=dates.today()),
+            "todos": items,
             "todo_limit": 8,
         },
     )

@@ -185,12 +185,14 @@ def test_coverage_counts_a_member_expected_in_one_session_and_present_at_another
 
 def test_the_county_home_page_adds_up_its_villages_by_township(world, login):
     """The county viewer's home lists townships (their villages' points, members and members
-    without a point added up), each opening its villages on the dashboard; a station, seeing
-    one township, keeps its villages' own lines."""
+    without a point added up, and their to-dos counted), each opening its villages on the
+    dashboard; a station, seeing one township, keeps its villages' own lines."""
     factories.member(world.village, "无点党员", None)
     html = login(world.county_viewer).get(reverse("web:home")).content.decode()
     village_row = reverse("orgs:village_detail", args=[world.village.pk])
     assert "各乡镇概况" in html and village_row not in html
+    # Its to-dos come a line a township too, as on the dashboard: no village's own line.
+    assert "乌伦古乡：" in html and "项待办" in html and "红星村：" not in html
     opens = f'{URL}?year={today().year}&amp;township={world.township.pk}">乌伦古乡</a>'
     assert opens in html
     villages = [world.village, world.pastoral]
@@ -215,3 +217,4 @@ def test_the_county_home_page_adds_up_its_villages_by_township(world, login):
 
     html = login(world.station).get(reverse("web:home")).content.decode()
     assert "各村概况" in html and village_row in html and "各乡镇概况" not in html
+    assert "红星村：" in html  # its villages' own to-dos
