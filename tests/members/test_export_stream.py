@@ -24,7 +24,9 @@ def test_the_streamed_roster_keeps_its_drop_downs_text_columns_and_print_setup(w
     assert ws.print_title_rows.replace("$", "") == "1:1"
     assert ws.page_setup.orientation == "landscape"
     assert int(ws.page_setup.paperSize) == 9 and ws.sheet_properties.pageSetUpPr.fitToPage
-    assert all(c.border.left.style == "thin" for c in ws[2])
+    assert all(c.border.left.style == "thin" for c in ws[1])  # the header row
+    assert ws.print_options.gridLines  # the grid of the rows is printed, not drawn per cell
+    assert ws["E2"].number_format == "yyyy-mm-dd" and ws["F2"].number_format == "@"
 
 
 def test_the_streamed_tables_keep_the_house_style():
