@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from dianjiao.lib.forms import Form
+from dianjiao.orgs.fields import NameChoiceField
 from dianjiao.orgs.models import Village
 from dianjiao.teaching.forms import MonthField
 from dianjiao.teaching.models import ViewingSession
@@ -20,7 +21,7 @@ PAGE_SIZE = 50
 
 
 class FootageFilterForm(Form):
-    village = forms.ModelChoiceField(
+    village = NameChoiceField(
         label=_("党支部"), queryset=Village.objects.none(), required=False, empty_label=_("全部")
     )
     month = MonthField(label=_("月份"), required=False)

@@ -107,6 +107,8 @@ class TownshipCoverage:
     n_points: int = 0
     n_members: int = 0
     n_unassigned: int = 0
+    n_pastoral_members: int = 0
+    n_faulty: int = 0
 
 
 def townships_of(villages) -> list[TownshipCoverage]:
@@ -124,6 +126,8 @@ def townships_of(villages) -> list[TownshipCoverage]:
         row.n_points += v.n_points
         row.n_members += v.n_members
         row.n_unassigned += v.n_unassigned
+        row.n_pastoral_members += v.n_pastoral_members
+        row.n_faulty += v.n_faulty
     return list(rows.values())
 
 

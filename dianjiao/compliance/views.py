@@ -11,26 +11,16 @@ from django.views.decorators.http import require_safe
 
 from dianjiao.accounts.scope import is_station
 from dianjiao.lib import dates
+from dianjiao.lib.params import requested_township
 from dianjiao.lib.xlsx import xlsx_response
 from dianjiao.orgs.selectors import faulty_equipment
 from dianjiao.plans.years import offered_years, requested_year
 
 from . import charts, compute, exports
-from .coverage import coverage_totals, unassigned_members, villages_with_coverage
+from .coverage import coverage_totals, townships_of, unassigned_members, villages_with_coverage
 
 # Villages per page of the dashboard's village tables (coverage, reports, the matrix).
 VILLAGES_PER_PAGE = 50
-
-
-def requested_township(request) -> int | None:
-    """?township=… as an id (None when absent); anything else is a page that does not exist."""
-    value = request.GET.get("township")
-    if not value:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise Http404 from None
 
 
 def township_compliance(user, *, year: int, as_of: dt.date, township: int | None):
@@ -99,16 +89,27 @@ def village_list(request):
 
 
 def coverage(request):
-    """The coverage page (orgs:coverage): counts, faulty equipment, members without a point."""
+    """The coverage page (orgs:coverage): counts, faulty equipment, members without a point. A
+    county sees its townships first, each opening its villages and their lists (?township=…)."""
     villages = list(villages_with_coverage(request.user))
-    unassigned = Paginator(unassigned_members(request.user), 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "orgs/coverage.html",
-        {
-            "villages": villages,
-            "totals": coverage_totals(villages),
-            "faulty": faulty_equipment(request.user),
-            "page_obj": unassigned,
-        },
-    )
+    township = requested_township(request)
+    faulty, unassigned = faulty_equipment(request.user), unassigned_members(request.user)
+    townships = None
+    if township is not None:
+        villages = [v for v in villages if v.township_id == township]
+        if not villages:
+            raise Http404
+        faulty = faulty.filter(village__township_id=township)
+        unassigned = unassigned.filter(village__township_id=township)
+    elif len({v.township_id for v in villages}) > 1:
+        townships = townships_of(villages)
+    context = {
+        "villages": villages,
+        "townships": townships,
+        "township": villages[0].township if township is not None else None,
+        "totals": coverage_totals(villages),
+    }
+    if townships is None:  # a township's lists; the county's are read township by township
+        context["faulty"] = faulty
+        context["page_obj"] = Paginator(unassigned, 50).get_page(request.GET.get("page"))
+    return render(request, "orgs/coverage.html", context)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from dianjiao.lib.dates import today
 from dianjiao.lib.forms import Form, FormSet, ModelForm, SearchField, formset_factory
 from dianjiao.lib.sizes import size_label
+from dianjiao.orgs.fields import NameChoiceField
 from dianjiao.orgs.models import Village
 
 from . import video
@@ -163,7 +164,7 @@ class CopyFilterForm(Form):
             ("overdue", _("逾期未还")),
         ],
     )
-    village = forms.ModelChoiceField(
+    village = NameChoiceField(
         label=_("借片村"), queryset=Village.objects.none(), required=False, empty_label=_("全部")
     )
     medium = forms.ChoiceField(
@@ -231,9 +232,7 @@ class AnnouncementForm(Form):
 
 
 class RequestForm(Form):
-    village = forms.ModelChoiceField(
-        label=_("申请村"), queryset=Village.objects.none(), empty_label=None
-    )
+    village = NameChoiceField(label=_("申请村"), queryset=Village.objects.none(), empty_label=None)
     note = forms.CharField(
         label=_("说明"),
         required=False,
@@ -446,7 +445,7 @@ class DispatchForm(Form):
             "invalid_choice": _("该拷贝已被借出或已不在站，请选择其他在站的拷贝"),
         },
     )
-    village = forms.ModelChoiceField(
+    village = NameChoiceField(
         label=_("借片村"),
         queryset=Village.objects.none(),
         required=False,
@@ -521,7 +520,7 @@ class LoanFilterForm(Form):
         ),
     )
     state = forms.ChoiceField(label=_("状态"), required=False, choices=STATES)
-    village = forms.ModelChoiceField(
+    village = NameChoiceField(
         label=_("借片村"), queryset=Village.objects.none(), required=False, empty_label=_("全部")
     )
 

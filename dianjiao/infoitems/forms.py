@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dianjiao.lib.forms import Form, SearchField
+from dianjiao.orgs.fields import NameChoiceField
 from dianjiao.orgs.models import Village
 
 from . import images
@@ -39,7 +40,7 @@ class PhotosField(forms.FileField):
 
 
 class SendForm(Form):
-    village = forms.ModelChoiceField(label=_("报送村"), queryset=Village.objects.none())
+    village = NameChoiceField(label=_("报送村"), queryset=Village.objects.none())
     title = forms.CharField(label=_("标题"), max_length=200)
     category = forms.ChoiceField(label=_("类别"), choices=InfoItem.Category.choices)
     text = forms.CharField(label=_("正文"), widget=forms.Textarea(attrs={"rows": 10}))
@@ -66,7 +67,7 @@ class FilterForm(Form):
     status = forms.ChoiceField(
         label=_("状态"), required=False, choices=[("", _("全部")), *InfoItem.Status.choices]
     )
-    village = forms.ModelChoiceField(
+    village = NameChoiceField(
         label=_("村"), queryset=Village.objects.none(), required=False, empty_label=_("全部")
     )
     month = forms.CharField(

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dianjiao.lib.forms import Form, SearchField
+from dianjiao.orgs.fields import NameChoiceField
 from dianjiao.orgs.models import Village
 
 from .models import LogbookEntry
@@ -23,7 +24,7 @@ HAND_KINDS = [
 
 
 class BookFilterForm(Form):
-    village = forms.ModelChoiceField(
+    village = NameChoiceField(
         label=_("党支部"), queryset=Village.objects.none(), required=False, empty_label=None
     )
     month = forms.CharField(
@@ -74,9 +75,7 @@ class _EntryFields(Form):
 
 
 class EntryForm(_EntryFields):
-    village = forms.ModelChoiceField(
-        label=_("党支部"), queryset=Village.objects.none(), empty_label=None
-    )
+    village = NameChoiceField(label=_("党支部"), queryset=Village.objects.none(), empty_label=None)
     occurred_at = forms.DateTimeField(
         label=_("发生时间"),
         help_text=_("《电教手册》须当天填写；往日的记录需电教站先批准补录"),
@@ -101,7 +100,7 @@ class CorrectionForm(_EntryFields):
 
 
 class GrantForm(Form):
-    village = forms.ModelChoiceField(label=_("党支部"), queryset=Village.objects.none())
+    village = NameChoiceField(label=_("党支部"), queryset=Village.objects.none())
     day = forms.DateField(
         label=_("补录日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dianjiao.lib.forms import Form, ModelForm, SearchField
+from dianjiao.orgs.fields import NameChoiceField
 from dianjiao.orgs.models import ViewingPoint, Village
 
 from .models import Member
@@ -62,7 +63,7 @@ class MemberFilterForm(Form):
             }
         ),
     )
-    village = forms.ModelChoiceField(
+    village = NameChoiceField(
         label=_("党支部"), queryset=Village.objects.none(), required=False, empty_label=_("全部")
     )
     mobility = forms.ChoiceField(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from dianjiao.infoitems.forms import PhotosField
 from dianjiao.lib.forms import Form, SearchField
 from dianjiao.lib.sizes import size_label
+from dianjiao.orgs.fields import NameChoiceField
 from dianjiao.orgs.models import ViewingPoint, Village
 
 from . import materials
@@ -61,7 +62,7 @@ class FilterForm(Form):
         required=False,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("关键词")}),
     )
-    village = forms.ModelChoiceField(
+    village = NameChoiceField(
         label=_("村"), queryset=Village.objects.none(), required=False, empty_label=_("全部")
     )
     status = forms.ChoiceField(label=_("状态"), required=False)
@@ -107,7 +108,7 @@ class StartForm(Form):
         required=False,
         empty_label=_("（检查整村，不选播放点）"),
     )
-    village = forms.ModelChoiceField(
+    village = NameChoiceField(
         label=_("或检查整村"),
         queryset=Village.objects.none(),
         required=False,
@@ -437,7 +438,7 @@ class MaterialForm(Form):
 
 
 class DemoUnitForm(Form):
-    village = forms.ModelChoiceField(label=_("村"), queryset=Village.objects.none())
+    village = NameChoiceField(label=_("村"), queryset=Village.objects.none())
     kind = forms.ChoiceField(label=_("类别"), choices=DemoUnit.Kind.choices)
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     point = forms.ModelChoiceField(

@@ -1,4 +1,3 @@
-from django import forms
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -8,7 +7,9 @@ from django.views.decorators.http import require_safe
 
 from dianjiao.accounts.scope import get_for_user, require_station, require_write
 from dianjiao.lib.forms import add_service_errors
-from dianjiao.orgs.models import Village
+from dianjiao.lib.params import requested_township
+from dianjiao.orgs.fields import NameChoiceField
+from dianjiao.orgs.models import Township, Village
 
 from .forms import AnnualPlanForm, WorkPlanForm
 from .models import AnnualPlan, VillageWorkPlan
@@ -47,28 +48,44 @@ def plan_edit(request, year):
 
 @require_safe
 def workplans(request):
+    """The villages' work plans of a year. A county sees its townships first (how many of their
+    villages submitted), each opening its villages (?township=…)."""
     year = requested_year(request)
-    villages = list(
-        Village.objects.visible_to(request.user).order_by("township_id", "sort_order", "name")
-    )
-    plans = (
-        VillageWorkPlan.objects.visible_to(request.user)
-        .filter(year=year)
-        .select_related("village", "submitted_by")
-    )
+    township = requested_township(request)
+    scope = Village.objects.visible_to(request.user)
+    if township is not None:
+        scope = scope.filter(township_id=township)
+    pairs = list(scope.values_list("pk", "township_id"))
+    if township is not None and not pairs:
+        raise Http404
+    plans = VillageWorkPlan.objects.visible_to(request.user).filter(year=year)
+    context = {
+        "year": year,
+        "township": None,
+        "can_write": Village.objects.writable_by(request.user).exists(),
+        "years": offered_years(),
+    }
+    if len({t for _v, t in pairs}) > 1:
+        submitted = set(plans.values_list("village_id", flat=True))
+        counts: dict[int, list[int]] = {}  # township -> [villages, of them submitted]
+        for village_id, township_id in pairs:
+            count = counts.setdefault(township_id, [0, 0])
+            count[0] += 1
+            count[1] += village_id in submitted
+        context["townships"] = [
+            (t, n, done, n - done)
+            for t in Township.objects.filter(pk__in=counts).only("name").order_by("pk")
+            for n, done in [counts[t.pk]]
+        ]
+        return render(request, "plans/workplans.html", context)
+    villages = list(scope.select_related("township").order_by("township_id", "sort_order", "name"))
     by_village: dict[int, list] = {v.pk: [] for v in villages}
-    for p in plans.order_by("village_id", "-version"):
+    for p in plans.select_related("submitted_by").order_by("village_id", "-version"):
         by_village.setdefault(p.village_id, []).append(p)
-    return render(
-        request,
-        "plans/workplans.html",
-        {
-            "year": year,
-            "rows": [(v, by_village[v.pk]) for v in villages],
-            "can_write": Village.objects.writable_by(request.user).exists(),
-            "years": offered_years(),
-        },
-    )
+    context["rows"] = [(v, by_village[v.pk]) for v in villages]
+    if township is not None:
+        context["township"] = villages[0].township
+    return render(request, "plans/workplans.html", context)
 
 
 def workplan_submit(request):
@@ -77,7 +94,7 @@ def workplan_submit(request):
     year = requested_year(request)
     form = WorkPlanForm(request.POST or None)
     if request.user.village_id is None:
-        form.fields["village"] = forms.ModelChoiceField(label=_("村"), queryset=villages)
+        form.fields["village"] = NameChoiceField(label=_("村"), queryset=villages)
     if request.method == "POST" and form.is_valid():
         village = form.cleaned_data.get("village") or villages.get(pk=request.user.village_id)
         submit(village=village, year=year, text=form.cleaned_data["text"], user=request.user)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dianjiao.films.forms import RequestLineForm
 from dianjiao.lib.forms import Form, FormSet, formset_factory
+from dianjiao.orgs.fields import NameChoiceField
 from dianjiao.orgs.models import Village
 
 from .models import QuarterlyReport
@@ -27,7 +28,7 @@ def _years(today, back: int) -> list[tuple[int, str]]:
 class ReportForm(Form):
     """A new report (village, year, quarter and the texts) or, with `report`, the texts of one."""
 
-    village = forms.ModelChoiceField(label=_("村"), queryset=Village.objects.none())
+    village = NameChoiceField(label=_("村"), queryset=Village.objects.none())
     year = forms.TypedChoiceField(label=_("年度"), coerce=int)
     quarter = forms.TypedChoiceField(
         label=_("季度"), coerce=int, choices=[("", _("请选择")), *QUARTERS]
@@ -146,7 +147,7 @@ class FilterForm(Form):
     status = forms.ChoiceField(
         label=_("状态"), required=False, choices=[("", _("全部")), *QuarterlyReport.Status.choices]
     )
-    village = forms.ModelChoiceField(
+    village = NameChoiceField(
         label=_("村"), queryset=Village.objects.none(), required=False, empty_label=_("全部")
     )
 

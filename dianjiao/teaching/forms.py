@@ -16,6 +16,7 @@ from dianjiao.films.models import Film
 from dianjiao.films.selectors import announcements_for
 from dianjiao.lib.forms import Form, SearchField
 from dianjiao.members.models import Member
+from dianjiao.orgs.fields import NameChoiceField
 from dianjiao.orgs.models import ViewingPoint, Village
 
 from .models import Attendance, ViewingSession
@@ -69,7 +70,7 @@ class SessionFilterForm(Form):
             }
         ),
     )
-    village = forms.ModelChoiceField(
+    village = NameChoiceField(
         label=_("党支部"), queryset=Village.objects.none(), required=False, empty_label=_("全部")
     )
     month = MonthField(label=_("月份"), required=False)
@@ -517,7 +518,7 @@ class OutcomeForm(Form):
 
 
 class LearningFilterForm(Form):
-    village = forms.ModelChoiceField(
+    village = NameChoiceField(
         label=_("党支部"), queryset=Village.objects.none(), required=False, empty_label=None
     )
     year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
@@ -528,9 +529,7 @@ class LearningFilterForm(Form):
 
 
 class FeedbackForm(Form):
-    village = forms.ModelChoiceField(
-        label=_("党支部"), queryset=Village.objects.none(), empty_label=None
-    )
+    village = NameChoiceField(label=_("党支部"), queryset=Village.objects.none(), empty_label=None)
     month = MonthField(label=_("月份"))
     note = forms.CharField(
         label=_("说明"),

@@ -60,6 +60,9 @@ class SessionQuerySet(ScopedQuerySet):
         speakers = ViewingSession.speakers.through.objects.all()
         return (
             self.select_related("village", "point", "operator", "entry")
+            # The entry's stored content (8 KB a session at a large village) is the logbook's
+            # to read; a session shows only whether it was a late entry.
+            .defer("entry__body", "entry__canonical")
             .prefetch_related("films")
             .annotate(
                 n_expected=_count_of(att.filter(expected=True)),

@@ -11,9 +11,10 @@ from django.views.decorators.http import require_safe
 from dianjiao.accounts.models import Role
 from dianjiao.compliance.coverage import coverage_totals, townships_of, villages_with_coverage
 from dianjiao.compliance.todos import Todo
-from dianjiao.compliance.views import dashboard_context, requested_township
+from dianjiao.compliance.views import dashboard_context
 from dianjiao.films.selectors import announcements_for
 from dianjiao.lib import dates
+from dianjiao.lib.params import requested_township
 from dianjiao.oversight import selectors as oversight
 from dianjiao.oversight.models import Bulletin
 from dianjiao.oversight.todo_list import todos

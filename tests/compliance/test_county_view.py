@@ -218,3 +218,82 @@ def test_the_county_home_page_adds_up_its_villages_by_township(world, login):
     html = login(world.station).get(reverse("web:home")).content.decode()
     assert "各村概况" in html and village_row in html and "各乡镇概况" not in html
     assert "红星村：" in html  # its villages' own to-dos
+
+
+def test_the_county_coverage_page_lists_townships_each_opening_its_villages(
+    world, login, django_assert_num_queries
+):
+    """/coverage/ for the county: a line a township (its villages' counts added up, faulty
+    equipment included), each opening that township's villages, faulty equipment and members
+    without a point; a station keeps its villages' own page."""
+    from dianjiao.orgs.models import Equipment
+
+    broken = factories.equipment(
+        world.point,
+        condition=Equipment.Condition.FAULTY,
+        model_name="坏电视机",
+    )
+    lost = factories.member(world.village, "无点党员", None)
+    far = factories.member(world.far_village, "远方无点党员", None)
+    url = reverse("orgs:coverage")
+    client = login(world.county_viewer)
+    html = client.get(url).content.decode()
+    opens = f'href="?township={world.township.pk}">乌伦古乡</a>'
+    assert "各乡镇播放点" in html and opens in html and "红星村" not in html
+    row = html[html.index(opens) :].split("</tr>")[0]
+    assert '<span class="tag bad">1</span>' in row  # the faulty set, and the member without a point
+    # The lists are a township's: opened, not on the county's first page.
+    assert broken.model_name not in html and lost.name not in html
+
+    html = client.get(url, {"township": world.township.pk}).content.decode()
+    assert "播放点覆盖情况 · 乌伦古乡" in html and "各乡镇播放点" not in html
+    assert "红星村" in html and "喀拉吉拉村" not in html
+    assert broken.model_name in html and lost.name in html and far.name not in html
+
+    assert client.get(url, {"township": "abc"}).status_code == 404
+    assert login(world.station).get(url, {"township": world.other_township.pk}).status_code == 404
+    station = login(world.station).get(url).content.decode()
+    assert "各乡镇播放点" not in station and "红星村" in station and lost.name in station
+
+    # A fixed number of queries: the session and user (2), the frame's scope (1), the counts (1),
+    # and for the county's first page the townships' names (1); a township's page reads its
+    # name, its faulty equipment and a page of members without a point with their count (4).
+    client = login(world.county_viewer)
+    client.get(url)
+    with django_assert_num_queries(2 + 1 + 1 + 1):
+        client.get(url)
+    with django_assert_num_queries(2 + 1 + 1 + 4):
+        client.get(url, {"township": world.township.pk})
+
+
+def test_the_county_reads_work_plans_by_township_each_opening_its_villages(
+    world, login, django_assert_num_queries
+):
+    from dianjiao.plans.services import workplan_submit
+
+    workplan_submit(village=world.village, year=2026, text="全年每月集中收看。", user=world.station)
+    url = reverse("planning:workplans")
+    client = login(world.county_viewer)
+    html = client.get(url, {"year": 2026}).content.decode()
+    opens = f'href="?year=2026&amp;township={world.township.pk}">乌伦古乡</a>'
+    assert opens in html and "红星村" not in html
+    row = html[html.index(opens) :].split("</tr>")[0]
+    # two villages, one submitted, one missing
+    assert ">2</td>" in row and ">1</td>" in row and '<span class="tag red">1</span>' in row
+
+    html = client.get(url, {"year": 2026, "township": world.township.pk}).content.decode()
+    assert "2026年村电教工作计划 · 乌伦古乡" in html and "第1版" in html
+    assert "阿克达拉村" in html and "未报送" in html and "喀拉吉拉村" not in html
+    assert f'name="township" value="{world.township.pk}"' in html  # the year selector keeps it
+    assert client.get(url, {"township": "x"}).status_code == 404
+    assert login(world.station).get(url, {"township": world.other_township.pk}).status_code == 404
+
+    # The session and user (2), the frame's scope (1), the villages (1) (a county viewer writes
+    # nothing: may-write needs no query), then the submitted villages and the townships' names
+    # (2), or a township's villages with its name, and their plans (2).
+    client = login(world.county_viewer)
+    client.get(url)
+    with django_assert_num_queries(2 + 1 + 1 + 2):
+        client.get(url)
+    with django_assert_num_queries(2 + 1 + 1 + 2):
+        client.get(url, {"township": world.township.pk})
