@@ -285,6 +285,7 @@ def test_the_county_reads_work_plans_by_township_each_opening_its_villages(
     assert "2026年村电教工作计划 · 乌伦古乡" in html and "第1版" in html
     assert "阿克达拉村" in html and "未报送" in html and "喀拉吉拉村" not in html
     assert f'name="township" value="{world.township.pk}"' in html  # the year selector keeps it
+    assert f"township={world.township.pk}&amp;table=workplans" in html  # and the export
     assert client.get(url, {"township": "x"}).status_code == 404
     assert login(world.station).get(url, {"township": world.other_township.pk}).status_code == 404
 
