@@ -103,6 +103,13 @@ class ChecklistItem(models.Model):
 
 
 class Inspection(models.Model):
+    """One inspection by the station (R9), of a viewing point or of a whole village (no point).
+
+    MONTHLY_COVERS: "every classroom checked every month" counts a point as checked in a month
+    when that month has a current monthly inspection of the point, or of its whole village (the
+    inspector went through all of the village's classrooms in one visit). The plan's progress and
+    the to-do list of unchecked points both read it so (oversight.selectors)."""
+
     class Kind(models.TextChoices):
         MONTHLY = "monthly", _("月查")
         SPECIAL = "special", _("半年专项检查")

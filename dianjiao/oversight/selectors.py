@@ -245,23 +245,25 @@ def plan_progress(user, *, year: int, as_of: dt.date) -> list[PlanProgress]:
             row.training_target = plan.trainings
             row.monthly_inspection = plan.monthly_inspection
         rows[t.pk] = row
-    for tid, n in (
-        ViewingPoint.objects.filter(township_id__in=ids, active=True)
-        .values_list("township_id")
-        .order_by()
-        .annotate(n=Count("pk"))
+    points_of: dict[int, list[int]] = defaultdict(list)  # village -> its active points
+    for tid, vid, pid in ViewingPoint.objects.filter(township_id__in=ids, active=True).values_list(
+        "township_id", "village_id", "pk"
     ):
-        rows[tid].points = n
+        rows[tid].points += 1
+        points_of[vid].append(pid)
     checked: dict = defaultdict(set)
     marks: dict = defaultdict(list)
-    for tid, pid, day, kind, score, top in Inspection.objects.filter(
+    for tid, vid, pid, day, kind, score, top in Inspection.objects.filter(
         township_id__in=ids, current=True, inspected_on__year=year
-    ).values_list("township_id", "point_id", "inspected_on", "kind", "score", "max_score"):
+    ).values_list(
+        "township_id", "village_id", "point_id", "inspected_on", "kind", "score", "max_score"
+    ):
         rows[tid].inspections += 1
         if top:
             marks[tid].append(100 * score / top)
-        if kind == Inspection.Kind.MONTHLY and pid:
-            checked[(tid, day.month)].add(pid)
+        if kind == Inspection.Kind.MONTHLY:
+            # A monthly check of a whole village checks each of its points (MONTHLY_COVERS).
+            checked[(tid, day.month)].update([pid] if pid else points_of[vid])
     for (tid, month), pids in checked.items():
         rows[tid].checked[month] = len(pids)
     for tid, values in marks.items():
@@ -294,19 +296,19 @@ def plan_progress(user, *, year: int, as_of: dt.date) -> list[PlanProgress]:
 
 
 def unchecked_points(user, *, as_of: dt.date) -> list[ViewingPoint]:
-    """Active viewing points the user sees that have no monthly check yet in `as_of`'s month.
-    Two queries."""
-    done = Inspection.objects.filter(
+    """Active viewing points the user sees that have no monthly check yet in `as_of`'s month:
+    neither of the point nor of its whole village (MONTHLY_COVERS). One query."""
+    month = Inspection.objects.filter(
         kind=Inspection.Kind.MONTHLY,
         current=True,
         inspected_on__year=as_of.year,
         inspected_on__month=as_of.month,
-        point_id__isnull=False,
-    ).values("point_id")
+    )
     return list(
         ViewingPoint.objects.visible_to(user)
         .filter(active=True)
-        .exclude(pk__in=done)
+        .exclude(pk__in=month.filter(point__isnull=False).values("point_id"))
+        .exclude(village_id__in=month.filter(point__isnull=True).values("village_id"))
         .select_related("village")
         .order_by("village__sort_order", "village__name", "name")
     )

@@ -295,3 +295,36 @@ def test_a_point_outside_the_township_is_refused_next_to_the_field(world, login)
         reverse("oversight:inspection_new"), {"point": world.far_point.pk}
     )
     assert "提交检查" not in page.text and 'class="error"' in page.text
+
+
+def test_a_monthly_check_of_a_whole_village_checks_each_of_its_points(world, login):
+    """MONTHLY_COVERS: 阿克达拉村 checked as a whole in November counts its two points checked
+    for the plan's "every point every month" and leaves them off the to-do of unchecked points;
+    红星村's point, checked alone, counts once; another month counts nothing."""
+    from tests import factories
+
+    tpl = template(world)
+    second = factories.point(world.pastoral, "夏牧场流动点")
+    day = dt.date(2026, 11, 29)
+    assert {p.pk for p in selectors.unchecked_points(world.station, as_of=day)} >= {
+        world.pastoral_point.pk,
+        second.pk,
+    }
+    whole = inspect(world, tpl, "meets", "meets", "fails", village=world.pastoral)
+    assert whole.point_id is None
+    inspect(world, tpl, "meets", "meets", "fails")  # 红星村's own point
+    unchecked = {p.pk for p in selectors.unchecked_points(world.station, as_of=day)}
+    assert not unchecked & {world.pastoral_point.pk, second.pk, world.point.pk}
+    december = {p.pk for p in selectors.unchecked_points(world.station, as_of=dt.date(2026, 12, 1))}
+    assert {world.pastoral_point.pk, second.pk, world.point.pk} <= december
+
+    rows = selectors.plan_progress(world.county_viewer, year=2026, as_of=day)
+    row = {r.township.name: r for r in rows}["乌伦古乡"]
+    assert row.points == 3 and row.checked == {11: 3}
+    # A superseded version does not count twice, a special inspection not at all.
+    inspect(world, tpl, "meets", "meets", "fails", village=world.pastoral, kind="special")
+    row = {
+        r.township.name: r
+        for r in selectors.plan_progress(world.county_viewer, year=2026, as_of=day)
+    }["乌伦古乡"]
+    assert row.checked == {11: 3} and row.months_fully_checked == 1  # November, of 11 due
