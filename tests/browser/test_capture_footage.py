@@ -63,7 +63,7 @@ def test_footage_uploads_after_the_session_synced_and_resumes_after_a_cut_and_a_
     page = context.new_page()
     login_via_form(page, live_server, "operator", PASSWORD)
     page.goto(f"{live_server.url}/capture/")
-    expect(page.locator("#ready")).to_have_attribute("data-state", "ready", timeout=15000)
+    expect(page.locator("#ready")).to_have_attribute("data-state", "ready", timeout=30000)
 
     # Before the session is on the server, there is nothing to attach footage to.
     expect(page.locator("#footage-none")).to_be_visible()
@@ -124,7 +124,7 @@ def test_a_file_the_server_refuses_is_shown_not_dropped(
     page = context.new_page()
     login_via_form(page, live_server, "operator", PASSWORD)
     page.goto(f"{live_server.url}/capture/")
-    expect(page.locator("#ready")).to_have_attribute("data-state", "ready", timeout=15000)
+    expect(page.locator("#ready")).to_have_attribute("data-state", "ready", timeout=30000)
     _record_and_sync(page)
     page.locator("#footage input[type=file]").set_input_files(
         {"name": "too-big.mp4", "mimeType": "video/mp4", "buffer": os.urandom(5000)}

@@ -39,7 +39,7 @@ def test_a_session_recorded_offline_survives_a_reload_and_syncs_exactly_once(
 
     # Online once: the page, its files, the bootstrap data and a device token are kept.
     page.goto(f"{live_server.url}/capture/")
-    expect(page.locator("#ready")).to_have_attribute("data-state", "ready", timeout=15000)
+    expect(page.locator("#ready")).to_have_attribute("data-state", "ready", timeout=30000)
     expect(page.locator("#pending-count")).to_have_text("0")
 
     context.set_offline(True)
@@ -120,7 +120,7 @@ def test_a_conflict_is_shown_with_both_versions_and_each_operator_sees_their_own
     page = context.new_page()
     login_via_form(page, live_server, "operator", PASSWORD)
     page.goto(f"{live_server.url}/capture/")
-    expect(page.locator("#ready")).to_have_attribute("data-state", "ready", timeout=15000)
+    expect(page.locator("#ready")).to_have_attribute("data-state", "ready", timeout=30000)
 
     stored = record(cast, held_at=timezone.now())
     w = cast.world
