@@ -59,17 +59,16 @@ def _grouped(villages):
     ]
 
 
-def villages_with_coverage(user):
-    """Villages the user sees (in the villages' order), each with points, members, members
-    without a point, pastoral members and equipment out of order. One statement: the visible
-    villages left-joined to one grouped count per table (members, points, equipment), each over
-    the visible villages only. Correlated counts, one per village and figure, cost ~5 lookups a
-    village; grouped, each table is read once for all of them."""
+def _coverage_sql(user) -> tuple[str, tuple] | None:
+    """One statement: the villages `user` sees (every column) left-joined to one grouped count
+    per table (members, points, equipment), each over those villages only; None when the user
+    sees no village at all (no county, no village set). Correlated counts, one per village and
+    figure, cost ~5 lookups a village; grouped, each table is read once for all of them."""
     visible = Village.objects.visible_to(user).order_by()
     try:
         villages_sql, params = visible.query.sql_with_params()
-    except EmptyResultSet:  # a user who sees no village at all (no county, no village set)
-        return Village.objects.none()
+    except EmptyResultSet:
+        return None
     ids = visible.values("pk")
     q = connection.ops.quote_name
     joins, figures = [], []
@@ -81,18 +80,26 @@ def villages_with_coverage(user):
         figures += [
             f"COALESCE({alias}.{q(name)}, 0) AS {q(name)}" for name in counts.query.annotations
         ]
+    return f"SELECT v.*, {', '.join(figures)} FROM ({villages_sql}) v {' '.join(joins)}", params
+
+
+def villages_with_coverage(user):
+    """Villages the user sees (in the villages' order), each with points, members, members
+    without a point, pastoral members and equipment out of order (COVERAGE_FIGURES)."""
+    built = _coverage_sql(user)
+    if built is None:
+        return Village.objects.none()
+    sql, params = built
+    q = connection.ops.quote_name
     order = ", ".join(f"v.{q(Village._meta.get_field(f).column)}" for f in Village._meta.ordering)
-    return Village.objects.raw(
-        f"SELECT v.*, {', '.join(figures)} FROM ({villages_sql}) v {' '.join(joins)} "
-        f"ORDER BY {order}",
-        params,
-    )
+    return Village.objects.raw(f"{sql} ORDER BY {order}", params)
 
 
-def coverage_totals(villages) -> dict:
+def coverage_totals(rows) -> dict:
+    """The counts added up over `rows`: villages (one each) or TownshipCoverage lines."""
     keys = ["n_points", "n_members", "n_unassigned", "n_faulty"]
-    totals = {k: sum(getattr(v, k) for v in villages) for k in keys}
-    totals["n_villages"] = len(villages)
+    totals = {k: sum(getattr(r, k) for r in rows) for k in keys}
+    totals["n_villages"] = sum(getattr(r, "n_villages", 1) for r in rows)
     reached = totals["n_members"] - totals["n_unassigned"]
     totals["reach_pct"] = (
         round(100 * reached / totals["n_members"], 1) if totals["n_members"] else None
@@ -111,24 +118,31 @@ class TownshipCoverage:
     n_faulty: int = 0
 
 
-def townships_of(villages) -> list[TownshipCoverage]:
-    """The villages' coverage added up by township, for a user who sees several (the county's
-    home page lists its townships, not its hundred and fifty villages). One query, for the
-    townships' names."""
-    rows = {
-        t.pk: TownshipCoverage(t)
-        # In the order the dashboard lists them (compliance orders villages by township id).
-        for t in Township.objects.filter(pk__in={v.township_id for v in villages}).order_by("pk")
-    }
-    for v in villages:
-        row = rows[v.township_id]
-        row.n_villages += 1
-        row.n_points += v.n_points
-        row.n_members += v.n_members
-        row.n_unassigned += v.n_unassigned
-        row.n_pastoral_members += v.n_pastoral_members
-        row.n_faulty += v.n_faulty
-    return list(rows.values())
+def townships_with_coverage(user) -> list[TownshipCoverage]:
+    """The counts of villages_with_coverage added up by township, in the order the dashboard
+    lists townships (by id), for a user who sees several: the county's pages list their
+    townships, not their hundred and fifty villages. Two queries (the sums, the names)."""
+    built = _coverage_sql(user)
+    if built is None:
+        return []
+    sql, params = built
+    q = connection.ops.quote_name
+    sums = ", ".join(f"SUM({q(name)})" for name in COVERAGE_FIGURES)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {q('township_id')}, COUNT(*), {sums} FROM ({sql}) t "
+            f"GROUP BY {q('township_id')}",
+            params,
+        )
+        sums_of = {row[0]: row[1:] for row in cursor.fetchall()}
+    rows = []
+    for township in Township.objects.filter(pk__in=sums_of).order_by("pk"):
+        n_villages, *figures = sums_of[township.pk]
+        line = TownshipCoverage(township, n_villages)
+        for name, value in zip(COVERAGE_FIGURES, figures, strict=True):
+            setattr(line, name, int(value or 0))
+        rows.append(line)
+    return rows
 
 
 def unassigned_members(user):

@@ -17,7 +17,12 @@ from dianjiao.orgs.selectors import faulty_equipment
 from dianjiao.plans.years import offered_years, requested_year
 
 from . import charts, compute, exports
-from .coverage import coverage_totals, townships_of, unassigned_members, villages_with_coverage
+from .coverage import (
+    coverage_totals,
+    townships_with_coverage,
+    unassigned_members,
+    villages_with_coverage,
+)
 
 # Villages per page of the dashboard's village tables (coverage, reports, the matrix).
 VILLAGES_PER_PAGE = 50
@@ -91,25 +96,32 @@ def village_list(request):
 def coverage(request):
     """The coverage page (orgs:coverage): counts, faulty equipment, members without a point. A
     county sees its townships first, each opening its villages and their lists (?township=…)."""
-    villages = list(villages_with_coverage(request.user))
+    user = request.user
     township = requested_township(request)
-    faulty, unassigned = faulty_equipment(request.user), unassigned_members(request.user)
-    townships = None
+    if township is None and user.township_id is None:  # a county: its townships, if several
+        townships = townships_with_coverage(user)
+        if len(townships) > 1:
+            return render(
+                request,
+                "orgs/coverage.html",
+                {"townships": townships, "totals": coverage_totals(townships)},
+            )
+    villages = list(villages_with_coverage(user))
+    faulty, unassigned = faulty_equipment(user), unassigned_members(user)
     if township is not None:
         villages = [v for v in villages if v.township_id == township]
         if not villages:
             raise Http404
         faulty = faulty.filter(village__township_id=township)
         unassigned = unassigned.filter(village__township_id=township)
-    elif len({v.township_id for v in villages}) > 1:
-        townships = townships_of(villages)
-    context = {
-        "villages": villages,
-        "townships": townships,
-        "township": villages[0].township if township is not None else None,
-        "totals": coverage_totals(villages),
-    }
-    if townships is None:  # a township's lists; the county's are read township by township
-        context["faulty"] = faulty
-        context["page_obj"] = Paginator(unassigned, 50).get_page(request.GET.get("page"))
-    return render(request, "orgs/coverage.html", context)
+    return render(
+        request,
+        "orgs/coverage.html",
+        {
+            "villages": villages,
+            "township": villages[0].township if township is not None else None,
+            "totals": coverage_totals(villages),
+            "faulty": faulty,
+            "page_obj": Paginator(unassigned, 50).get_page(request.GET.get("page")),
+        },
+    )

@@ -9,7 +9,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from dianjiao.accounts.models import Role
-from dianjiao.compliance.coverage import coverage_totals, townships_of, villages_with_coverage
+from dianjiao.compliance.coverage import (
+    coverage_totals,
+    townships_with_coverage,
+    villages_with_coverage,
+)
 from dianjiao.compliance.todos import Todo
 from dianjiao.compliance.views import dashboard_context
 from dianjiao.films.selectors import announcements_for
@@ -36,15 +40,20 @@ def latest_bulletins(user) -> list[Bulletin]:
 
 
 def home(request):
-    villages = list(villages_with_coverage(request.user))
+    user = request.user
     today = dates.today()
-    items = todos(request.user, as_of=today)
-    townships = None
-    if len({v.township_id for v in villages}) > 1:
+    items = todos(user, as_of=today)
+    villages = []
+    townships = townships_with_coverage(user) if user.township_id is None else []
+    if len(townships) > 1:
         # A county: a line a township, for the villages and for their to-dos (as on the
         # dashboard), each opening that township.
-        townships = townships_of(villages)
         items = township_todos(items, [t.township for t in townships], year=today.year)
+        totals = coverage_totals(townships)
+    else:
+        townships = None
+        villages = list(villages_with_coverage(user))
+        totals = coverage_totals(villages)
     return render(
         request,
         "web/home.html",
@@ -52,7 +61,7 @@ def home(request):
             "townships": townships,
             "year": today.year,
             "villages": villages,
-            "totals": coverage_totals(villages),
+            "totals": totals,
             "announcements": announcements_for(request.user),
             "bulletins": latest_bulletins(request.user),
             "todos": items,
