@@ -55,8 +55,9 @@ def default_feedback_month(today: dt.date) -> tuple[int, int]:
 def session_list(
     user, *, q: str = "", village=None, month: tuple[int, int] | None = None, kind: str = ""
 ):
-    """The sessions `user` sees, newest first, with the list's figures (two queries a page)."""
-    sessions = ViewingSession.objects.visible_to(user).with_figures()
+    """The sessions `user` sees, newest first; a page of them takes the list's figures with
+    `with_figures` (FiguresPaginator's `figures`)."""
+    sessions = ViewingSession.objects.visible_to(user)
     q = trim_search(q)
     if q:
         film_match = Film.sessions.through.objects.filter(

@@ -38,7 +38,7 @@ from .forms import (
     mark_unmarked,
     parse_month,
 )
-from .models import ViewingSession
+from .models import SessionQuerySet, ViewingSession
 from .plan import viewing_target
 
 PAGE_SIZE = 20
@@ -48,7 +48,9 @@ Kind = ViewingSession.Kind
 def session_list(request):
     form = SessionFilterForm(request.GET or None, user=request.user)
     sessions = selectors.session_list(request.user, **form.filters())
-    page = FiguresPaginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = FiguresPaginator(sessions, PAGE_SIZE, figures=SessionQuerySet.with_figures).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "teaching/list.html",

@@ -51,3 +51,22 @@ def test_the_figures_are_computed_for_the_pages_rows_only(villages):
     # The page's rows are chosen inside, by their order alone; the counts are read outside.
     inner = sql[sql.index(" IN (SELECT") :]
     assert "LIMIT 3" in inner and "MEMBERS_MEMBER" not in inner
+
+
+def test_figures_given_apart_are_added_to_the_pages_rows_only(villages):
+    """With `figures`, the list stays plain: counting it reads no figure, and the page's rows get
+    them in the one statement that reads them, the same rows in the same order."""
+    plain = Village.objects.order_by("sort_order", "name")
+
+    def figures(rows):
+        return rows.annotate(n_members=villages.query.annotations["n_members"])
+
+    ours = FiguresPaginator(plain, 3, figures=figures)
+    with CaptureQueriesContext(connection) as queries:
+        assert ours.count == 8
+    assert "MEMBERS_MEMBER" not in queries[0]["sql"].upper()
+    for number in ours.page_range:
+        with CaptureQueriesContext(connection) as queries:
+            got = [(v.pk, v.n_members) for v in ours.page(number)]
+        assert len(queries) == 1
+        assert got == [(v.pk, v.n_members) for v in Paginator(villages, 3).page(number)]
