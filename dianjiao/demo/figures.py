@@ -5,7 +5,8 @@ and its quarterly reports `reports.services.compute_figures` of each quarter: fo
 three per call, once per village and month (twice or three times per report). At the larger
 scales (a thousand villages) those calls were the plan year's cost. `Figures` reads the sessions,
 their counts, the films, the members and the presences of all the villages of a window in a few
-queries, and `month_summary` and `quarter` compute the same dicts from them in Python: the same
+queries; `month_summary` hands them to the selector's own computing
+(`selectors.month_summary_from_rows`) and `quarter` computes the same dict in Python: the same
 sessions (ViewingSession instances given the same counts that `with_figures()` annotates, so
 the model's own properties judge the four rings and the late entries), in the same order.
 tests/demo/test_figures.py compares both with the services' own functions on a built township.
@@ -23,7 +24,7 @@ from dianjiao.lib.dates import midnight, month_bounds, month_days
 from dianjiao.members.models import Member
 from dianjiao.reports.models import quarter_bounds
 from dianjiao.teaching.models import Attendance, PracticeTask, ViewingSession
-from dianjiao.teaching.selectors import _pct
+from dianjiao.teaching.selectors import month_summary_from_rows
 
 COUNTED = ViewingSession.COUNTED_KINDS
 Status = Attendance.Status
@@ -140,43 +141,7 @@ class Figures:
             and not (joined is not None and joined > last)
         ]
         covered = self.covered.get((village.pk, year, month), set())
-        counted = [s for s in sessions if s.kind in COUNTED]
-        key = [s for s in sessions if s.is_key]
-        incomplete = [s for s in key if s.four_ring_missing]
-        expected = sum(s.expected_count for s in counted)
-        present = sum(s.present_expected_count for s in counted)
-        by_kind = {}
-        for s in sessions:
-            by_kind[s.get_kind_display()] = by_kind.get(s.get_kind_display(), 0) + 1
-        makeups = [s for s in sessions if s.kind == ViewingSession.Kind.MAKEUP]
-        n_covered = sum(1 for pk, _name in members if pk in covered)
-        return {
-            "year": year,
-            "month": month,
-            "sessions": len(sessions),
-            "by_kind": by_kind,
-            "minutes": sum(s.duration_minutes for s in sessions),
-            "key_sessions": len(key),
-            "four_ring_complete": len(key) - len(incomplete),
-            "four_ring_incomplete": [
-                {
-                    "id": str(s.pk),
-                    "held_at": f"{timezone.localtime(s.held_at):%Y-%m-%d %H:%M}",
-                    "missing": s.four_ring_missing,
-                }
-                for s in incomplete
-            ],
-            "late_sessions": sum(1 for s in sessions if s.is_late),
-            "expected": expected,
-            "present": present,
-            "attendance_pct": _pct(present, expected),
-            "makeups": len(makeups),
-            "makeup_present": sum(s.present_count for s in makeups),
-            "members": len(members),
-            "members_covered": n_covered,
-            "coverage_pct": _pct(n_covered, len(members)),
-            "uncovered": [name for pk, name in members if pk not in covered],
-        }
+        return month_summary_from_rows(sessions, members, covered, year=year, month=month)
 
     def quarter(self, village, year: int, quarter: int) -> dict:
         """`reports.services.compute_figures(village, year, quarter)`, from the records read."""
