@@ -5,8 +5,8 @@ and its quarterly reports `reports.services.compute_figures` of each quarter: fo
 three per call, once per village and month (twice or three times per report). At the larger
 scales (a thousand villages) those calls were the plan year's cost. `Figures` reads the sessions,
 their counts, the films, the members and the presences of all the villages of a window in a few
-queries; `month_summary` hands them to the selector's own computing
-(`selectors.month_summary_from_rows`) and `quarter` computes the same dict in Python: the same
+queries, and `month_summary` and `quarter` hand them to the services' own computing
+(`selectors.month_summary_from_rows`, `reports.services.figures_from_sessions`): the same
 sessions (ViewingSession instances given the same counts that `with_figures()` annotates, so
 the model's own properties judge the four rings and the late entries), in the same order.
 tests/demo/test_figures.py compares both with the services' own functions on a built township.
@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from dianjiao.lib.dates import midnight, month_bounds, month_days
 from dianjiao.members.models import Member
 from dianjiao.reports.models import quarter_bounds
+from dianjiao.reports.services import figures_from_sessions
 from dianjiao.teaching.models import Attendance, PracticeTask, ViewingSession
 from dianjiao.teaching.selectors import month_summary_from_rows
 
@@ -147,30 +148,4 @@ class Figures:
         """`reports.services.compute_figures(village, year, quarter)`, from the records read."""
         start, end = quarter_bounds(year, quarter)
         sessions = self._between(village, midnight(start), midnight(end))
-        by_kind: dict[str, int] = {}
-        expected = present = 0
-        films: dict[int, str] = {}
-        key_total = key_complete = 0
-        months_held: set[int] = set()
-        for s in sessions:
-            by_kind[s.kind] = by_kind.get(s.kind, 0) + 1
-            expected += s.expected_count
-            present += s.present_expected_count
-            for f in s.films.all():
-                films[f.pk] = f.title
-            if s.is_key:
-                key_total += 1
-                key_complete += bool(s.four_ring_complete)
-            months_held.add(timezone.localtime(s.held_at).month)
-        months = [start.month, start.month + 1, start.month + 2]
-        return {
-            "sessions": len(sessions),
-            "by_kind": by_kind,
-            "expected": expected,
-            "present": present,
-            "rate": round(100 * present / expected, 1) if expected else None,
-            "films": sorted(films.values()),
-            "key_sessions": key_total,
-            "key_complete": key_complete,
-            "months_without": [m for m in months if m not in months_held],
-        }
+        return figures_from_sessions(sessions, year, quarter)
