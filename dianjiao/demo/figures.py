@@ -5,7 +5,8 @@ and its quarterly reports `reports.services.compute_figures` of each quarter: fo
 three per call, once per village and month (twice or three times per report). At the larger
 scales (a thousand villages) those calls were the plan year's cost. `Figures` reads the sessions,
 their counts, the films, the members and the presences of all the villages of a window in a few
-queries, and `month_summary` and `quarter` compute the same dicts from them in Python: the same
+queries, and `month_summary` and `quarter` hand them to the services' own computing
+(`selectors.month_summary_from_rows`, `reports.services.figures_from_sessions`): the same
 sessions (ViewingSession instances given the same counts that `with_figures()` annotates, so
 the model's own properties judge the four rings and the late entries), in the same order.
 tests/demo/test_figures.py compares both with the services' own functions on a built township.
@@ -22,8 +23,9 @@ from django.utils import timezone, translation
 from dianjiao.lib.dates import midnight, month_bounds, month_days
 from dianjiao.members.models import Member
 from dianjiao.reports.models import quarter_bounds
+from dianjiao.reports.services import figures_from_sessions
 from dianjiao.teaching.models import Attendance, PracticeTask, ViewingSession
-from dianjiao.teaching.selectors import _pct
+from dianjiao.teaching.selectors import month_summary_from_rows
 
 COUNTED = ViewingSession.COUNTED_KINDS
 Status = Attendance.Status
@@ -140,72 +142,10 @@ class Figures:
             and not (joined is not None and joined > last)
         ]
         covered = self.covered.get((village.pk, year, month), set())
-        counted = [s for s in sessions if s.kind in COUNTED]
-        key = [s for s in sessions if s.is_key]
-        incomplete = [s for s in key if s.four_ring_missing]
-        expected = sum(s.expected_count for s in counted)
-        present = sum(s.present_expected_count for s in counted)
-        by_kind = {}
-        for s in sessions:
-            by_kind[s.get_kind_display()] = by_kind.get(s.get_kind_display(), 0) + 1
-        makeups = [s for s in sessions if s.kind == ViewingSession.Kind.MAKEUP]
-        n_covered = sum(1 for pk, _name in members if pk in covered)
-        return {
-            "year": year,
-            "month": month,
-            "sessions": len(sessions),
-            "by_kind": by_kind,
-            "minutes": sum(s.duration_minutes for s in sessions),
-            "key_sessions": len(key),
-            "four_ring_complete": len(key) - len(incomplete),
-            "four_ring_incomplete": [
-                {
-                    "id": str(s.pk),
-                    "held_at": f"{timezone.localtime(s.held_at):%Y-%m-%d %H:%M}",
-                    "missing": s.four_ring_missing,
-                }
-                for s in incomplete
-            ],
-            "late_sessions": sum(1 for s in sessions if s.is_late),
-            "expected": expected,
-            "present": present,
-            "attendance_pct": _pct(present, expected),
-            "makeups": len(makeups),
-            "makeup_present": sum(s.present_count for s in makeups),
-            "members": len(members),
-            "members_covered": n_covered,
-            "coverage_pct": _pct(n_covered, len(members)),
-            "uncovered": [name for pk, name in members if pk not in covered],
-        }
+        return month_summary_from_rows(sessions, members, covered, year=year, month=month)
 
     def quarter(self, village, year: int, quarter: int) -> dict:
         """`reports.services.compute_figures(village, year, quarter)`, from the records read."""
         start, end = quarter_bounds(year, quarter)
         sessions = self._between(village, midnight(start), midnight(end))
-        by_kind: dict[str, int] = {}
-        expected = present = 0
-        films: dict[int, str] = {}
-        key_total = key_complete = 0
-        months_held: set[int] = set()
-        for s in sessions:
-            by_kind[s.kind] = by_kind.get(s.kind, 0) + 1
-            expected += s.expected_count
-            present += s.present_expected_count
-            for f in s.films.all():
-                films[f.pk] = f.title
-            if s.is_key:
-                key_total += 1
-                key_complete += bool(s.four_ring_complete)
-            months_held.add(timezone.localtime(s.held_at).month)
-        months = [start.month, start.month + 1, start.month + 2]
-        return {
-            "sessions": len(sessions),
-            "by_kind": by_kind,
-            "expected": expected,
-            "present": present,
-            "rate": round(100 * present / expected, 1) if expected else None,
-            "films": sorted(films.values()),
-            "key_sessions": key_total,
-            "key_complete": key_complete,
-            "months_without": [m for m in months if m not in months_held],
-        }
+        return figures_from_sessions(sessions, year, quarter)

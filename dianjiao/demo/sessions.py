@@ -7,9 +7,9 @@ first run. `SessionWriter.session(...)` makes the same records in memory instead
 the service checks (the point is the village's, the members are the village's and on the roll,
 every expected member is accounted for, someone came, a key film was prepared before it was shown,
 speakers were there, a make-up makes up a session the member missed, earlier), with the same
-logbook entry: the body is `session_summary`'s, the title `_entry_title`'s, the chain continues
-from its head (`bulk.Chains`). `flush()` writes everything with a few INSERTs per table, and the
-audit trail's events with them.
+logbook entry: the body is the service's own `session_summary_from_rows` of the rows in memory,
+the title `_entry_title`'s, the chain continues from its head (`bulk.Chains`). `flush()` writes
+everything with a few INSERTs per table, and the audit trail's events with them.
 
 The writer is run under the demo clock (`dates.simulated_now`) like the service: the session's
 and the entry's `received_at` is the clock's now. tests/demo/test_teaching.py compares each
@@ -27,9 +27,6 @@ from dianjiao.teaching.inputs import attendance_input, four_ring_input, guests_i
 from dianjiao.teaching.models import Attendance, PracticeTask, ViewingSession
 
 from . import bulk
-
-# The service's own msgids, looked up without being marked again (they live in its catalog).
-tr = translation.gettext
 
 Kind = ViewingSession.Kind
 Status = Attendance.Status
@@ -273,81 +270,13 @@ class SessionWriter:
 
 def summary(session, films, rows, tasks, speakers) -> dict:
     """`teaching.services.session_summary(session)`, from the rows in memory (no guests in the
-    demo history). Called in the record language."""
-    rows = sorted(rows, key=lambda r: (r.member.name_pinyin, r.member_id))
-    expected = [r for r in rows if r.expected]
-    present = [r for r in expected if r.status == Status.PRESENT]
-    excused = [r for r in expected if r.status == Status.EXCUSED]
-    absent = [r for r in expected if r.status == Status.ABSENT]
-    extra = [r for r in rows if not r.expected and r.status == Status.PRESENT]
-    pct = f"{100 * len(present) / len(expected):.1f}%" if expected else "—"
-    names = services._name_list
-    text = [
-        tr(
-            "%(point)s播放%(films)s，时长%(min)s分钟。应到%(n)s人，实到%(p)s人，到课率%(pct)s（实到÷应到）。"
-        )
-        % {
-            "point": session.point.name,
-            "films": "".join(f"《{f.title}》" for f in films),
-            "min": session.duration_minutes,
-            "n": len(expected),
-            "p": len(present),
-            "pct": pct,
-        }
-    ]
-    if excused:
-        text.append(
-            tr("请假：%(names)s。")
-            % {
-                "names": names(
-                    f"{r.member.name}（{r.get_excuse_reason_display()}）" for r in excused
-                )
-            }
-        )
-    if absent:
-        text.append(tr("缺席：%(names)s。") % {"names": names(r.member.name for r in absent)})
-    if extra:
-        text.append(
-            tr("非本点党员到场：%(names)s。") % {"names": names(r.member.name for r in extra)}
-        )
-    tasks = sorted(tasks, key=lambda t: t.due_on)
-    four_ring = session.is_key or session.preparation or session.prompts or session.discussion
-    return {
-        "session_id": str(session.pk),
-        "kind": session.kind,
-        "point": {"id": session.point_id, "name": session.point.name},
-        "held_at": session.held_at,
-        "duration_minutes": session.duration_minutes,
-        "films": [{"id": f.pk, "title": f.title, "key": f.is_key_film} for f in films],
-        "expected": len(expected),
-        "present": len(present),
-        "attendance": [
-            {
-                "member_id": r.member_id,
-                "name": r.member.name,
-                "expected": r.expected,
-                "status": r.status,
-                "reason": r.excuse_reason,
-                "makes_up_for": str(r.makes_up_for_id) if r.makes_up_for_id else None,
-            }
-            for r in rows
-        ],
-        "guests": [],
-        "four_ring": {
-            "preparation": session.preparation,
-            "prepared_at": session.prepared_at,
-            "prompts": session.prompts,
-            "record_notes": session.record_notes,
-            "discussion": session.discussion,
-            "speakers": [{"member_id": m.pk, "name": m.name} for m in speakers],
-            "practice": [
-                {"who": t.who, "task": t.task, "due_on": t.due_on, "outcome": t.outcome}
-                for t in tasks
-            ],
-        }
-        if (four_ring or tasks)
-        else None,
-        "notes": session.notes,
-        "text": "".join(text),
-        **({"teaching_minutes": session.teaching_minutes} if session.teaching_minutes else {}),
-    }
+    demo history): sorted as the service reads them, then its own `session_summary_from_rows`.
+    Called in the record language."""
+    return services.session_summary_from_rows(
+        session,
+        rows=sorted(rows, key=lambda r: (r.member.name_pinyin, r.member_id)),
+        films=films,
+        guests=[],
+        tasks=sorted(tasks, key=lambda t: t.due_on),
+        speakers=speakers,
+    )

@@ -39,6 +39,14 @@ def compute_figures(village, year: int, quarter: int) -> dict:
             village=village, held_at__date__gte=start, held_at__date__lt=end
         ).prefetch_related("films", "attendances")
     )
+    return figures_from_sessions(sessions, year, quarter)
+
+
+def figures_from_sessions(sessions, year: int, quarter: int) -> dict:
+    """`compute_figures`' dict from the village's sessions of the quarter already read (no
+    query), each with its films prefetched and its attendance counts (`expected_count`,
+    `present_expected_count`) at hand."""
+    start, _end = quarter_bounds(year, quarter)
     by_kind: dict[str, int] = {}
     expected = present = 0
     films: dict[int, str] = {}

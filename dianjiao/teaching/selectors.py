@@ -307,6 +307,15 @@ def month_summary(village, year: int, month: int) -> dict:
         )
         .values_list("member_id", flat=True)
     )
+    return month_summary_from_rows(sessions, members, covered, year=year, month=month)
+
+
+def month_summary_from_rows(sessions, members, covered, *, year: int, month: int) -> dict:
+    """`month_summary`'s dict from rows already read (no query): `sessions`, the village's
+    sessions of the month in held order ("held_at", "pk"), each with the counts `with_figures()`
+    annotates; `members`, (pk, name) of the members on the roster for at least a day of the
+    month, in roster order; `covered`, the pks of the village's members present at a counted
+    session of the month or at a make-up of one."""
     counted = [s for s in sessions if s.kind in COUNTED]
     key = [s for s in sessions if s.is_key]
     incomplete = [s for s in key if s.four_ring_missing]

@@ -580,6 +580,17 @@ def session_summary(session: ViewingSession) -> dict:
     guests = list(session.guests.all())
     tasks = list(session.practice_tasks.select_related("member"))
     speakers = list(session.speakers.order_by("name_pinyin"))
+    return session_summary_from_rows(
+        session, rows=rows, films=films, guests=guests, tasks=tasks, speakers=speakers
+    )
+
+
+def session_summary_from_rows(session, *, rows, films, guests, tasks, speakers) -> dict:
+    """`session_summary`'s dict from the session's records already read (no query but
+    `session.point` when it is not loaded), each list in
+    the order the summary shows it: `rows`, its attendance rows (members loaded) by the members'
+    pinyin; `films`; `guests`; `tasks`, its practice tasks by due date; `speakers`, the members
+    who spoke, by pinyin. The text is in the active language."""
     expected = [r for r in rows if r.expected]
     present = [r for r in expected if r.status == Status.PRESENT]
     excused = [r for r in expected if r.status == Status.EXCUSED]
