@@ -59,12 +59,15 @@ def _grouped(villages):
     ]
 
 
-def _coverage_sql(user) -> tuple[str, tuple] | None:
-    """One statement: the villages `user` sees (every column) left-joined to one grouped count
-    per table (members, points, equipment), each over those villages only; None when the user
-    sees no village at all (no county, no village set). Correlated counts, one per village and
-    figure, cost ~5 lookups a village; grouped, each table is read once for all of them."""
+def _coverage_sql(user, township: int | None = None) -> tuple[str, tuple] | None:
+    """One statement: the villages `user` sees (of `township` only, when given; every column)
+    left-joined to one grouped count per table (members, points, equipment), each over those
+    villages only; None when the user sees no village at all (no county, no village set).
+    Correlated counts, one per village and figure, cost ~5 lookups a village; grouped, each table
+    is read once for all of them."""
     visible = Village.objects.visible_to(user).order_by()
+    if township is not None:
+        visible = visible.filter(township_id=township)
     try:
         villages_sql, params = visible.query.sql_with_params()
     except EmptyResultSet:
@@ -83,10 +86,11 @@ def _coverage_sql(user) -> tuple[str, tuple] | None:
     return f"SELECT v.*, {', '.join(figures)} FROM ({villages_sql}) v {' '.join(joins)}", params
 
 
-def villages_with_coverage(user):
-    """Villages the user sees (in the villages' order), each with points, members, members
-    without a point, pastoral members and equipment out of order (COVERAGE_FIGURES)."""
-    built = _coverage_sql(user)
+def villages_with_coverage(user, township: int | None = None):
+    """Villages the user sees (of `township` only, when given; in the villages' order), each with
+    points, members, members without a point, pastoral members and equipment out of order
+    (COVERAGE_FIGURES)."""
+    built = _coverage_sql(user, township)
     if built is None:
         return Village.objects.none()
     sql, params = built

@@ -106,11 +106,10 @@ def coverage(request):
                 "orgs/coverage.html",
                 {"townships": townships, "totals": coverage_totals(townships)},
             )
-    villages = list(villages_with_coverage(user))
+    villages = list(villages_with_coverage(user, township))
     faulty, unassigned = faulty_equipment(user), unassigned_members(user)
     if township is not None:
-        villages = [v for v in villages if v.township_id == township]
-        if not villages:
+        if not villages:  # another county's township, or none at all
             raise Http404
         faulty = faulty.filter(village__township_id=township)
         unassigned = unassigned.filter(village__township_id=township)
